@@ -1,0 +1,58 @@
+"""The visibility rule, compiled to one SQL predicate that every read path applies.
+
+Organisation O sees a contribution's content when:
+1. O is its originator; or
+2. its audience is the pool; or
+3. O is named in its audience, or is a member of a sharing group in its audience.
+(Later rules — operation participation, granted access requests — extend this function and
+nothing else.) There is no bypass: a principal without an organisation sees nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, FromClause, exists, false, or_, select, true
+
+from intelpool.access.principal import Principal
+from intelpool.db.tables import (
+    contribution_audience_groups,
+    contribution_audience_orgs,
+    contributions,
+    sharing_group_members,
+)
+
+
+def visible_contribution(
+    principal: Principal, contribution: FromClause = contributions
+) -> ColumnElement[bool]:
+    """True for rows of ``contribution`` (the contributions table or an alias) O may see."""
+    org = principal.organisation_id
+    if org is None:
+        return false()
+    cid = contribution.c.id
+    named = exists(
+        select(1)
+        .select_from(contribution_audience_orgs)
+        .where(
+            contribution_audience_orgs.c.contribution_id == cid,
+            contribution_audience_orgs.c.organisation_id == org,
+        )
+    )
+    in_group = exists(
+        select(1)
+        .select_from(
+            contribution_audience_groups.join(
+                sharing_group_members,
+                sharing_group_members.c.group_id == contribution_audience_groups.c.group_id,
+            )
+        )
+        .where(
+            contribution_audience_groups.c.contribution_id == cid,
+            sharing_group_members.c.organisation_id == org,
+        )
+    )
+    return or_(
+        contribution.c.originator_id == org,
+        contribution.c.audience_pool == true(),
+        named,
+        in_group,
+    )

@@ -1,0 +1,1 @@
+"""The ``intelpool`` command line: one module per command group."""

@@ -1,0 +1,44 @@
+"""The audit command: an organisation admin reads its organisation's trail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Table
+
+from intelpool.audit import service as audit
+from intelpool.cli.common import (
+    AsOption,
+    DbOption,
+    JsonOption,
+    acting_as,
+    console,
+    print_json,
+    transaction,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("audit")(audit_trail)
+
+
+def audit_trail(
+    as_: AsOption,
+    limit: Annotated[int, typer.Option(help="How many events, newest first.")] = 50,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Show your organisation's audit trail (organisation admins)."""
+    with transaction(db) as conn:
+        events = audit.trail(conn, acting_as(conn, as_), limit=limit)
+    if json:
+        print_json(events)
+        return
+    table = Table("when (UTC)", "who", "action", "subject", "detail")
+    for e in events:
+        subject = f"{e.subject_type} {e.subject_id}" if e.subject_type else ""
+        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, subject,
+                      orjson.dumps(e.detail).decode()[:120])
+    console.print(table)

@@ -1,0 +1,84 @@
+"""What every command shares: the pool location, acting as a user, output, clean failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import is_dataclass
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from sqlalchemy import Connection, Engine, inspect
+
+from intelpool.access import Principal
+from intelpool.config import resolve_database_url
+from intelpool.db.engine import make_engine
+from intelpool.db.migrate import current_revision, head_revision
+from intelpool.errors import IntelpoolError
+from intelpool.partners.identity import principal_for_email
+from intelpool.pool.views import to_dict
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Pool database URL (else INTELPOOL_DATABASE_URL, else "
+                 "./intelpool.db).", show_default=False),
+]
+AsOption = Annotated[str, typer.Option("--as", help="E-mail of the user to act as.")]
+OptionalAsOption = Annotated[
+    str | None,
+    typer.Option("--as", help="E-mail of an admin to act as (default: the console operator, "
+                 "who manages membership and sees no content)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+def open_engine(db: str | None, *, require_current: bool = True) -> Engine:
+    url = resolve_database_url(db)
+    engine = make_engine(url)
+    if require_current:
+        if not inspect(engine).has_table("alembic_version"):
+            raise IntelpoolError(
+                f"no pool at {engine.url.render_as_string(hide_password=True)}: "
+                "run 'intelpool init' first"
+            )
+        if current_revision(engine) != head_revision(engine):
+            raise IntelpoolError("the pool's schema is older than intelpool: run 'intelpool init'")
+    return engine
+
+
+@contextmanager
+def transaction(db: str | None) -> Iterator[Connection]:
+    engine = open_engine(db)
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def acting_as(conn: Connection, email: str | None) -> Principal:
+    return Principal.operator() if email is None else principal_for_email(conn, email)
+
+
+def _default(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return to_dict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def print_json(value: Any) -> None:
+    data = orjson.dumps(value, default=_default,
+                        option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS)
+    typer.echo(data.decode())
+
+
+def fail(message: str) -> None:
+    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise SystemExit(1)

@@ -1,0 +1,183 @@
+"""Commands for organisations, users, tokens and sharing groups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from intelpool.cli.common import (
+    DbOption,
+    JsonOption,
+    OptionalAsOption,
+    acting_as,
+    console,
+    print_json,
+    transaction,
+)
+from intelpool.partners import identity
+from intelpool.partners import service as partners
+
+org_app = typer.Typer(help="Partner organisations of the pool.", no_args_is_help=True)
+user_app = typer.Typer(help="Users of partner organisations.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens (shown once, stored hashed).", no_args_is_help=True)
+group_app = typer.Typer(help="Sharing groups: named sets of organisations, usable as audience.",
+                        no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(org_app, name="org")
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")
+    app.add_typer(group_app, name="group")
+
+
+@org_app.command("add")
+def org_add(
+    name: Annotated[str, typer.Argument(help="Organisation name, unique in the pool.")],
+    kind: Annotated[str, typer.Option(help="host, law-enforcement, private, cert or other.")],
+    country: Annotated[str | None, typer.Option(help="ISO 3166 two-letter country code.")] = None,
+    as_: OptionalAsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Add a partner organisation (host admins and the console operator)."""
+    with transaction(db) as conn:
+        org = partners.add_organisation(conn, acting_as(conn, as_), name, kind, country)
+    if json:
+        print_json(org)
+    else:
+        console.print(f"added organisation {org.name} ({org.kind.value}) as id {org.id}")
+
+
+@org_app.command("list")
+def org_list(db: DbOption = None, json: JsonOption = False) -> None:
+    """List the partner organisations."""
+    with transaction(db) as conn:
+        orgs = partners.list_organisations(conn)
+    if json:
+        print_json(orgs)
+        return
+    table = Table("id", "name", "kind", "country")
+    for org in orgs:
+        table.add_row(str(org.id), org.name, org.kind.value, org.country or "")
+    console.print(table)
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (the login).")],
+    org: Annotated[str, typer.Option(help="Organisation the user belongs to.")],
+    role: Annotated[str, typer.Option(help="admin, analyst, contributor or reader.")],
+    as_: OptionalAsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Add a user to an organisation (its admins, host admins, the console operator)."""
+    with transaction(db) as conn:
+        user = partners.add_user(conn, acting_as(conn, as_), email, org, role)
+    if json:
+        print_json(user)
+    else:
+        console.print(f"added {user.email} to {user.organisation} as {user.role}")
+
+
+@user_app.command("list")
+def user_list(
+    org: Annotated[str | None, typer.Option(help="Only this organisation's users.")] = None,
+    as_: OptionalAsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List users (an organisation admin sees its own organisation's)."""
+    with transaction(db) as conn:
+        users = partners.list_users(conn, acting_as(conn, as_), org)
+    if json:
+        print_json(users)
+        return
+    table = Table("id", "email", "organisation", "role")
+    for u in users:
+        table.add_row(str(u.id), u.email, u.organisation, u.role)
+    console.print(table)
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Argument(help="User the token acts as.")],
+    expires: Annotated[int | None, typer.Option(help="Days until it expires.")] = None,
+    scope: Annotated[list[str] | None, typer.Option(
+        help="read, submit or admin; repeat for several (default: read).")] = None,
+    as_: OptionalAsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Create an API token and print it once; only its hash is stored."""
+    with transaction(db) as conn:
+        token = identity.create_token(conn, acting_as(conn, as_), email, expires_days=expires,
+                                      scopes=scope or [])
+    if json:
+        print_json(token)
+        return
+    typer.echo(token.secret)
+    expiry = token.expires_at.isoformat() if token.expires_at else "never"
+    console.print(f"token {token.id} for {token.email}, scopes {' '.join(token.scopes)}, "
+                  f"expires {expiry}; it is not shown again", style="dim", highlight=False)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="Token id, as printed when created.")],
+    as_: OptionalAsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Revoke a token at once."""
+    with transaction(db) as conn:
+        identity.revoke_token(conn, acting_as(conn, as_), token_id)
+    console.print(f"revoked token {token_id}")
+
+
+@group_app.command("add")
+def group_add(
+    name: Annotated[str, typer.Argument(help="Group name, unique in the pool.")],
+    member: Annotated[list[str] | None, typer.Option(help="Member organisation; repeat.")] = None,
+    as_: OptionalAsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Create a sharing group (host admins and the console operator)."""
+    with transaction(db) as conn:
+        group = partners.add_group(conn, acting_as(conn, as_), name, member or [])
+    if json:
+        print_json(group)
+    else:
+        console.print(f"added sharing group {group.name}: {', '.join(group.members) or '-'}")
+
+
+@group_app.command("members")
+def group_members(
+    name: Annotated[str, typer.Argument(help="Group name.")],
+    add: Annotated[list[str] | None, typer.Option(help="Organisation to add; repeat.")] = None,
+    remove: Annotated[list[str] | None, typer.Option(help="Organisation to remove.")] = None,
+    as_: OptionalAsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Change a sharing group's members."""
+    with transaction(db) as conn:
+        group = partners.set_group_members(conn, acting_as(conn, as_), name, add or [],
+                                           remove or [])
+    console.print(f"{group.name}: {', '.join(group.members) or '-'}")
+
+
+@group_app.command("list")
+def group_list(db: DbOption = None, json: JsonOption = False) -> None:
+    """List sharing groups and their members."""
+    with transaction(db) as conn:
+        groups = partners.list_groups(conn)
+    if json:
+        print_json(groups)
+        return
+    table = Table("id", "name", "members")
+    for g in groups:
+        table.add_row(str(g.id), g.name, ", ".join(g.members))
+    console.print(table)

@@ -1,0 +1,29 @@
+"""The serve command: the HTTP API (and later the web interface) on one port."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from intelpool.cli.common import DbOption, console, open_engine
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the pool over HTTP: REST API under /api/v1 (bearer tokens)."""
+    import uvicorn
+
+    from intelpool.api.app import create_app
+
+    engine = open_engine(db)
+    console.print(f"serving {engine.url.render_as_string(hide_password=True)} on "
+                  f"http://{host}:{port}/api/v1/health", highlight=False)
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="info")

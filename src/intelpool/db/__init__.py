@@ -1,0 +1,1 @@
+"""Storage: engine and sessions for SQLite and PostgreSQL, tables, Alembic migrations."""

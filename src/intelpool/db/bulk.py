@@ -1,0 +1,64 @@
+"""Set-based loading: executemany on SQLite, COPY on PostgreSQL, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from intelpool.db.types import SQLITE_TIME_FORMAT
+
+
+def is_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def db_time(conn: Connection, value: datetime | None) -> Any:
+    """A datetime as the raw driver stores it (naive UTC text on SQLite)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if is_sqlite(conn):
+        return value.astimezone(UTC).strftime(SQLITE_TIME_FORMAT)
+    return value.astimezone(UTC)
+
+
+def create_temp_table(conn: Connection, name: str, columns_sql: str) -> None:
+    """A scratch table private to this connection; emptied if it survived an earlier use."""
+    if is_sqlite(conn):
+        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns_sql})")
+        conn.exec_driver_sql(f"DELETE FROM {name}")
+    else:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE TEMP TABLE {name} ({columns_sql}) ON COMMIT DROP")
+
+
+def load_rows(
+    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    if not rows:
+        return
+    cursor = conn.connection.cursor()
+    try:
+        cols = ", ".join(columns)
+        if is_sqlite(conn):
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+        else:
+            with cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+def least(conn: Connection) -> str:
+    """SQL function taking the smaller of two values (NULLs handled by the caller)."""
+    return "min" if is_sqlite(conn) else "LEAST"
+
+
+def greatest(conn: Connection) -> str:
+    return "max" if is_sqlite(conn) else "GREATEST"

@@ -1,0 +1,222 @@
+"""Table definitions (SQLAlchemy Core). Migrations in db/migrations create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from intelpool.db.types import Id, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("country", String(2)),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(
+        "kind IN ('host','law-enforcement','private','cert','other')", name="kind"
+    ),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('admin','analyst','contributor','reader')", name="role"),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("scopes", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime),
+    Column("last_used_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+)
+
+sharing_groups = Table(
+    "sharing_groups",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sharing_group_members = Table(
+    "sharing_group_members",
+    metadata,
+    Column("group_id", ForeignKey("sharing_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+contributions = Table(
+    "contributions",
+    metadata,
+    Column("id", Id, primary_key=True),
+    # A file whose own markings are stricter than the submitter's flags is stored as a main
+    # contribution plus parts, one per distinct handling; parts point at the main one.
+    Column("parent_id", ForeignKey("contributions.id"), index=True),
+    Column("originator_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("submitter_id", ForeignKey("users.id"), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("title", String(500)),
+    Column("source_name", String(500)),
+    Column("format", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("handling_fingerprint", Text, nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("pap", String(8), nullable=False),
+    Column("handling_codes", String(32), nullable=False, default=""),
+    Column("h3_text", Text),
+    Column("anonymous", Boolean, nullable=False, default=False),
+    Column("audience_pool", Boolean, nullable=False, default=False),
+    Column("eval_scheme", String(16)),
+    Column("reliability", String(1)),
+    Column("credibility", String(1)),
+    Column("accepted", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0),
+    Column("rejected", Integer, nullable=False, default=0),
+    Index("ix_contributions_dedup", "originator_id", "content_hash"),
+)
+
+contribution_themes = Table(
+    "contribution_themes",
+    metadata,
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("theme", String(32), primary_key=True),
+)
+
+contribution_audience_orgs = Table(
+    "contribution_audience_orgs",
+    metadata,
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+contribution_audience_groups = Table(
+    "contribution_audience_groups",
+    metadata,
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("group_id", ForeignKey("sharing_groups.id"), primary_key=True, index=True),
+)
+
+observables = Table(
+    "observables",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("type", String(32), nullable=False),
+    Column("value", Text, nullable=False),
+    UniqueConstraint("type", "value", name="uq_observables_type_value"),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("observable_id", ForeignKey("observables.id"), nullable=False, index=True),
+    Column("first_seen", UTCDateTime),
+    Column("last_seen", UTCDateTime),
+    Column("role", String(64)),
+    Column("tags", Text),  # JSON list
+    Column("comment", Text),
+    Column("to_ids", Boolean),
+    Column("ref", String(200)),  # the record's id in its source (STIX id, MISP uuid)
+    UniqueConstraint("contribution_id", "observable_id", name="uq_observations_contribution"),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("name", String(500), nullable=False),
+    Column("ref", String(200)),
+    Column("description", Text),
+    Column("aliases", Text),  # JSON list
+    Column("body", Text),  # JSON: the source object, kept to export it again
+    Index("ix_entities_kind_name", "kind", "name"),
+)
+
+relationships = Table(
+    "relationships",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("type", String(64), nullable=False),
+    Column("source_ref", String(200), nullable=False),
+    Column("target_ref", String(200), nullable=False),
+    # Resolved ends, when the reference names something in the pool: 'observable' or 'entity'.
+    Column("source_kind", String(16)),
+    Column("source_id", Id),
+    Column("target_kind", String(16)),
+    Column("target_id", Id),
+    Column("ref", String(200)),
+    Column("body", Text),  # JSON: the source object (relationship or sighting)
+)
+
+extra_objects = Table(
+    "extra_objects",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("type", String(100), nullable=False),
+    Column("ref", String(200)),
+    Column("body", Text, nullable=False),  # JSON, verbatim: exported again as it came
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_user_id", Id),
+    Column("actor_email", String(320), nullable=False),
+    Column("actor_organisation_id", Id, index=True),
+    Column("subject_organisation_id", Id, index=True),
+    Column("action", String(64), nullable=False),
+    Column("subject_type", String(32)),
+    Column("subject_id", String(64)),
+    Column("detail", Text),  # JSON
+)

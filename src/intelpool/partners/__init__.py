@@ -1,0 +1,1 @@
+"""Partner organisations, their users and tokens, and sharing groups."""

@@ -1,0 +1,1 @@
+"""The pool: contributions, observations, entities and relationships; ingest and reads."""

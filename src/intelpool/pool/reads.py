@@ -1,0 +1,197 @@
+"""Read paths over contributions and observations; each applies the visibility predicate."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, RowMapping, Select, func, select
+
+from intelpool.access import Permission, Principal, require
+from intelpool.access.visibility import visible_contribution
+from intelpool.audit import service as audit
+from intelpool.db.tables import (
+    contribution_audience_groups,
+    contribution_audience_orgs,
+    contribution_themes,
+    contributions,
+    entities,
+    observables,
+    observations,
+    organisations,
+    relationships,
+    sharing_groups,
+)
+from intelpool.errors import InvalidInput, NotFound
+from intelpool.observables import InvalidObservable, parse_selector
+from intelpool.pool.views import (
+    ANONYMOUS_ORIGINATOR,
+    ContributionDetail,
+    ContributionView,
+    EvaluationView,
+    HandlingView,
+    ObservationView,
+)
+
+_CONTRIBUTION_COLUMNS = (
+    contributions,
+    organisations.c.name.label("originator_name"),
+)
+
+
+def _visible_contributions(principal: Principal) -> Select[Any]:
+    return (
+        select(*_CONTRIBUTION_COLUMNS)
+        .join(organisations, organisations.c.id == contributions.c.originator_id)
+        .where(visible_contribution(principal))
+    )
+
+
+def search(
+    conn: Connection, principal: Principal, value: str, type_hint: str | None = None,
+    *, limit: int = 1000,
+) -> list[ObservationView]:
+    """Every observation of ``value`` the principal may see, newest contribution first."""
+    require(principal, Permission.POOL_READ)
+    try:
+        kind, canonical = parse_selector(value, type_hint)
+    except InvalidObservable as exc:
+        raise InvalidInput(f"cannot search for {value!r}: {exc}") from None
+    visible = _visible_contributions(principal).subquery()
+    rows = conn.execute(
+        select(observations, visible)
+        .join(observables, observables.c.id == observations.c.observable_id)
+        .join(visible, visible.c.id == observations.c.contribution_id)
+        .where(observables.c.type == kind, observables.c.value == canonical)
+        .order_by(visible.c.received_at.desc(), visible.c.id.desc())
+        .limit(limit)
+    ).mappings().all()
+    context = _context(conn, [r["contribution_id"] for r in rows])
+    views = [_observation(r, kind, canonical, principal, context) for r in rows]
+    audit.record(conn, principal, "pool.search", subject_type="observable",
+                 subject_id=f"{kind}:{canonical}"[:64],
+                 detail={"value": canonical, "type": kind, "results": len(views),
+                         "contributions": sorted({v.contribution_id for v in views})})
+    return views
+
+
+def list_contributions(
+    conn: Connection, principal: Principal, *, limit: int = 100, offset: int = 0
+) -> list[ContributionView]:
+    require(principal, Permission.POOL_READ)
+    rows = conn.execute(
+        _visible_contributions(principal)
+        .order_by(contributions.c.id.desc()).limit(limit).offset(offset)
+    ).mappings().all()
+    context = _context(conn, [r["id"] for r in rows])
+    return [_contribution(r, principal, context) for r in rows]
+
+
+def show_contribution(
+    conn: Connection, principal: Principal, contribution_id: int, *, limit: int = 100
+) -> ContributionDetail:
+    require(principal, Permission.POOL_READ)
+    row = conn.execute(
+        _visible_contributions(principal).where(contributions.c.id == contribution_id)
+    ).mappings().first()
+    if row is None:
+        # The same answer whether it does not exist or is hidden: existence is content too.
+        raise NotFound(f"no contribution {contribution_id}")
+    context = _context(conn, [contribution_id])
+    view = _contribution(row, principal, context)
+    obs_rows = conn.execute(
+        select(observations, observables.c.type, observables.c.value)
+        .join(observables, observables.c.id == observations.c.observable_id)
+        .where(observations.c.contribution_id == contribution_id)
+        .order_by(observations.c.id).limit(limit)
+    ).mappings().all()
+    merged = [{**dict(r), **{k: row[k] for k in row if k not in r}} for r in obs_rows]
+    obs = [_observation(r, r["type"], r["value"], principal, context) for r in merged]
+    counts = {
+        name: conn.execute(
+            select(func.count()).select_from(table).where(table.c.contribution_id ==
+                                                          contribution_id)
+        ).scalar_one()
+        for name, table in (("obs", observations), ("ent", entities), ("rel", relationships))
+    }
+    audit.record(conn, principal, "contribution.show", subject_type="contribution",
+                 subject_id=contribution_id, detail={"observations_shown": len(obs)})
+    return ContributionDetail(view, obs, counts["obs"], counts["ent"], counts["rel"])
+
+
+def _context(conn: Connection, ids: list[int]) -> dict[str, dict[int, list[str]]]:
+    """Themes and audience names of the given contributions, in three queries."""
+    unique = sorted(set(ids))
+    out: dict[str, dict[int, list[str]]] = {"themes": defaultdict(list),
+                                            "audience": defaultdict(list)}
+    if not unique:
+        return out
+    for cid, theme in conn.execute(
+        select(contribution_themes.c.contribution_id, contribution_themes.c.theme)
+        .where(contribution_themes.c.contribution_id.in_(unique))
+        .order_by(contribution_themes.c.theme)
+    ):
+        out["themes"][cid].append(theme)
+    for cid, name in conn.execute(
+        select(contribution_audience_orgs.c.contribution_id, organisations.c.name)
+        .join(organisations, organisations.c.id == contribution_audience_orgs.c.organisation_id)
+        .where(contribution_audience_orgs.c.contribution_id.in_(unique))
+    ):
+        out["audience"][cid].append(f"org:{name}")
+    for cid, name in conn.execute(
+        select(contribution_audience_groups.c.contribution_id, sharing_groups.c.name)
+        .join(sharing_groups, sharing_groups.c.id == contribution_audience_groups.c.group_id)
+        .where(contribution_audience_groups.c.contribution_id.in_(unique))
+    ):
+        out["audience"][cid].append(f"group:{name}")
+    return out
+
+
+def originator_label(row: RowMapping | dict[str, Any], principal: Principal) -> str:
+    if row["anonymous"] and row["originator_id"] != principal.organisation_id:
+        return ANONYMOUS_ORIGINATOR
+    return str(row["originator_name"])
+
+
+def _handling(row: RowMapping | dict[str, Any], audience: list[str]) -> HandlingView:
+    names = (["pool"] if row["audience_pool"] else []) + sorted(audience)
+    return HandlingView(
+        tlp=row["tlp"], pap=row["pap"], audience=names or ["originator only"],
+        codes=[c for c in row["handling_codes"].split(",") if c],
+        h3_text=row["h3_text"], anonymous=bool(row["anonymous"]),
+    )
+
+
+def _evaluation(row: RowMapping | dict[str, Any]) -> EvaluationView | None:
+    if not row["eval_scheme"]:
+        return None
+    return EvaluationView(row["eval_scheme"], row["reliability"], row["credibility"])
+
+
+def _contribution(
+    row: RowMapping, principal: Principal, context: dict[str, dict[int, list[str]]]
+) -> ContributionView:
+    cid = row["id"]
+    return ContributionView(
+        id=cid, parent_id=row["parent_id"], originator=originator_label(row, principal),
+        received_at=row["received_at"], title=row["title"], source_name=row["source_name"],
+        format=row["format"], handling=_handling(row, context["audience"][cid]),
+        evaluation=_evaluation(row), themes=context["themes"][cid], accepted=row["accepted"],
+        duplicates=row["duplicates"], rejected=row["rejected"],
+    )
+
+
+def _observation(
+    row: RowMapping | dict[str, Any], kind: str, value: str, principal: Principal,
+    context: dict[str, dict[int, list[str]]],
+) -> ObservationView:
+    cid = row["contribution_id"]
+    return ObservationView(
+        type=kind, value=value, contribution_id=cid,
+        originator=originator_label(row, principal), first_seen=row["first_seen"],
+        last_seen=row["last_seen"], role=row["role"],
+        tags=orjson.loads(row["tags"]) if row["tags"] else [],
+        handling=_handling(row, context["audience"][cid]), evaluation=_evaluation(row),
+        themes=context["themes"][cid],
+    )

@@ -1,0 +1,103 @@
+"""Submitting files: summaries, deduplication, rejections, one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from intelpool.access.handling import HandlingRequest
+from intelpool.db.tables import contributions, observables, observations
+from intelpool.errors import Forbidden, HandlingError, InvalidInput, NotFound
+from intelpool.formats.records import Rejection
+from intelpool.pool import ingest
+from tests import factories as f
+from tests.conftest import Store
+
+
+def _count(store: Store, table: object) -> int:
+    with store.begin() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def test_summary_counts_accepted_duplicates_and_rejected(store: Store, tmp_path: Path) -> None:
+    lines = ["hxxp://evil[.]example.com/a", "1.2.3.4", "1.2.3.4", "no selector here",
+             "# a comment", "", "EVIL.example.com", "evil.example.com."]
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+        summary = f.submit_lines(conn, de, tmp_path, lines)
+    assert (summary.accepted, summary.duplicates, summary.rejected) == (3, 2, 1)
+    assert _count(store, observables) == 3
+
+
+def test_rejections_name_location_and_reason(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "l.txt"
+    path.write_text("1.2.3.4\n999.1.2.3\nexample.com\n", encoding="utf-8")
+    seen: list[Rejection] = []
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+        sub = ingest.Submission(path=path, handling=HandlingRequest(tlp="green"))
+        ingest.submit(conn, de, sub, on_rejection=seen.append)
+    assert [(r.location, r.value) for r in seen] == [("line 2", "999.1.2.3")]
+    assert "not an IPv4 address" in seen[0].reason
+
+
+def test_observations_merge_across_batches(store: Store, tmp_path: Path) -> None:
+    # factories submit with batch_size=50: the repeats land in a later batch.
+    lines = [f"10.0.{i // 250}.{i % 250}" for i in range(120)] * 2
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+        summary = f.submit_lines(conn, de, tmp_path, lines)
+    assert (summary.accepted, summary.duplicates) == (120, 120)
+    assert _count(store, observations) == 120
+
+
+def test_same_file_same_handling_is_not_stored_twice(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "l.txt"
+    path.write_text("1.2.3.4\n", encoding="utf-8")
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+        first = f.submit_file(conn, de, path)
+        again = f.submit_file(conn, de, path)
+        stricter = f.submit_file(conn, de, path, tlp="amber")
+    assert again.already_submitted and again.contribution_id == first.contribution_id
+    assert not stricter.already_submitted
+    assert _count(store, contributions) == 2
+
+
+def test_failed_submission_leaves_the_pool_unchanged(store: Store, tmp_path: Path) -> None:
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+    before = (_count(store, contributions), _count(store, observables))
+    with pytest.raises(NotFound, match="org:Nobody"), store.begin() as conn:
+        f.submit_lines(conn, de, tmp_path, ["1.2.3.4"], tlp="amber", audience=["org:Nobody"])
+    with pytest.raises(HandlingError, match="TLP:RED"), store.begin() as conn:
+        f.submit_lines(conn, de, tmp_path, ["1.2.3.4"], tlp="red", audience=["pool"])
+    with pytest.raises(InvalidInput, match="malformed"), store.begin() as conn:
+        f.submit_lines(conn, de, tmp_path, ["5.6.7.8"])
+        raise InvalidInput("malformed input discovered late")
+    assert (_count(store, contributions), _count(store, observables)) == before
+
+
+def test_readers_may_not_submit(store: Store, tmp_path: Path) -> None:
+    with store.begin() as conn:
+        reader = f.member(conn, "Police DE", role="reader")
+        with pytest.raises(Forbidden, match="pool:submit"):
+            f.submit_lines(conn, reader, tmp_path, ["1.2.3.4"])
+
+
+def test_evaluation_kept_in_its_scheme(store: Store, tmp_path: Path) -> None:
+    with store.begin() as conn:
+        police = f.member(conn, "Police DE", role="contributor")
+        bank = f.member(conn, "Bank", kind="private", role="contributor")
+        f.submit_lines(conn, police, tmp_path, ["1.2.3.4"], reliability="B", credibility="2")
+        f.submit_lines(conn, bank, tmp_path, ["1.2.3.5"], reliability="B", credibility="2")
+        f.submit_lines(conn, bank, tmp_path, ["1.2.3.6"], reliability="X", credibility="3")
+        with pytest.raises(InvalidInput, match="not a 4x4 code"):
+            f.submit_lines(conn, police, tmp_path, ["1.2.3.7"], reliability="E", scheme="4x4")
+        rows = conn.execute(select(contributions.c.eval_scheme, contributions.c.reliability,
+                                   contributions.c.credibility)
+                            .order_by(contributions.c.id)).all()
+    assert [tuple(r) for r in rows] == [("4x4", "B", "2"), ("admiralty", "B", "2"),
+                                        ("4x4", "X", "3")]
