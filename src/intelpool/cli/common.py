@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import is_dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import orjson
@@ -40,6 +41,10 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON 
 def open_engine(db: str | None, *, require_current: bool = True) -> Engine:
     url = resolve_database_url(db)
     engine = make_engine(url)
+    database = engine.url.database
+    if require_current and engine.url.get_backend_name() == "sqlite" and database and \
+            database != ":memory:" and not Path(database).exists():
+        raise IntelpoolError(f"no pool at {url}: run 'intelpool init' first")
     if require_current:
         if not inspect(engine).has_table("alembic_version"):
             raise IntelpoolError(
@@ -79,6 +84,3 @@ def print_json(value: Any) -> None:
     typer.echo(data.decode())
 
 
-def fail(message: str) -> None:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise SystemExit(1)
