@@ -67,7 +67,7 @@ def search(
         .order_by(visible.c.received_at.desc(), visible.c.id.desc())
         .limit(limit)
     ).mappings().all()
-    context = _context(conn, [r["contribution_id"] for r in rows])
+    context = contribution_context(conn, [r["contribution_id"] for r in rows])
     views = [_observation(r, kind, canonical, principal, context) for r in rows]
     audit.record(conn, principal, "pool.search", subject_type="observable",
                  subject_id=f"{kind}:{canonical}"[:64],
@@ -84,7 +84,7 @@ def list_contributions(
         _visible_contributions(principal)
         .order_by(contributions.c.id.desc()).limit(limit).offset(offset)
     ).mappings().all()
-    context = _context(conn, [r["id"] for r in rows])
+    context = contribution_context(conn, [r["id"] for r in rows])
     return [_contribution(r, principal, context) for r in rows]
 
 
@@ -98,7 +98,7 @@ def show_contribution(
     if row is None:
         # The same answer whether it does not exist or is hidden: existence is content too.
         raise NotFound(f"no contribution {contribution_id}")
-    context = _context(conn, [contribution_id])
+    context = contribution_context(conn, [contribution_id])
     view = _contribution(row, principal, context)
     obs_rows = conn.execute(
         select(observations, observables.c.type, observables.c.value)
@@ -120,7 +120,7 @@ def show_contribution(
     return ContributionDetail(view, obs, counts["obs"], counts["ent"], counts["rel"])
 
 
-def _context(conn: Connection, ids: list[int]) -> dict[str, dict[int, list[str]]]:
+def contribution_context(conn: Connection, ids: list[int]) -> dict[str, dict[int, list[str]]]:
     """Themes and audience names of the given contributions, in three queries."""
     unique = sorted(set(ids))
     out: dict[str, dict[int, list[str]]] = {"themes": defaultdict(list),

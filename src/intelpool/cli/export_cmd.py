@@ -1,0 +1,65 @@
+"""The export command: what you may see, in a partner format, with its markings."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from intelpool.cli.common import AsOption, DbOption, acting_as, err_console, transaction
+from intelpool.errors import InvalidInput
+from intelpool.pool.export import ExportRequest, export
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export_cmd)
+
+
+def _parse_date(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"--since {text!r} is not a date (YYYY-MM-DD or ISO 8601)") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def export_cmd(
+    as_: AsOption,
+    format: Annotated[str, typer.Option(help="stix, misp, csv or blocklist.")],
+    type: Annotated[str | None, typer.Option(help="Only this observable type "
+                                                  "(required for blocklist).")] = None,
+    theme: Annotated[list[str] | None, typer.Option(help="Only contributions with this "
+                                                         "theme; repeat.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only contributions received on or "
+                                                   "after this date (UTC).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard "
+                                                  "output.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export what you may see, computed for your organisation, markings included."""
+    request = ExportRequest(format=format, observable_type=type, themes=tuple(theme or []),
+                            since=_parse_date(since))
+    with transaction(db) as conn:
+        principal = acting_as(conn, as_)
+        if out is None:
+            count = export(conn, principal, request, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            # Write beside the target and rename, so a failed export leaves no partial file.
+            fd, tmp = tempfile.mkstemp(dir=out.parent if out.parent.exists() else None,
+                                       prefix=f".{out.name}.")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    count = export(conn, principal, request, fh)
+                os.replace(tmp, out)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+    err_console.print(f"exported {count:,} observations as {format}", highlight=False)
