@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from intelpool.access import Principal
 from intelpool.access.handling import HandlingRequest
+from intelpool.config import Settings
 from intelpool.formats.records import ImportOptions
 from intelpool.partners import service as partners
 from intelpool.partners.identity import principal_for_email
@@ -47,6 +48,7 @@ def submit_file(
     fmt: str = "auto",
     themes: list[str] | None = None,
     options: ImportOptions | None = None,
+    settings: Settings | None = None,
     **kwargs: str,
 ) -> ingest.IngestSummary:
     request = HandlingRequest(tlp=tlp, audience=audience or [], codes=codes or [], pap=pap,
@@ -54,7 +56,7 @@ def submit_file(
     submission = ingest.Submission(path=path, handling=request, format=fmt,
                                    themes=themes or [], options=options or ImportOptions(),
                                    **kwargs)  # type: ignore[arg-type]
-    return ingest.submit(conn, principal, submission, batch_size=50)
+    return ingest.submit(conn, principal, submission, batch_size=50, settings=settings)
 
 
 def submit_lines(

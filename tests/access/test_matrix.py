@@ -139,7 +139,7 @@ def test_group_membership_change_applies_at_once(store: Store, tmp_path: Path) -
 
 def test_audit_trail_shows_only_the_own_organisation(store: Store, tmp_path: Path) -> None:
     with store.begin() as conn:
-        viewers, cid = _build(conn, tmp_path, "amber")
+        viewers, _ = _build(conn, tmp_path, "amber")
         reads.search(conn, viewers["recipient"], SELECTOR)
         stranger_trail = audit.trail(conn, viewers["stranger admin"])
         host_trail = audit.trail(conn, viewers["host admin"])

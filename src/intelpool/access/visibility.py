@@ -3,9 +3,11 @@
 Organisation O sees a contribution's content when:
 1. O is its originator; or
 2. its audience is the pool; or
-3. O is named in its audience, or is a member of a sharing group in its audience.
-(Later rules — operation participation, granted access requests — extend this function and
-nothing else.) There is no bypass: a principal without an organisation sees nothing.
+3. O is named in its audience, or is a member of a sharing group in its audience; or
+4. its originator granted O access (an access request after a hit; the grant records the
+   consent that releases H2 data).
+(Operation participation, when operations exist, extends this function and nothing else.)
+There is no bypass: a principal without an organisation sees nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from intelpool.access.principal import Principal
 from intelpool.db.tables import (
     contribution_audience_groups,
     contribution_audience_orgs,
+    contribution_grants,
     contributions,
     sharing_group_members,
 )
@@ -50,9 +53,18 @@ def visible_contribution(
             sharing_group_members.c.organisation_id == org,
         )
     )
+    granted = exists(
+        select(1)
+        .select_from(contribution_grants)
+        .where(
+            contribution_grants.c.contribution_id == cid,
+            contribution_grants.c.organisation_id == org,
+        )
+    )
     return or_(
         contribution.c.originator_id == org,
         contribution.c.audience_pool == true(),
         named,
         in_group,
+        granted,
     )

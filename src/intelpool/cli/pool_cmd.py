@@ -127,7 +127,9 @@ def submit(
         f"contribution {summary.contribution_id}{parts} ({summary.format}): "
         f"{summary.accepted:,} accepted, {summary.duplicates:,} duplicates, "
         f"{summary.rejected:,} rejected; {summary.entities:,} entities, "
-        f"{summary.relationships:,} relationships", highlight=False)
+        f"{summary.relationships:,} relationships; {summary.hits:,} hits"
+        + (f" with {', '.join(sorted(summary.hit_partners))}" if summary.hit_partners else ""),
+        highlight=False)
     if summary.rejected and not rejections:
         console.print("use --rejections FILE to see each rejected record and why", style="dim")
 
@@ -164,7 +166,9 @@ def _observation_table(rows: list[ObservationView]) -> None:
                   "evaluation", "themes")
     for r in rows:
         seen = " - ".join(d.strftime("%Y-%m-%d") for d in (r.first_seen, r.last_seen) if d)
-        table.add_row(str(r.contribution_id), r.originator, f"{r.type} {r.value}", r.role or "",
+        selector = f"{r.type} {r.value}" + (f"\n[yellow]warninglist: {r.warning}" if r.warning
+                                             else "")
+        table.add_row(str(r.contribution_id), r.originator, selector, r.role or "",
                       seen, _handling_text(r.handling), _evaluation_text(r.evaluation),
                       ", ".join(r.themes))
     console.print(table)

@@ -62,3 +62,8 @@ def least(conn: Connection) -> str:
 
 def greatest(conn: Connection) -> str:
     return "max" if is_sqlite(conn) else "GREATEST"
+
+
+def param(conn: Connection, name: str) -> str:
+    """A named placeholder in the driver's own style, for exec_driver_sql."""
+    return f":{name}" if is_sqlite(conn) else f"%({name})s"

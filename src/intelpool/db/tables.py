@@ -18,6 +18,9 @@ from sqlalchemy import (
 
 from intelpool.db.types import Id, UTCDateTime
 
+# Byte-order comparison on PostgreSQL too, so reversed-name prefix ranges use the index.
+ByteOrderText = Text().with_variant(Text(collation="C"), "postgresql")
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -142,7 +145,18 @@ observables = Table(
     Column("id", Id, primary_key=True),
     Column("type", String(32), nullable=False),
     Column("value", Text, nullable=False),
+    # Derived keys that turn every matching rule into an index join (see matching/derive.py):
+    # IP ranges as fixed-width hex (IPv4 mapped into IPv6), hosts of URLs and e-mail
+    # addresses, and domain names with their labels reversed.
+    Column("ip_lo", String(32)),
+    Column("ip_hi", String(32)),
+    Column("host", Text),
+    Column("rev_name", ByteOrderText),
+    Column("warning", String(200)),  # the warninglist that marks it a likely false positive
     UniqueConstraint("type", "value", name="uq_observables_type_value"),
+    Index("ix_observables_type_ip_lo", "type", "ip_lo"),
+    Index("ix_observables_host", "host"),
+    Index("ix_observables_rev_name", "rev_name"),
 )
 
 observations = Table(
@@ -219,4 +233,80 @@ audit_events = Table(
     Column("subject_type", String(32)),
     Column("subject_id", String(64)),
     Column("detail", Text),  # JSON
+)
+
+hits = Table(
+    "hits",
+    metadata,
+    Column("id", Id, primary_key=True),
+    # Side a holds observable_a, side b holds observable_b. Exact hits: the same observable and
+    # org_a < org_b. Containment hits: a is the specific selector (IP, URL, e-mail,
+    # subdomain), b the one containing it (CIDR, domain).
+    Column("observable_a_id", ForeignKey("observables.id"), nullable=False),
+    Column("observable_b_id", ForeignKey("observables.id"), nullable=False, index=True),
+    Column("org_a_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("org_b_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("contribution_a_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("contribution_b_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("first_at", UTCDateTime, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False),
+    UniqueConstraint("observable_a_id", "observable_b_id", "org_a_id", "org_b_id",
+                     name="uq_hits_pair"),
+    CheckConstraint("kind IN ('exact','cidr','url-host','email-domain','subdomain')",
+                    name="kind"),
+)
+
+widespread = Table(
+    "widespread",
+    metadata,
+    Column("observable_id", ForeignKey("observables.id"), primary_key=True),
+    Column("organisations", Integer, nullable=False),
+    Column("first_at", UTCDateTime, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False),
+)
+
+access_requests = Table(
+    "access_requests",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("hit_id", ForeignKey("hits.id", ondelete="SET NULL")),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("requester_org_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("requester_user_id", ForeignKey("users.id"), nullable=False),
+    Column("holder_org_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime),
+    Column("decided_by_user_id", ForeignKey("users.id")),
+    Column("note", Text),
+    CheckConstraint("status IN ('pending','granted','denied')", name="status"),
+)
+
+contribution_grants = Table(
+    "contribution_grants",
+    metadata,
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
+    Column("access_request_id", ForeignKey("access_requests.id"), nullable=False),
+    # The originator's recorded consent: what allows releasing H2 data beyond its audience.
+    Column("consent", Text, nullable=False),
+    Column("granted_at", UTCDateTime, nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("subject_type", String(32)),
+    Column("subject_id", String(64)),
 )

@@ -20,6 +20,7 @@ from intelpool.access import Permission, Principal, require
 from intelpool.access.evaluation import Evaluation, Scheme, decide_evaluation, parse_scheme
 from intelpool.access.handling import Handling, HandlingRequest, decide_handling
 from intelpool.audit import service as audit
+from intelpool.config import Settings
 from intelpool.db.tables import (
     contribution_audience_groups,
     contribution_audience_orgs,
@@ -43,6 +44,7 @@ from intelpool.formats.records import (
     Rejection,
     RelationshipRecord,
 )
+from intelpool.matching import engine
 from intelpool.observables import InvalidObservable, parse_selector
 from intelpool.pool.staging import (
     ObservationStager,
@@ -83,6 +85,9 @@ class IngestSummary:
     extra_objects: int = 0
     parts: list[int] = field(default_factory=list)
     already_submitted: bool = False
+    hits: int = 0  # hits this submission recorded or refreshed
+    widespread: int = 0
+    hit_partners: dict[str, int] = field(default_factory=dict)
 
 
 def file_digest(path: Path) -> str:
@@ -106,8 +111,10 @@ def submit(
     batch_size: int = 20_000,
     on_rejection: RejectionSink | None = None,
     progress: ProgressFn | None = None,
+    settings: Settings | None = None,
 ) -> IngestSummary:
-    """Store one submission inside ``conn``'s transaction (the caller commits or rolls back)."""
+    """Store and match one submission inside ``conn``'s transaction (the caller commits or
+    rolls back, so a failure anywhere leaves the pool as it was)."""
     require(principal, Permission.POOL_SUBMIT)
     assert principal.organisation_id is not None
     if not submission.path.exists():
@@ -148,12 +155,18 @@ def submit(
         summary = run.finish()
         if progress:
             progress(count, position())
+    matched = engine.match_submission(conn, principal.organisation_id,
+                                      [summary.contribution_id, *summary.parts],
+                                      settings or Settings())
+    summary.hits, summary.widespread = matched.hits, matched.widespread
+    summary.hit_partners = matched.partners
     audit.record(conn, principal, "contribution.submit", subject_type="contribution",
                  subject_id=summary.contribution_id,
                  subject_organisation_id=principal.organisation_id,
                  detail={"format": imp.name, "source": run.source_name, "accepted":
                          summary.accepted, "duplicates": summary.duplicates,
-                         "rejected": summary.rejected, "parts": summary.parts})
+                         "rejected": summary.rejected, "parts": summary.parts,
+                         "hits": summary.hits})
     return summary
 
 

@@ -60,7 +60,7 @@ def search(
         raise InvalidInput(f"cannot search for {value!r}: {exc}") from None
     visible = _visible_contributions(principal).subquery()
     rows = conn.execute(
-        select(observations, visible)
+        select(observations, visible, observables.c.warning)
         .join(observables, observables.c.id == observations.c.observable_id)
         .join(visible, visible.c.id == observations.c.contribution_id)
         .where(observables.c.type == kind, observables.c.value == canonical)
@@ -101,7 +101,7 @@ def show_contribution(
     context = contribution_context(conn, [contribution_id])
     view = _contribution(row, principal, context)
     obs_rows = conn.execute(
-        select(observations, observables.c.type, observables.c.value)
+        select(observations, observables.c.type, observables.c.value, observables.c.warning)
         .join(observables, observables.c.id == observations.c.observable_id)
         .where(observations.c.contribution_id == contribution_id)
         .order_by(observations.c.id).limit(limit)
@@ -193,5 +193,5 @@ def _observation(
         last_seen=row["last_seen"], role=row["role"],
         tags=orjson.loads(row["tags"]) if row["tags"] else [],
         handling=_handling(row, context["audience"][cid]), evaluation=_evaluation(row),
-        themes=context["themes"][cid],
+        themes=context["themes"][cid], warning=row["warning"],
     )

@@ -16,9 +16,10 @@ from sqlalchemy import Connection, insert
 
 from intelpool.db import bulk
 from intelpool.db.tables import entities, extra_objects, relationships
+from intelpool.matching.derive import keys
 
 _OBS_COLUMNS = ("contribution_id", "type", "value", "first_seen", "last_seen", "role", "tags",
-                "comment", "to_ids", "ref")
+                "comment", "to_ids", "ref", "ip_lo", "ip_hi", "host", "rev_name")
 
 
 @dataclass(slots=True)
@@ -43,7 +44,7 @@ class ObservationStager:
             conn, "tmp_obs",
             "contribution_id BIGINT, type VARCHAR(32), value TEXT, first_seen TIMESTAMP, "
             "last_seen TIMESTAMP, role VARCHAR(64), tags TEXT, comment TEXT, to_ids BOOLEAN, "
-            "ref VARCHAR(200)",
+            "ref VARCHAR(200), ip_lo VARCHAR(32), ip_hi VARCHAR(32), host TEXT, rev_name TEXT",
         )
         bulk.create_temp_table(
             conn, "tmp_refs",
@@ -98,7 +99,7 @@ class ObservationStager:
         rows = [
             (cid, kind, value, bulk.db_time(conn, p.first_seen), bulk.db_time(conn, p.last_seen),
              p.role, orjson.dumps(p.tags).decode() if p.tags else None, p.comment, p.to_ids,
-             p.ref)
+             p.ref, *keys(kind, value))
             for (cid, kind, value), p in self.pending.items()
         ]
         self.pending = {}
@@ -106,7 +107,8 @@ class ObservationStager:
         least, greatest = bulk.least(conn), bulk.greatest(conn)
         # "WHERE true" lets SQLite parse ON CONFLICT after INSERT ... SELECT.
         conn.exec_driver_sql(
-            "INSERT INTO observables (type, value) SELECT type, value FROM tmp_obs WHERE true "
+            "INSERT INTO observables (type, value, ip_lo, ip_hi, host, rev_name) "
+            "SELECT type, value, ip_lo, ip_hi, host, rev_name FROM tmp_obs WHERE true "
             "ON CONFLICT (type, value) DO NOTHING"
         )
         conn.exec_driver_sql(

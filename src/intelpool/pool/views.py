@@ -56,6 +56,7 @@ class ObservationView:
     handling: HandlingView
     evaluation: EvaluationView | None
     themes: list[str] = field(default_factory=list)
+    warning: str | None = None  # a warninglist marks it as a likely false positive
 
 
 @dataclass(frozen=True, slots=True)

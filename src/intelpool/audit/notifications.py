@@ -1,0 +1,40 @@
+"""Notices to an organisation: new hits, access requests and their decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select
+
+from intelpool.access import Permission, Principal, require
+from intelpool.db.tables import notifications
+from intelpool.db.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    id: int
+    created_at: datetime
+    kind: str
+    message: str
+    subject_type: str | None
+    subject_id: str | None
+
+
+def notify(conn: Connection, organisation_id: int, kind: str, message: str,
+           subject_type: str | None, subject_id: object) -> None:
+    conn.execute(insert(notifications).values(
+        organisation_id=organisation_id, created_at=utcnow(), kind=kind, message=message,
+        subject_type=subject_type, subject_id=None if subject_id is None else str(subject_id)))
+
+
+def inbox(conn: Connection, principal: Principal, *, limit: int = 100) -> list[Notification]:
+    """The principal's organisation's notices, newest first."""
+    require(principal, Permission.POOL_READ)
+    rows = conn.execute(
+        select(notifications).where(notifications.c.organisation_id == principal.organisation_id)
+        .order_by(notifications.c.id.desc()).limit(limit)
+    ).mappings()
+    return [Notification(r["id"], r["created_at"], r["kind"], r["message"], r["subject_type"],
+                         r["subject_id"]) for r in rows]

@@ -1,0 +1,234 @@
+"""Commands for cross-matching: hits, access requests, deconfliction, scores, rematch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from intelpool.access import Permission, require
+from intelpool.audit import notifications
+from intelpool.cli.common import (
+    AsOption,
+    DbOption,
+    JsonOption,
+    acting_as,
+    console,
+    err_console,
+    print_json,
+    transaction,
+)
+from intelpool.cli.export_cmd import _parse_date
+from intelpool.config import Settings
+from intelpool.matching import access_requests, engine, hits, scoring, warninglists
+from intelpool.matching.deconflict import deconflict
+
+access_app = typer.Typer(help="Access requests: ask an originator to release matched data.",
+                         no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("hits")(hits_cmd)
+    app.command("deconflict")(deconflict_cmd)
+    app.command("score")(score_cmd)
+    app.command("rematch")(rematch_cmd)
+    app.command("notifications")(notifications_cmd)
+    app.command("warninglists")(warninglists_cmd)
+    app.add_typer(access_app, name="access")
+
+
+def hits_cmd(
+    as_: AsOption,
+    since: Annotated[str | None, typer.Option(help="Only hits recorded or refreshed since "
+                                                   "this date (UTC).")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Selectors of yours that partners hold too (hit/no-hit where you may not see theirs)."""
+    with transaction(db) as conn:
+        report = hits.list_hits(conn, acting_as(conn, as_), since=_parse_date(since))
+    if json:
+        print_json(report)
+        return
+    table = Table("hit", "your selector", "match", "partner", "partner's data", "themes",
+                  "last (UTC)")
+    for h in report.hits:
+        held = ", ".join(map(str, h.partner_contributions))
+        theirs = (f"{h.partner_selector}\ncontributions {held}" if h.partner_visible
+                  else "not visible to you: 'intelpool access request'")
+        table.add_row(str(h.id), h.selector, h.kind, h.partner, theirs, ", ".join(
+            h.partner_themes), f"{h.last_at:%Y-%m-%d %H:%M}")
+    console.print(table if report.hits else "no hits")
+    for w in report.widespread:
+        console.print(f"widespread: {w.selector} is held by {w.organisations} organisations")
+
+
+def deconflict_cmd(
+    items: Annotated[list[str], typer.Argument(help="Selectors, or files of one per line.")],
+    as_: AsOption,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Before acting: which of these selectors do other partners already hold?"""
+    values: list[str] = []
+    for item in items:
+        path = Path(item)
+        if path.is_file():
+            values += [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                       if line.strip() and not line.startswith("#")]
+        else:
+            values.append(item)
+    with transaction(db) as conn:
+        results = deconflict(conn, acting_as(conn, as_), values)
+    if json:
+        print_json(results)
+        return
+    table = Table("selector", "held by", "match", "visible to you", "themes")
+    for r in results:
+        if r.error:
+            table.add_row(r.input, f"[red]not a selector: {r.error}", "", "", "")
+            continue
+        note = f" (warninglist: {r.warning})" if r.warning else ""
+        if not r.holders:
+            table.add_row(f"{r.selector}{note}", "nobody else", "", "", "")
+        for h in r.holders:
+            seen = f"yes: {', '.join(map(str, h.contributions))}" if h.visible else "no"
+            table.add_row(f"{r.selector}{note}", h.partner, h.kind, seen, ", ".join(h.themes))
+    console.print(table)
+
+
+def score_cmd(
+    value: Annotated[str, typer.Argument(help="The selector to score.")],
+    as_: AsOption,
+    type: Annotated[str | None, typer.Option(help="Observable type.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """A confidence score from 0 to 100 with its breakdown, from what you may see."""
+    with transaction(db) as conn:
+        view = scoring.score(conn, acting_as(conn, as_), value, type)
+    if json:
+        print_json(view)
+        return
+    console.print(f"{view.selector}: score {view.score} from {view.organisations} "
+                  f"organisation(s), half-life {view.half_life_days:g} days"
+                  + (f"; warninglist {view.warning}" if view.warning else ""), highlight=False)
+    table = Table("contribution", "originator", "evaluation", "age (days)", "decay", "weight")
+    for s in view.sightings:
+        table.add_row(str(s.contribution_id), s.originator, s.evaluation, f"{s.age_days:g}",
+                      f"{s.decay:.3f}", f"{s.weight:.3f}")
+    if view.sightings:
+        console.print(table)
+
+
+def rematch_cmd(db: DbOption = None, as_: Annotated[str | None, typer.Option(
+        "--as", help="A host admin to act as (default: the console operator).")] = None,
+        json: JsonOption = False) -> None:
+    """Recompute warninglist marks, widespread selectors and every hit of the pool."""
+    with transaction(db) as conn, Progress(console=err_console, transient=True,
+                                           disable=json) as progress:
+        require(acting_as(conn, as_), Permission.PARTNERS_MANAGE)
+        task = progress.add_task("rematching organisations", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = engine.rematch(conn, Settings(), report)
+    if json:
+        print_json(summary)
+    else:
+        console.print(f"rematched: {summary.hits:,} hits, {summary.widespread:,} widespread")
+
+
+def notifications_cmd(as_: AsOption, db: DbOption = None, json: JsonOption = False) -> None:
+    """Notices for your organisation: hits, access requests and decisions."""
+    with transaction(db) as conn:
+        items = notifications.inbox(conn, acting_as(conn, as_))
+    if json:
+        print_json(items)
+        return
+    for n in items:
+        console.print(f"{n.created_at:%Y-%m-%d %H:%M} [{n.kind}] {n.message}", highlight=False,
+                      markup=False)
+
+
+def warninglists_cmd(json: JsonOption = False) -> None:
+    """The warninglists in force (built-in and INTELPOOL_WARNINGLIST_DIR)."""
+    lists = warninglists.load(Settings().warninglist_dir)
+    if json:
+        print_json(lists)
+        return
+    table = Table("name", "type", "entries", "applied", "source")
+    for wl in lists:
+        table.add_row(wl.name, wl.kind, str(len(wl.entries)), "yes" if wl.applied else
+                      "no (type not supported)", wl.source)
+    console.print(table)
+
+
+@access_app.command("request")
+def access_request(
+    hit: Annotated[int, typer.Argument(help="The hit whose partner data you ask for.")],
+    as_: AsOption,
+    reason: Annotated[str, typer.Option(help="Why you need it.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Ask the originator to release the data behind a hit."""
+    with transaction(db) as conn:
+        view = access_requests.request_access(conn, acting_as(conn, as_), hit, reason)
+    print_json(view) if json else console.print(f"access request {view.id} sent to "
+                                                f"{view.holder}", highlight=False)
+
+
+@access_app.command("requests")
+def access_list(
+    as_: AsOption,
+    status: Annotated[str | None, typer.Option(help="pending, granted or denied.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Access requests to and from your organisation."""
+    with transaction(db) as conn:
+        items = access_requests.list_requests(conn, acting_as(conn, as_), status=status)
+    if json:
+        print_json(items)
+        return
+    table = Table("id", "hit", "from", "to", "status", "reason", "H2")
+    for r in items:
+        table.add_row(str(r.id), str(r.hit_id or ""), r.requester, r.holder, r.status,
+                      r.reason, "yes" if r.h2 else "")
+    console.print(table)
+
+
+def _decide(request: int, as_: str, note: str | None, db: str | None, grant: bool) -> None:
+    with transaction(db) as conn:
+        view = access_requests.decide(conn, acting_as(conn, as_), request, grant=grant,
+                                      note=note)
+    extra = " (recorded as the originator's consent to release H2 data)" if view.h2 and grant \
+        else ""
+    console.print(f"access request {view.id} {view.status}{extra}", highlight=False)
+
+
+@access_app.command("grant")
+def access_grant(
+    request: Annotated[int, typer.Argument(help="The access request.")],
+    as_: AsOption,
+    note: Annotated[str | None, typer.Option(help="A note for the requester.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Release your data behind a hit to the requester (your recorded consent)."""
+    _decide(request, as_, note, db, grant=True)
+
+
+@access_app.command("deny")
+def access_deny(
+    request: Annotated[int, typer.Argument(help="The access request.")],
+    as_: AsOption,
+    note: Annotated[str | None, typer.Option(help="A note for the requester.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Refuse an access request."""
+    _decide(request, as_, note, db, grant=False)

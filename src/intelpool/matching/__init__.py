@@ -1,0 +1,1 @@
+"""Cross-matching between partners: hits, access requests, deconfliction, noise, scoring."""

@@ -1,0 +1,66 @@
+"""Matching keys derived from a canonical observable (pure): what the rule joins use.
+
+- ``ip_lo``/``ip_hi``: the address range as 32 hex digits (IPv4 mapped into IPv6), so an
+  address lies in a CIDR when ``cidr.ip_lo <= ip.ip_lo <= cidr.ip_hi`` as plain text.
+- ``host``: the host of a URL or the domain of an e-mail address.
+- ``rev_name``: a host name's labels reversed (``com.example.www``) — of a domain, or of the
+  host of a URL or e-mail address — so the names below a domain are an index range:
+  ``rev_name`` between ``'com.example.'`` and ``'com.example/'``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+_V4_MAPPED = 0xFFFF << 32
+
+
+class Keys(NamedTuple):
+    ip_lo: str | None = None
+    ip_hi: str | None = None
+    host: str | None = None
+    rev_name: str | None = None
+
+
+NO_KEYS = Keys()
+
+
+def ip_key(address: int, version: int) -> str:
+    return f"{address | _V4_MAPPED if version == 4 else address:032x}"
+
+
+def reverse_name(name: str) -> str:
+    return ".".join(reversed(name.split(".")))
+
+
+def keys(kind: str, value: str) -> Keys:
+    """The derived keys of a canonical value of type ``kind`` (NO_KEYS when none apply)."""
+    if kind == "domain" or kind == "hostname":
+        return Keys(rev_name=reverse_name(value))
+    if kind == "ipv4" or kind == "ipv6":
+        address = ipaddress.ip_address(value)
+        key = ip_key(int(address), address.version)
+        return Keys(ip_lo=key, ip_hi=key)
+    if kind == "cidr":
+        network = ipaddress.ip_network(value)
+        return Keys(ip_lo=ip_key(int(network.network_address), network.version),
+                    ip_hi=ip_key(int(network.broadcast_address), network.version))
+    if kind == "url":
+        host = urlsplit(value).hostname
+        return _host_keys(host) if host else NO_KEYS
+    if kind == "email":
+        return _host_keys(value.rpartition("@")[2])
+    return NO_KEYS
+
+
+def _host_keys(host: str) -> Keys:
+    is_name = not host.startswith("[") and not host.replace(".", "").isdigit()
+    return Keys(host=host, rev_name=reverse_name(host) if is_name else None)
+
+
+def parent_names(name: str) -> list[str]:
+    """Registrable-looking parents of a domain: www.a.example.com -> a.example.com, example.com."""
+    labels = name.split(".")
+    return [".".join(labels[i:]) for i in range(1, len(labels) - 1)]

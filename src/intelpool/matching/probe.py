@@ -1,0 +1,148 @@
+"""Matching rules as set-based SQL over a probe table.
+
+``tmp_probe`` holds the selectors being matched — a submission's, one organisation's during a
+rematch, or values a user wants to deconflict — with their derived keys. Each rule adds rows
+to ``tmp_match``: the probe, the other organisation's observable that matches it, that
+organisation, its latest contribution holding it, the kind of match, and whether the probe is
+the specific side (``a``: IP, URL, e-mail, subdomain) or the containing side (``b``).
+Every rule is an index join; none compares all pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection
+
+from intelpool.db import bulk
+from intelpool.matching.derive import ip_key, keys, parent_names
+
+PROBE_COLUMNS = ("probe_key", "observable_id", "contribution_id", "type", "value", "ip_lo",
+                 "ip_hi", "host", "rev_name")
+
+# Held by another organisation, not marked by a warninglist: the matchable side of a rule.
+_HELD = (
+    "JOIN observations h ON h.observable_id = x.id "
+    "JOIN contributions hc ON hc.id = h.contribution_id AND hc.originator_id <> {me} "
+    "{other_filter}"
+)
+_GROUP = " GROUP BY p.probe_key, x.id, hc.originator_id"
+
+
+def create_tables(conn: Connection) -> None:
+    bulk.create_temp_table(
+        conn, "tmp_probe",
+        "probe_key BIGINT PRIMARY KEY, observable_id BIGINT, contribution_id BIGINT, "
+        "type VARCHAR(32), value TEXT, ip_lo VARCHAR(32), ip_hi VARCHAR(32), host TEXT, "
+        "rev_name TEXT",
+    )
+    bulk.create_temp_table(
+        conn, "tmp_match",
+        "probe_key BIGINT, other_id BIGINT, org_id BIGINT, contribution_id BIGINT, "
+        "kind VARCHAR(16), probe_is_a BOOLEAN",
+    )
+    bulk.create_temp_table(conn, "tmp_parents", "probe_key BIGINT, parent TEXT")
+    bulk.create_temp_table(conn, "tmp_cidr_keys", "probe_key BIGINT, lo VARCHAR(32)")
+
+
+def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any]) -> None:
+    """Fill the probe from stored observations (``where`` filters observations ``o`` and
+    contributions ``c``); warninglisted observables never match."""
+    conn.exec_driver_sql(
+        "INSERT INTO tmp_probe (probe_key, observable_id, contribution_id, type, value, ip_lo, "
+        "ip_hi, host, rev_name) SELECT ob.id, ob.id, max(o.contribution_id), ob.type, "
+        "ob.value, ob.ip_lo, ob.ip_hi, ob.host, ob.rev_name FROM observations o "
+        "JOIN contributions c ON c.id = o.contribution_id "
+        "JOIN observables ob ON ob.id = o.observable_id "
+        f"WHERE ob.warning IS NULL AND {where} "
+        "GROUP BY ob.id, ob.type, ob.value, ob.ip_lo, ob.ip_hi, ob.host, ob.rev_name",
+        params,
+    )
+
+
+def probe_values(conn: Connection, values: Iterable[tuple[int, str, str, int | None]]) -> None:
+    """Fill the probe with parsed values: (key, type, canonical value, observable id or None)."""
+    rows = [(key, obs_id, None, kind, value, *keys(kind, value))
+            for key, kind, value, obs_id in values]
+    bulk.load_rows(conn, "tmp_probe", PROBE_COLUMNS, rows)
+
+
+def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
+              exact_only_above: bool = False) -> None:
+    """Add every match of the probe against other organisations' data to tmp_match.
+
+    A rematch probes each organisation in turn, so it needs only one direction of each
+    containment rule, and each exact pair once (``exact_only_above``).
+    """
+    held = _HELD.format(me=int(me), other_filter=f"AND hc.originator_id > {int(me)} "
+                        if exact_only_above else "")
+    plain = _HELD.format(me=int(me), other_filter="")
+    insert = ("INSERT INTO tmp_match (probe_key, other_id, org_id, contribution_id, kind, "
+              "probe_is_a) SELECT p.probe_key, x.id, hc.originator_id, max(hc.id), ")
+    notice = "AND x.warning IS NULL "
+    conn.exec_driver_sql(
+        insert + "'exact', true FROM tmp_probe p JOIN observables x ON x.id = p.observable_id "
+        + notice + held + _GROUP)
+    _cidr_candidates(conn)
+    conn.exec_driver_sql(
+        insert + "'cidr', true FROM tmp_cidr_keys k JOIN tmp_probe p ON p.probe_key = "
+        "k.probe_key JOIN observables x ON x.type = 'cidr' AND x.ip_lo = k.lo AND "
+        "x.ip_hi >= p.ip_lo " + notice + plain + _GROUP)
+    conn.exec_driver_sql(
+        insert + "CASE WHEN p.type = 'email' THEN 'email-domain' ELSE 'url-host' END, true "
+        "FROM tmp_probe p JOIN observables x ON x.type IN ('domain', 'hostname') AND "
+        "x.value = p.host AND p.type IN ('url', 'email') " + notice + plain +
+        _GROUP + ", p.type")
+    _parents(conn)
+    conn.exec_driver_sql(
+        insert + "'subdomain', true FROM tmp_parents t JOIN tmp_probe p ON p.probe_key = "
+        "t.probe_key JOIN observables x ON x.type = 'domain' AND x.value = t.parent "
+        + notice + plain + _GROUP)
+    if not both_directions:
+        return
+    conn.exec_driver_sql(
+        insert + "'cidr', false FROM tmp_probe p JOIN observables x ON x.type IN "
+        "('ipv4', 'ipv6') AND x.ip_lo >= p.ip_lo AND x.ip_lo <= p.ip_hi AND p.type = 'cidr' "
+        + notice + plain + _GROUP)
+    conn.exec_driver_sql(
+        insert + "CASE WHEN x.type = 'email' THEN 'email-domain' ELSE 'url-host' END, false "
+        "FROM tmp_probe p JOIN observables x ON x.host = p.value AND x.type IN "
+        "('url', 'email') AND p.type IN ('domain', 'hostname') " + notice + plain +
+        _GROUP + ", x.type")
+    conn.exec_driver_sql(
+        insert + "'subdomain', false FROM tmp_probe p JOIN observables x ON "
+        "x.rev_name > (p.rev_name || '.') AND x.rev_name < (p.rev_name || '/') "
+        "AND x.type = 'domain' AND p.type = 'domain' "
+        + notice + plain + _GROUP)
+
+
+def _cidr_candidates(conn: Connection) -> None:
+    """For each probe address, the network start of every CIDR prefix length in the pool.
+
+    Joining on these exact keys finds every containing CIDR through the (type, ip_lo) index,
+    without scanning all CIDRs per address.
+    """
+    position = "instr(value, '/')" if bulk.is_sqlite(conn) else "strpos(value, '/')"
+    lengths = [int(r[0]) for r in conn.exec_driver_sql(
+        f"SELECT DISTINCT substr(value, {position} + 1) FROM observables WHERE type = 'cidr'")]
+    if not lengths:
+        return
+    rows: list[tuple[int, str]] = []
+    for key, kind, lo in conn.exec_driver_sql(
+            "SELECT probe_key, type, ip_lo FROM tmp_probe WHERE type IN ('ipv4', 'ipv6')"):
+        address = int(lo, 16)
+        bits, version = (32, 4) if kind == "ipv4" else (128, 6)
+        base = address & 0xFFFFFFFF if version == 4 else address
+        for length in lengths:
+            if length <= bits:
+                mask = ((1 << bits) - 1) ^ ((1 << (bits - length)) - 1)
+                rows.append((key, ip_key(base & mask, version)))
+    bulk.load_rows(conn, "tmp_cidr_keys", ("probe_key", "lo"), rows)
+
+
+def _parents(conn: Connection) -> None:
+    rows = [(key, parent) for key, value in conn.exec_driver_sql(
+        "SELECT probe_key, value FROM tmp_probe WHERE type = 'domain'")
+        for parent in parent_names(value)]
+    bulk.load_rows(conn, "tmp_parents", ("probe_key", "parent"), rows)
