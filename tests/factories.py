@@ -55,7 +55,7 @@ def submit_file(
                               anonymous=anonymous)
     submission = ingest.Submission(path=path, handling=request, format=fmt,
                                    themes=themes or [], options=options or ImportOptions(),
-                                   **kwargs)  # type: ignore[arg-type]
+                                   **kwargs)
     return ingest.submit(conn, principal, submission, batch_size=50, settings=settings)
 
 

@@ -74,13 +74,19 @@ def submit(
     format: Annotated[str, typer.Option(help="auto (by content) or a format name.")] = "auto",
     column: Annotated[list[str] | None, typer.Option(
         help="CSV column mapping FIELD=COLUMN, e.g. value=indicator; repeat.")] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        help="CSV delimiter: comma, tab, semicolon, pipe or one character (default: "
+             "guessed).")] = None,
+    type: Annotated[str | None, typer.Option(
+        help="Observable type of every untyped value (e.g. a list of domains).")] = None,
     rejections: Annotated[Path | None, typer.Option(
         help="Write every rejected record with its location and reason (CSV).")] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Submit a file to the pool under your handling and evaluation."""
-    options = ImportOptions(columns=dict(_pair(c) for c in column or []))
+    options = ImportOptions(columns=dict(_pair(c) for c in column or []), delimiter=delimiter,
+                            default_type=type)
     request = HandlingRequest(tlp=tlp, audience=audience or [], codes=handling or [],
                               h3_text=h3, pap=pap, anonymous=anonymous)
     sub = ingest.Submission(path=file, handling=request, format=format, options=options,

@@ -156,7 +156,7 @@ observables = Table(
     UniqueConstraint("type", "value", name="uq_observables_type_value"),
     Index("ix_observables_type_ip_lo", "type", "ip_lo"),
     Index("ix_observables_host", "host"),
-    Index("ix_observables_rev_name", "rev_name"),
+    Index("ix_observables_type_rev_name", "type", "rev_name"),
 )
 
 observations = Table(

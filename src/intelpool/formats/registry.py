@@ -85,7 +85,6 @@ def _load_builtins() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for package_name in ("intelpool.formats", "intelpool.formats.feeds"):
         try:
             package = importlib.import_module(package_name)
@@ -94,6 +93,7 @@ def _load_builtins() -> None:
         for module in pkgutil.iter_modules(package.__path__, package_name + "."):
             if module.name.rsplit(".", 1)[-1] not in ("registry", "records", "export_records"):
                 importlib.import_module(module.name)
+    _loaded = True  # only once every module loaded: a failure is raised again, not half-hidden
 
 
 def importers() -> dict[str, Importer]:

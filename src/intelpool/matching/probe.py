@@ -81,37 +81,40 @@ def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
     insert = ("INSERT INTO tmp_match (probe_key, other_id, org_id, contribution_id, kind, "
               "probe_is_a) SELECT p.probe_key, x.id, hc.originator_id, max(hc.id), ")
     notice = "AND x.warning IS NULL "
+    # SQLite's planner may otherwise scan the pool and probe the probe table; CROSS JOIN is
+    # its way to fix the order (the probe drives every rule). PostgreSQL plans this itself.
+    to_pool = "CROSS JOIN" if bulk.is_sqlite(conn) else "JOIN"
     conn.exec_driver_sql(
-        insert + "'exact', true FROM tmp_probe p JOIN observables x ON x.id = p.observable_id "
-        + notice + held + _GROUP)
+        insert + "'exact', true FROM tmp_probe p " + to_pool + " observables x ON "
+        "x.id = p.observable_id " + notice + held + _GROUP)
     _cidr_candidates(conn)
     conn.exec_driver_sql(
         insert + "'cidr', true FROM tmp_cidr_keys k JOIN tmp_probe p ON p.probe_key = "
-        "k.probe_key JOIN observables x ON x.type = 'cidr' AND x.ip_lo = k.lo AND "
+        "k.probe_key " + to_pool + " observables x ON x.type = 'cidr' AND x.ip_lo = k.lo AND "
         "x.ip_hi >= p.ip_lo " + notice + plain + _GROUP)
     conn.exec_driver_sql(
         insert + "CASE WHEN p.type = 'email' THEN 'email-domain' ELSE 'url-host' END, true "
-        "FROM tmp_probe p JOIN observables x ON x.type IN ('domain', 'hostname') AND "
+        "FROM tmp_probe p " + to_pool + " observables x ON x.type IN ('domain', 'hostname') AND "
         "x.value = p.host AND p.type IN ('url', 'email') " + notice + plain +
         _GROUP + ", p.type")
     _parents(conn)
     conn.exec_driver_sql(
         insert + "'subdomain', true FROM tmp_parents t JOIN tmp_probe p ON p.probe_key = "
-        "t.probe_key JOIN observables x ON x.type = 'domain' AND x.value = t.parent "
+        "t.probe_key " + to_pool + " observables x ON x.type = 'domain' AND x.value = t.parent "
         + notice + plain + _GROUP)
     if not both_directions:
         return
     conn.exec_driver_sql(
-        insert + "'cidr', false FROM tmp_probe p JOIN observables x ON x.type IN "
+        insert + "'cidr', false FROM tmp_probe p " + to_pool + " observables x ON x.type IN "
         "('ipv4', 'ipv6') AND x.ip_lo >= p.ip_lo AND x.ip_lo <= p.ip_hi AND p.type = 'cidr' "
         + notice + plain + _GROUP)
     conn.exec_driver_sql(
         insert + "CASE WHEN x.type = 'email' THEN 'email-domain' ELSE 'url-host' END, false "
-        "FROM tmp_probe p JOIN observables x ON x.host = p.value AND x.type IN "
+        "FROM tmp_probe p " + to_pool + " observables x ON x.host = p.value AND x.type IN "
         "('url', 'email') AND p.type IN ('domain', 'hostname') " + notice + plain +
         _GROUP + ", x.type")
     conn.exec_driver_sql(
-        insert + "'subdomain', false FROM tmp_probe p JOIN observables x ON "
+        insert + "'subdomain', false FROM tmp_probe p " + to_pool + " observables x ON "
         "x.rev_name > (p.rev_name || '.') AND x.rev_name < (p.rev_name || '/') "
         "AND x.type = 'domain' AND p.type = 'domain' "
         + notice + plain + _GROUP)

@@ -119,8 +119,8 @@ def _apply_names(conn: Connection, wl: Warninglist, where: str) -> None:
     names = sorted({e.strip(".").lower() for e in wl.entries if e.strip(".")})
     # One index range probe per list entry: the name itself and every name below it.
     rev, below, after = (bulk.param(conn, n) for n in ("rev", "below", "after"))
-    _mark(conn, wl, where + f" AND (rev_name = {rev} OR (rev_name > {below} "
-          f"AND rev_name < {after}))",
+    _mark(conn, wl, where + " AND type IN ('domain', 'hostname', 'url', 'email') AND "
+          f"(rev_name = {rev} OR (rev_name > {below} AND rev_name < {after}))",
           [{"rev": r, "below": r + ".", "after": r + "/"} for r in map(reverse_name, names)])
 
 

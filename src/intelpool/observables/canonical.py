@@ -1,37 +1,51 @@
-"""Canonical forms, one function per type: the form every partner's value is compared in."""
+"""Canonical forms of the IP-level network types: addresses, blocks, endpoints, AS numbers."""
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
-from urllib.parse import urlsplit, urlunsplit
 
-from intelpool.observables.types import ObservableType
+from intelpool.observables.errors import InvalidObservable
 
+__all__ = ["InvalidObservable", "asn", "cidr", "ip_port", "ipv4", "ipv6"]
 
-class InvalidObservable(ValueError):
-    """A value that is not a valid selector of its type; the message is the reason."""
-
-
-_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
-_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
-_HEX = re.compile(r"^[0-9a-f]+$")
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
+# Dotted decimal without leading zeros: "010.1.1.1" is octal to some resolvers and decimal
+# to others, so it does not name one address.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+_DOTTED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+_ASN = re.compile(r"(?:ASN?[ :-]?)?([0-9]{1,10})(?:\.([0-9]{1,5}))?", re.IGNORECASE)
+# RFC 7607 (AS0), RFC 7300 (last 16-bit and last 32-bit AS), RFC 6793 (AS_TRANS stands in
+# for any 4-byte AS, so it names no network).
+_RESERVED_ASNS = {0: "AS0 is reserved (RFC 7607)", 23456: "AS23456 is AS_TRANS (RFC 6793)",
+                  65535: "AS65535 is reserved (RFC 7300)",
+                  4294967295: "AS4294967295 is reserved (RFC 7300)"}
 
 
 def ipv4(value: str) -> str:
-    try:
-        return str(ipaddress.IPv4Address(value))
-    except ValueError:
-        raise InvalidObservable(f"{value!r} is not an IPv4 address") from None
+    if _IPV4.fullmatch(value):
+        return value
+    if _DOTTED.fullmatch(value):
+        if any(len(octet) > 1 and octet[0] == "0" for octet in value.split(".")):
+            raise InvalidObservable(f"{value!r} is not an IPv4 address (leading zeros are read "
+                                    "as octal by some software and as decimal by others)")
+        raise InvalidObservable(f"{value!r} is not an IPv4 address (a part is above 255)")
+    raise InvalidObservable(f"{value!r} is not an IPv4 address")
 
 
 def ipv6(value: str) -> str:
+    text = value[1:-1] if value.startswith("[") and value.endswith("]") else value
+    if "%" in text:
+        raise InvalidObservable(f"{value!r}: a zone index (%...) is local to one host; drop it")
     try:
-        return ipaddress.IPv6Address(value.strip("[]")).compressed
+        address = ipaddress.IPv6Address(text)
     except ValueError:
         raise InvalidObservable(f"{value!r} is not an IPv6 address") from None
+    mapped = address.ipv4_mapped
+    if mapped is not None:
+        # Spelled out because Python versions print IPv4-mapped addresses differently.
+        return f"::ffff:{mapped}"
+    return address.compressed
 
 
 def cidr(value: str) -> str:
@@ -44,87 +58,49 @@ def cidr(value: str) -> str:
         raise InvalidObservable(f"{value!r} is not a CIDR block") from None
 
 
-def domain(value: str) -> str:
-    name = value.strip().rstrip(".").lower()
-    if not name.isascii():
-        try:
-            name = name.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise InvalidObservable(f"{value!r} is not a valid internationalised domain") from None
-    if len(name) > 253:
-        raise InvalidObservable(f"domain is longer than 253 characters: {value[:60]!r}...")
-    labels = name.split(".")
-    if len(labels) < 2:
-        raise InvalidObservable(f"{value!r} is not a domain (needs a dot and a top-level domain)")
-    for label in labels:
-        if not _LABEL.match(label):
-            raise InvalidObservable(f"{value!r} is not a domain (bad label {label!r})")
-    if not _TLD.match(labels[-1]):
-        raise InvalidObservable(f"{value!r} is not a domain (bad top-level domain {labels[-1]!r})")
-    return name
+def port(text: str, value: str) -> int:
+    """A TCP/UDP port 1-65535 (``value`` is the whole input, for the reason)."""
+    if not (text.isdigit() and text.isascii()) or not 0 < int(text) < 65536:
+        raise InvalidObservable(f"{value!r}: port {text!r} is not a number from 1 to 65535")
+    return int(text)
 
 
-def host(value: str) -> str:
-    """A URL or e-mail host: a domain or an IP address (IPv6 possibly bracketed)."""
-    if value.startswith("["):
-        return "[" + ipv6(value) + "]"
-    if value.replace(".", "").isdigit():
-        return ipv4(value)
-    return domain(value)
-
-
-def url(value: str) -> str:
+def ip_port(value: str) -> str:
+    """``1.2.3.4:443`` or ``[2001:db8::1]:443``; an IPv6 address needs its brackets."""
     text = value.strip()
-    if "://" not in text:
-        text = "http://" + text  # feeds often list URLs without a scheme
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
-        raise InvalidObservable(f"{value!r} is not a URL ({exc})") from None
-    scheme = parts.scheme.lower()
-    if not scheme or not parts.hostname:
-        raise InvalidObservable(f"{value!r} is not a URL (no host)")
-    if any(c.isspace() for c in text):
-        raise InvalidObservable(f"{value!r} is not a URL (contains white space)")
-    raw_host = parts.netloc.rsplit("@", 1)[-1]
-    raw_host = raw_host.rsplit(":", 1)[0] if not raw_host.endswith("]") and port else raw_host
-    hostname = host(raw_host if raw_host.startswith("[") else parts.hostname)
-    userinfo = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
-    netloc = userinfo + hostname
-    if port is not None and _DEFAULT_PORTS.get(scheme) != port:
-        netloc += f":{port}"
-    # The fragment never reaches the server, so it does not distinguish two URLs.
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    if text.startswith("["):
+        address, sep, number = text[1:].partition("]:")
+        if not sep:
+            raise InvalidObservable(f"{value!r} is not an address with a port ([IPv6]:port)")
+        return f"[{ipv6(address)}]:{port(number, value)}"
+    address, sep, number = text.rpartition(":")
+    if not sep:
+        raise InvalidObservable(f"{value!r} has no port (address:port)")
+    if ":" in address:
+        raise InvalidObservable(
+            f"{value!r}: an IPv6 address with a port needs brackets, e.g. [2001:db8::1]:443")
+    return f"{ipv4(address)}:{port(number, value)}"
 
 
-def email(value: str) -> str:
-    local, at, domain_part = value.strip().rpartition("@")
-    if not at or not local or not domain_part:
-        raise InvalidObservable(f"{value!r} is not an e-mail address")
-    if any(c.isspace() or c in "<>()[],;:\"" for c in local) or len(local) > 64:
-        raise InvalidObservable(f"{value!r} is not an e-mail address (bad local part)")
-    return f"{local.lower()}@{host(domain_part)}"
+def asn(value: str) -> str:
+    """``AS64500``; also ``as64500``, ``ASN 64500``, ``64500`` and asdot ``AS1.10``.
 
-
-def _hash(kind: str, length: int) -> Callable[[str], str]:
-    def canonical(value: str) -> str:
-        text = value.strip().lower()
-        if len(text) != length or not _HEX.match(text):
-            raise InvalidObservable(f"{value!r} is not an {kind} hash ({length} hex digits)")
-        return text
-
-    return canonical
-
-
-CANONICALISERS: dict[str, Callable[[str], str]] = {
-    ObservableType.IPV4: ipv4,
-    ObservableType.IPV6: ipv6,
-    ObservableType.CIDR: cidr,
-    ObservableType.DOMAIN: domain,
-    ObservableType.URL: url,
-    ObservableType.EMAIL: email,
-    ObservableType.MD5: _hash("MD5", 32),
-    ObservableType.SHA1: _hash("SHA-1", 40),
-    ObservableType.SHA256: _hash("SHA-256", 64),
-}
+    Private and documentation ASNs are accepted (they occur in leaked and internal data);
+    AS0, AS_TRANS and the two last-of-range numbers are refused: none names a network.
+    """
+    match = _ASN.fullmatch(value.strip())
+    if match is None:
+        raise InvalidObservable(f"{value!r} is not an AS number (e.g. AS64500)")
+    high, low = match.groups()
+    if low is not None:  # asdot notation (RFC 5396): high.low = high * 65536 + low
+        if int(high) > 65535 or int(low) > 65535:
+            raise InvalidObservable(f"{value!r} is not an asdot AS number (each part <= 65535)")
+        number = int(high) * 65536 + int(low)
+    else:
+        number = int(high)
+    if number > 4294967295:
+        raise InvalidObservable(f"{value!r} is not an AS number (larger than 32 bits)")
+    reserved = _RESERVED_ASNS.get(number)
+    if reserved is not None:
+        raise InvalidObservable(f"{value!r}: {reserved} and names no network")
+    return f"AS{number}"

@@ -2,22 +2,72 @@
 
 from __future__ import annotations
 
-from intelpool.observables.canonical import CANONICALISERS, InvalidObservable
 from intelpool.observables.detect import detect
+from intelpool.observables.errors import InvalidObservable
+from intelpool.observables.finance import mask_card_numbers
 from intelpool.observables.refang import refang
+from intelpool.observables.registry import CANONICALISERS
+from intelpool.observables.types import ObservableType
 
-__all__ = ["InvalidObservable", "parse_selector"]
+__all__ = ["MAX_SELECTOR_BYTES", "InvalidObservable", "parse_selector"]
+
+# The longest canonical value the pool stores. PostgreSQL cannot index (type, value) rows of
+# more than about 2.7 kB, and one such row would abort a whole contribution's ingest.
+MAX_SELECTOR_BYTES = 2048
+_MAX_INPUT = 65536
+_MAX_REASON = 500
+_TYPES = {str(kind): str(kind) for kind in CANONICALISERS}
+# Taken literally: "[.]" or "(at)" inside a file name or user agent is part of the value.
+_LITERAL = frozenset({ObservableType.FILENAME, ObservableType.MUTEX,
+                      ObservableType.USER_AGENT})
+
+
+def _redacted(exc: InvalidObservable, value: str) -> InvalidObservable:
+    """``exc`` with any payment card number in its reason or in the input masked, and its
+    reason cut to a readable length (reasons quote the value, which may be a long line)."""
+    reason = mask_card_numbers(str(exc))
+    if len(reason) > _MAX_REASON:
+        reason = reason[:_MAX_REASON] + "..."
+    if exc.shown_value is not None:
+        return InvalidObservable(reason, shown_value=exc.shown_value)
+    shown = mask_card_numbers(value)
+    if reason == str(exc) and shown == value:
+        return exc
+    return InvalidObservable(reason, shown_value=shown)
 
 
 def parse_selector(value: str, type_hint: str | None = None) -> tuple[str, str]:
-    """Refang, detect the type unless given, and canonicalise; raises InvalidObservable."""
-    text = refang(value)
+    """Refang, detect the type unless given, and canonicalise; raises InvalidObservable.
+
+    When the raised error carries ``shown_value``, record that instead of ``value``.
+    """
+    if len(value) > _MAX_INPUT:
+        raise InvalidObservable(f"value is longer than {_MAX_INPUT} characters")
+    kind: str | None
+    if type_hint is None:
+        text = refang(value)
+        detected = detect(text) if text else None
+        kind = None if detected is None else str(detected)
+    else:
+        kind = _TYPES.get(type_hint) or _TYPES.get(type_hint.strip().lower())
+        if kind is None:
+            raise InvalidObservable(f"unknown observable type {type_hint!r}")
+        text = value.strip() if kind in _LITERAL else refang(value)
     if not text:
         raise InvalidObservable("empty value")
-    kind = type_hint or detect(text)
-    if kind is None:
-        raise InvalidObservable(f"{value[:200]!r} is not a selector of any known type")
-    canonicalise = CANONICALISERS.get(kind)
-    if canonicalise is None:
-        raise InvalidObservable(f"unknown observable type {kind!r}")
-    return str(kind), canonicalise(text)
+    try:
+        if kind is None:
+            shown = mask_card_numbers(value)[:200]  # masked first: a cut PAN escapes the mask
+            raise InvalidObservable(f"{shown!r} is not a selector of any known type")
+        canonical = CANONICALISERS[kind](text)
+        if not canonical.isprintable() and any(ord(c) < 32 or ord(c) == 127 for c in canonical):
+            # No selector holds control characters, and PostgreSQL cannot store NUL at all.
+            raise InvalidObservable(f"{kind} contains control characters")
+        if len(canonical) > MAX_SELECTOR_BYTES // 4 and len(
+                canonical.encode("utf-8")) > MAX_SELECTOR_BYTES:
+            raise InvalidObservable(
+                f"{kind} is longer than {MAX_SELECTOR_BYTES} bytes, the longest selector the "
+                f"pool stores: {canonical[:80]!r}...")
+    except InvalidObservable as exc:
+        raise _redacted(exc, value) from None
+    return kind, canonical

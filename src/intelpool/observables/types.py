@@ -6,6 +6,8 @@ import enum
 
 
 class ObservableType(enum.StrEnum):
+    """Every type has its canonicaliser in ``observables/registry.py`` (CANONICALISERS)."""
+
     IPV4 = "ipv4"
     IPV6 = "ipv6"
     CIDR = "cidr"
@@ -15,8 +17,6 @@ class ObservableType(enum.StrEnum):
     MD5 = "md5"
     SHA1 = "sha1"
     SHA256 = "sha256"
-    # The types below are named here so importers can state them; each is valid only once
-    # observables/canonical.py has a canonicaliser for it.
     IP_PORT = "ip-port"  # 1.2.3.4:443, [2001:db8::1]:443
     ASN = "asn"  # AS64500
     HOSTNAME = "hostname"  # a host name that is not a registrable domain (e.g. a bare label)

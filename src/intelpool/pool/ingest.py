@@ -56,6 +56,7 @@ from intelpool.pool.staging import (
 from intelpool.pool.themes import parse_themes
 
 RejectionSink = Callable[[Rejection], None]
+ROLE_LENGTH = 64  # observations.role
 ProgressFn = Callable[[int, int], None]  # (records done, bytes read)
 
 
@@ -275,7 +276,13 @@ class _Run:
             try:
                 kind, value = parse_selector(record.value, record.type)
             except InvalidObservable as exc:
-                self.reject(Rejection(record.location, record.value, str(exc)))
+                # A masked value stands in for what must never be stored (a card number).
+                shown = exc.shown_value if exc.shown_value is not None else record.value
+                self.reject(Rejection(record.location, shown, str(exc)))
+                return
+            if record.role is not None and len(record.role) > ROLE_LENGTH:
+                self.reject(Rejection(record.location, record.value,
+                                      f"role is longer than {ROLE_LENGTH} characters"))
                 return
             self.stager.add(self._target(record.marking), kind, value,
                             first_seen=record.first_seen, last_seen=record.last_seen,

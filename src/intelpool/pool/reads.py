@@ -57,7 +57,8 @@ def search(
     try:
         kind, canonical = parse_selector(value, type_hint)
     except InvalidObservable as exc:
-        raise InvalidInput(f"cannot search for {value!r}: {exc}") from None
+        shown = exc.shown_value if exc.shown_value is not None else value
+        raise InvalidInput(f"cannot search for {shown!r}: {exc}") from None
     visible = _visible_contributions(principal).subquery()
     rows = conn.execute(
         select(observations, visible, observables.c.warning)

@@ -82,6 +82,8 @@ class ObservationStager:
         last = last_seen or first_seen
         if last and (seen.last_seen is None or last > seen.last_seen):
             seen.last_seen = last
+        if role and seen.role and role != seen.role:
+            tags = (*tags, f"role:{role}")  # one observation, several roles: keep them all
         seen.role = seen.role or role
         if tags:
             seen.tags = tuple(dict.fromkeys(seen.tags + tags))

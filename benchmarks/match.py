@@ -1,0 +1,181 @@
+"""Matching at pool scale: hits for a new submission, a full rematch, and storage growth.
+
+Builds a pool of N observations from K organisations (default 10,000,000 from 50; loaded in
+bulk, then matched once by a full rematch), submits a contribution of 100,000 selectors of
+which 5% are already held by others, and prints:
+- the time to match that submission and record its hits (target under 2 s embedded),
+- the full rematch time (target under 2 minutes),
+- stored hit rows next to the rows a pairwise correlation table (MISP-style: one row per pair
+  of sightings of the same value) would hold for the same data: the peer measure.
+
+    .venv/bin/python -m benchmarks.match [--observations N] [--orgs K] [--store sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from intelpool.access import Principal
+from intelpool.access.handling import HandlingRequest
+from intelpool.config import Settings
+from intelpool.db import bulk
+from intelpool.db.engine import make_engine
+from intelpool.db.migrate import upgrade
+from intelpool.db.tables import metadata
+from intelpool.db.types import utcnow
+from intelpool.matching import derive, engine
+from intelpool.partners import service
+from intelpool.partners.identity import principal_for_email
+from intelpool.pool import ingest
+
+SHARED_FRACTION = 0.1  # of each organisation's selectors, drawn from values others hold too
+
+
+def value(rnd: random.Random, i: int) -> tuple[str, str]:
+    kind = i % 5
+    if kind == 0:
+        return "ipv4", f"{rnd.randint(11, 99)}.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}." \
+                       f"{rnd.randint(1, 254)}"
+    if kind == 1:
+        return "domain", f"host{i}.bench{rnd.randint(1, 999)}.net"
+    if kind == 2:
+        return "url", f"http://site{i}.bench{rnd.randint(1, 99)}.org/p/{i:x}"
+    if kind == 3:
+        return "sha256", f"{rnd.getrandbits(256):064x}"
+    return "email", f"user{i}@mail{rnd.randint(1, 999)}.bench.com"
+
+
+def build_pool(url: str, observations: int, orgs: int, seed: int) -> list[tuple[str, str]]:
+    """Bulk-load the pool; returns the shared values (held by several organisations)."""
+    rnd = random.Random(seed)
+    eng = make_engine(url)
+    upgrade(eng)
+    shared = [value(rnd, i) for i in range(observations // 20)]
+    per_org = observations // orgs
+    with eng.begin() as conn:
+        op = Principal.operator()
+        for k in range(orgs):
+            service.add_organisation(conn, op, f"Partner {k:02d}", "law-enforcement", "DE")
+            service.add_user(conn, op, f"u{k}@p{k}.example", f"Partner {k:02d}", "contributor")
+        service.add_organisation(conn, op, "Newcomer", "private", "NL")
+        service.add_user(conn, op, "new@bank.example", "Newcomer", "contributor")
+    next_id = 0
+    for k in range(orgs):
+        with eng.begin() as conn:
+            cid = conn.exec_driver_sql(
+                "INSERT INTO contributions (originator_id, submitter_id, received_at, format, "
+                "content_hash, handling_fingerprint, tlp, pap, handling_codes, anonymous, "
+                f"audience_pool, accepted, duplicates, rejected) VALUES ({k + 1}, {k + 1}, "
+                f"{bulk.param(conn, 'now')}, 'text', 'bench{k}', 'green', 'green', 'clear', '', "
+                "false, true, 0, 0, 0) RETURNING id", {"now": bulk.db_time(conn, utcnow())}
+            ).scalar_one()
+            values = {rnd.choice(shared) if rnd.random() < SHARED_FRACTION
+                      else value(rnd, 10 * observations + next_id + i)
+                      for i in range(per_org)}
+            next_id += per_org
+            bulk.create_temp_table(conn, "tmp_bench", "type VARCHAR(32), value TEXT, "
+                                   "ip_lo VARCHAR(32), ip_hi VARCHAR(32), host TEXT, "
+                                   "rev_name TEXT")
+            bulk.load_rows(conn, "tmp_bench", ("type", "value", "ip_lo", "ip_hi", "host",
+                                               "rev_name"),
+                           [(t, v, *derive.keys(t, v)) for t, v in values])
+            conn.exec_driver_sql(
+                "INSERT INTO observables (type, value, ip_lo, ip_hi, host, rev_name) SELECT "
+                "type, value, ip_lo, ip_hi, host, rev_name FROM tmp_bench WHERE true "
+                "ON CONFLICT (type, value) DO NOTHING")
+            conn.exec_driver_sql(
+                f"INSERT INTO observations (contribution_id, observable_id) SELECT {cid}, o.id "
+                "FROM tmp_bench t JOIN observables o ON o.type = t.type AND o.value = t.value")
+        print(f"  loaded partner {k + 1}/{orgs}", flush=True)
+    eng.dispose()
+    return shared
+
+
+def run(url: str, observations: int, orgs: int, seed: int, workdir: Path) -> dict[str, object]:
+    started = time.perf_counter()
+    shared = build_pool(url, observations, orgs, seed)
+    build_s = time.perf_counter() - started
+    eng = make_engine(url)
+    settings = Settings()
+    started = time.perf_counter()
+    with eng.begin() as conn:
+        rematch = engine.rematch(conn, settings)
+    rematch_s = time.perf_counter() - started
+    rnd = random.Random(seed + 1)
+    lines = [v for _t, v in rnd.sample(shared, 5_000)]
+    lines += [value(rnd, 50 * observations + i)[1] for i in range(95_000)]
+    source = workdir / "new.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    timings: list[float] = []
+    original = engine.match_submission
+
+    def timed(*args: object, **kwargs: object) -> engine.MatchSummary:
+        t0 = time.perf_counter()
+        result = original(*args, **kwargs)  # type: ignore[arg-type]
+        timings.append(time.perf_counter() - t0)
+        return result
+
+    engine.match_submission = timed  # type: ignore[assignment]
+    started = time.perf_counter()
+    with eng.begin() as conn:
+        who = principal_for_email(conn, "new@bank.example")
+        summary = ingest.submit(conn, who, ingest.Submission(
+            path=source, handling=HandlingRequest(tlp="green")), settings=settings)
+    submit_s = time.perf_counter() - started
+    engine.match_submission = original  # type: ignore[assignment]
+    with eng.connect() as conn:
+        hit_rows = conn.exec_driver_sql("SELECT count(*) FROM hits").scalar_one()
+        total_obs = conn.exec_driver_sql("SELECT count(*) FROM observations").scalar_one()
+        pairwise = conn.exec_driver_sql(
+            "SELECT COALESCE(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n FROM "
+            "observations GROUP BY observable_id) per_value").scalar_one()
+    eng.dispose()
+    return {
+        "store": url.split(":")[0], "observations": total_obs, "organisations": orgs + 1,
+        "build_s": round(build_s, 1), "full_rematch_s": round(rematch_s, 1),
+        "rematch_hits": rematch.hits, "rematch_widespread": rematch.widespread,
+        "submission_selectors": len(lines), "submission_hits": summary.hits,
+        "match_and_record_s": round(timings[0], 2), "submit_total_s": round(submit_s, 2),
+        "hit_rows": hit_rows, "peer": "pairwise correlation table (one row per sighting pair)",
+        "pairwise_rows": int(pairwise),
+        "ratio_pairwise_to_hit_rows": round(int(pairwise) / max(hit_rows, 1), 1),
+        "targets": "match under 2 s (embedded); full rematch under 2 minutes",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--observations", type=int, default=10_000_000)
+    parser.add_argument("--orgs", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--postgresql-url",
+                        default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.store == "sqlite":
+            url = f"sqlite:///{tmp}/pool.db"
+        else:
+            url = args.postgresql_url + "?options=-csearch_path%3Dintelpool_bench"
+            admin = make_engine(args.postgresql_url)
+            with admin.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA IF EXISTS intelpool_bench CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA intelpool_bench")
+            admin.dispose()
+        result = run(url, args.observations, args.orgs, args.seed, Path(tmp))
+    assert metadata is not None
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    for key, val in result.items():
+        print(f"{key:28} {val}")
+
+
+if __name__ == "__main__":
+    main()

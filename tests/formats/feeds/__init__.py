@@ -1,0 +1,1 @@
+"""Feed importers: parsers (pure) and submissions of every sample."""
