@@ -20,13 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from intelpool.access import Principal
 from intelpool.access.handling import HandlingRequest
 from intelpool.config import Settings
 from intelpool.db import bulk
 from intelpool.db.engine import make_engine
 from intelpool.db.migrate import upgrade
-from intelpool.db.tables import metadata
 from intelpool.db.types import utcnow
 from intelpool.matching import derive, engine
 from intelpool.partners import service
@@ -34,6 +35,8 @@ from intelpool.partners.identity import principal_for_email
 from intelpool.pool import ingest
 
 SHARED_FRACTION = 0.1  # of each organisation's selectors, drawn from values others hold too
+BATCHES = 4  # contributions per organisation (a feed re-submitted over time)
+REPEAT_FRACTION = 0.3  # of a later contribution, values the organisation reported before
 
 
 def value(rnd: random.Random, i: int) -> tuple[str, str]:
@@ -65,35 +68,49 @@ def build_pool(url: str, observations: int, orgs: int, seed: int) -> list[tuple[
         service.add_organisation(conn, op, "Newcomer", "private", "NL")
         service.add_user(conn, op, "new@bank.example", "Newcomer", "contributor")
     next_id = 0
+    per_batch = per_org // BATCHES
     for k in range(orgs):
-        with eng.begin() as conn:
-            cid = conn.exec_driver_sql(
-                "INSERT INTO contributions (originator_id, submitter_id, received_at, format, "
-                "content_hash, handling_fingerprint, tlp, pap, handling_codes, anonymous, "
-                f"audience_pool, accepted, duplicates, rejected) VALUES ({k + 1}, {k + 1}, "
-                f"{bulk.param(conn, 'now')}, 'text', 'bench{k}', 'green', 'green', 'clear', '', "
-                "false, true, 0, 0, 0) RETURNING id", {"now": bulk.db_time(conn, utcnow())}
-            ).scalar_one()
-            values = {rnd.choice(shared) if rnd.random() < SHARED_FRACTION
-                      else value(rnd, 10 * observations + next_id + i)
-                      for i in range(per_org)}
-            next_id += per_org
-            bulk.create_temp_table(conn, "tmp_bench", "type VARCHAR(32), value TEXT, "
-                                   "ip_lo VARCHAR(32), ip_hi VARCHAR(32), host TEXT, "
-                                   "rev_name TEXT")
-            bulk.load_rows(conn, "tmp_bench", ("type", "value", "ip_lo", "ip_hi", "host",
-                                               "rev_name"),
-                           [(t, v, *derive.keys(t, v)) for t, v in values])
-            conn.exec_driver_sql(
-                "INSERT INTO observables (type, value, ip_lo, ip_hi, host, rev_name) SELECT "
-                "type, value, ip_lo, ip_hi, host, rev_name FROM tmp_bench WHERE true "
-                "ON CONFLICT (type, value) DO NOTHING")
-            conn.exec_driver_sql(
-                f"INSERT INTO observations (contribution_id, observable_id) SELECT {cid}, o.id "
-                "FROM tmp_bench t JOIN observables o ON o.type = t.type AND o.value = t.value")
+        earlier: list[tuple[str, str]] = []
+        for batch in range(BATCHES):
+            values = set()
+            while len(values) < per_batch:
+                roll = rnd.random()
+                if earlier and roll < REPEAT_FRACTION:
+                    values.add(rnd.choice(earlier))
+                elif roll < REPEAT_FRACTION + SHARED_FRACTION:
+                    values.add(rnd.choice(shared))
+                else:
+                    values.add(value(rnd, 10 * observations + next_id))
+                    next_id += 1
+            earlier.extend(values)
+            _load_contribution(eng, k + 1, f"bench{k}-{batch}", sorted(values))
         print(f"  loaded partner {k + 1}/{orgs}", flush=True)
     eng.dispose()
     return shared
+
+
+def _load_contribution(eng: Engine, org: int, name: str,
+                       values: list[tuple[str, str]]) -> None:
+    with eng.begin() as conn:
+        cid = conn.exec_driver_sql(
+            "INSERT INTO contributions (originator_id, submitter_id, received_at, format, "
+            "content_hash, handling_fingerprint, tlp, pap, handling_codes, anonymous, "
+            f"audience_pool, accepted, duplicates, rejected) VALUES ({org}, {org}, "
+            f"{bulk.param(conn, 'now')}, 'text', '{name}', 'green', 'green', 'clear', '', "
+            "false, true, 0, 0, 0) RETURNING id", {"now": bulk.db_time(conn, utcnow())}
+        ).scalar_one()
+        bulk.create_temp_table(conn, "tmp_bench", "type VARCHAR(32), value TEXT, "
+                               "ip_lo VARCHAR(32), ip_hi VARCHAR(32), host TEXT, rev_name TEXT")
+        bulk.load_rows(conn, "tmp_bench", ("type", "value", "ip_lo", "ip_hi", "host",
+                                           "rev_name"),
+                       [(t, v, *derive.keys(t, v)) for t, v in values])
+        conn.exec_driver_sql(
+            "INSERT INTO observables (type, value, ip_lo, ip_hi, host, rev_name) SELECT "
+            "type, value, ip_lo, ip_hi, host, rev_name FROM tmp_bench WHERE true "
+            "ON CONFLICT (type, value) DO NOTHING")
+        conn.exec_driver_sql(
+            f"INSERT INTO observations (contribution_id, observable_id) SELECT {cid}, o.id "
+            "FROM tmp_bench t JOIN observables o ON o.type = t.type AND o.value = t.value")
 
 
 def run(url: str, observations: int, orgs: int, seed: int, workdir: Path) -> dict[str, object]:
@@ -169,7 +186,6 @@ def main() -> None:
                 conn.exec_driver_sql("CREATE SCHEMA intelpool_bench")
             admin.dispose()
         result = run(url, args.observations, args.orgs, args.seed, Path(tmp))
-    assert metadata is not None
     if args.json:
         print(json.dumps(result, indent=2))
         return

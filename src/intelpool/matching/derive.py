@@ -36,10 +36,17 @@ def reverse_name(name: str) -> str:
 
 
 def keys(kind: str, value: str) -> Keys:
-    """The derived keys of a canonical value of type ``kind`` (NO_KEYS when none apply)."""
+    """The derived keys of a canonical value of type ``kind`` (NO_KEYS when none apply).
+
+    Runs once per stored selector, so the common canonical forms take string fast paths.
+    """
     if kind == "domain" or kind == "hostname":
         return Keys(rev_name=reverse_name(value))
-    if kind == "ipv4" or kind == "ipv6":
+    if kind == "ipv4":
+        a, b, c, d = value.split(".")
+        key = f"{(int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)) | _V4_MAPPED:032x}"
+        return Keys(ip_lo=key, ip_hi=key)
+    if kind == "ipv6":
         address = ipaddress.ip_address(value)
         key = ip_key(int(address), address.version)
         return Keys(ip_lo=key, ip_hi=key)
@@ -48,11 +55,20 @@ def keys(kind: str, value: str) -> Keys:
         return Keys(ip_lo=ip_key(int(network.network_address), network.version),
                     ip_hi=ip_key(int(network.broadcast_address), network.version))
     if kind == "url":
-        host = urlsplit(value).hostname
-        return _host_keys(host) if host else NO_KEYS
+        return _url_keys(value)
     if kind == "email":
         return _host_keys(value.rpartition("@")[2])
     return NO_KEYS
+
+
+def _url_keys(value: str) -> Keys:
+    # Canonical URLs are scheme://[userinfo@]host[:port]/path with a lowercase host.
+    netloc = value.partition("://")[2].partition("/")[0].rpartition("@")[2]
+    if netloc.startswith("["):
+        host = urlsplit(value).hostname
+        return Keys(host=host) if host else NO_KEYS
+    host = netloc.partition(":")[0]
+    return _host_keys(host) if host else NO_KEYS
 
 
 def _host_keys(host: str) -> Keys:

@@ -33,11 +33,14 @@ def _lists(settings: Settings) -> tuple[warninglists.Warninglist, ...]:
 
 
 def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
-                     settings: Settings) -> MatchSummary:
-    """Mark warninglisted values of a new submission, then record its hits."""
+                     settings: Settings, first_new_observable: int) -> MatchSummary:
+    """Mark the warninglisted values new to the pool, then record the submission's hits.
+
+    Observables already in the pool were marked when they arrived (a change of lists needs a
+    rematch anyway); ids only grow, so the new ones are those from ``first_new_observable``.
+    """
     ids = ", ".join(str(int(i)) for i in contribution_ids)
-    scope = f"SELECT observable_id FROM observations WHERE contribution_id IN ({ids})"
-    warninglists.apply(conn, _lists(settings), scope)
+    warninglists.apply(conn, _lists(settings), first_new_observable)
     probe.create_tables(conn)
     probe.probe_pool_rows(conn, f"o.contribution_id IN ({ids})", {})
     probe.run_rules(conn, org_id)

@@ -70,9 +70,9 @@ def load(directory: Path | None) -> tuple[Warninglist, ...]:
     return tuple(builtin() + (load_directory(directory) if directory else []))
 
 
-def apply(conn: Connection, lists: tuple[Warninglist, ...], scope: str | None = None) -> None:
-    """Mark unmarked observables; ``scope`` is SQL selecting observable ids (None: all)."""
-    where = f"warning IS NULL AND id IN ({scope})" if scope else "warning IS NULL"
+def apply(conn: Connection, lists: tuple[Warninglist, ...], first_id: int | None = None) -> None:
+    """Mark unmarked observables: all of them, or those from id ``first_id`` on."""
+    where = "warning IS NULL" + (f" AND id >= {int(first_id)}" if first_id else "")
     for wl in lists:
         if wl.kind == "cidr":
             _apply_ranges(conn, wl, where)

@@ -26,6 +26,7 @@ from intelpool.db.tables import (
     contribution_audience_orgs,
     contribution_themes,
     contributions,
+    observables,
     observations,
     organisations,
     sharing_groups,
@@ -143,6 +144,7 @@ def submit(
         return IngestSummary(existing["id"], existing["format"], existing["accepted"],
                              existing["duplicates"], existing["rejected"], already_submitted=True)
 
+    first_new = (conn.execute(select(func.max(observables.c.id))).scalar() or 0) + 1
     with _records(submission) as (imp, records, position):
         themes = themes or list(imp.themes)
         run = _Run(conn, principal, submission, handling, evaluation, themes, audience_ids,
@@ -158,7 +160,7 @@ def submit(
             progress(count, position())
     matched = engine.match_submission(conn, principal.organisation_id,
                                       [summary.contribution_id, *summary.parts],
-                                      settings or Settings())
+                                      settings or Settings(), first_new)
     summary.hits, summary.widespread = matched.hits, matched.widespread
     summary.hit_partners = matched.partners
     audit.record(conn, principal, "contribution.submit", subject_type="contribution",

@@ -111,7 +111,8 @@ class ObservationStager:
         conn.exec_driver_sql(
             "INSERT INTO observables (type, value, ip_lo, ip_hi, host, rev_name) "
             "SELECT type, value, ip_lo, ip_hi, host, rev_name FROM tmp_obs WHERE true "
-            "ON CONFLICT (type, value) DO NOTHING"
+            # Key order keeps B-tree inserts local: several times faster on large batches.
+            "ORDER BY type, value ON CONFLICT (type, value) DO NOTHING"
         )
         conn.exec_driver_sql(
             "INSERT INTO observations (contribution_id, observable_id, first_seen, last_seen, "
@@ -119,6 +120,7 @@ class ObservationStager:
             "SELECT t.contribution_id, o.id, t.first_seen, t.last_seen, t.role, t.tags, "
             "t.comment, t.to_ids, t.ref FROM tmp_obs t "
             "JOIN observables o ON o.type = t.type AND o.value = t.value WHERE true "
+            "ORDER BY t.contribution_id, o.id "
             "ON CONFLICT (contribution_id, observable_id) DO UPDATE SET "
             f"first_seen = {least}(COALESCE(observations.first_seen, excluded.first_seen), "
             "COALESCE(excluded.first_seen, observations.first_seen)), "
