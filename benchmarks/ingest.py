@@ -1,0 +1,186 @@
+"""End-to-end ingest into the embedded store, against the parsers partners would otherwise use.
+
+(a) a URL feed (OpenPhish format, one URL per line) of N lines: intelpool's whole submit
+    (parse, refang, canonicalise, store, warninglists, matching) against IntelMQ's
+    OpenPhish parser bot alone, run in-process by ``intelmq.lib.test.BotTestCase`` on the
+    first P lines (its in-memory test pipeline holds every event, so the ratio is of rates);
+(b) a STIX 2.1 bundle of M indicators: intelpool's whole submit against ``stix2.parse``
+    of the same bundle alone.
+Each side runs in a fresh process; peak memory is that process's. Running (a) at a quarter
+of the size too shows whether memory grows with the file.
+
+    .venv/bin/python -m benchmarks.ingest [--lines N] [--indicators M] [--json]
+Needs the peers: `make bench` (pip extra `bench`: intelmq, stix2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import run_child
+
+INTELPOOL = """
+import json, sys, time
+from pathlib import Path
+from intelpool.access import Principal
+from intelpool.access.handling import HandlingRequest
+from intelpool.db.engine import make_engine
+from intelpool.db.migrate import upgrade
+from intelpool.partners import service
+from intelpool.partners.identity import principal_for_email
+from intelpool.pool import ingest
+
+db, path, fmt = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+engine = make_engine(f"sqlite:///{db}")
+upgrade(engine)
+with engine.begin() as conn:
+    service.add_organisation(conn, Principal.operator(), "Bench CERT", "cert", "NL")
+    service.add_user(conn, Principal.operator(), "bench@cert.example", "Bench CERT",
+                     "contributor")
+started = time.perf_counter()
+with engine.begin() as conn:
+    who = principal_for_email(conn, "bench@cert.example")
+    summary = ingest.submit(conn, who, ingest.Submission(
+        path=path, format=fmt, handling=HandlingRequest(tlp="green")))
+print(json.dumps({"seconds": time.perf_counter() - started, "accepted": summary.accepted,
+                  "rejected": summary.rejected}))
+"""
+
+INTELMQ = """
+import base64, json, sys, time, unittest
+import intelmq.lib.utils as utils
+utils.drop_privileges = lambda: True  # the harness refuses root; the parser does not care
+import intelmq.lib.test as test
+from intelmq.bots.parsers.openphish.parser import OpenPhishParserBot
+
+class Bench(test.BotTestCase, unittest.TestCase):
+    @classmethod
+    def set_bot(cls):
+        cls.bot_reference = OpenPhishParserBot
+
+raw = open(sys.argv[1], "rb").read()
+Bench.setUpClass()
+case = Bench()
+case.input_message = {"__type": "Report", "feed.name": "OpenPhish",
+                      "time.observation": "2026-11-01T00:00:00+00:00",
+                      "raw": base64.b64encode(raw).decode()}
+case.prepare_bot()
+started = time.perf_counter()
+case.run_bot(prepare=False)  # one iteration: the whole report, through the test pipeline
+elapsed = time.perf_counter() - started
+events = len(case.get_output_queue())
+print(json.dumps({"seconds": elapsed, "events": events}))
+"""
+
+STIX2 = """
+import json, sys, time
+import stix2
+text = open(sys.argv[1], encoding="utf-8").read()
+started = time.perf_counter()
+bundle = stix2.parse(text, allow_custom=True)
+print(json.dumps({"seconds": time.perf_counter() - started, "objects": len(bundle.objects)}))
+"""
+
+TLP_GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
+
+
+def url_feed(path: Path, lines: int, seed: int = 5) -> None:
+    rnd = random.Random(seed)
+    words = ["login", "secure", "verify", "account", "update", "bank", "pay", "mail"]
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(lines):
+            fh.write(f"https://{rnd.choice(words)}-{i}.{rnd.choice(words)}{rnd.randint(1, 999)}"
+                     f".com/{rnd.choice(words)}/{rnd.getrandbits(40):x}.php?id={i}\n")
+
+
+def stix_bundle(path: Path, indicators: int, seed: int = 6) -> None:
+    """A STIX 2.1 bundle written object by object (never held in memory whole)."""
+    rnd = random.Random(seed)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", '
+                 '"objects": [')
+        for i in range(indicators):
+            kind = i % 4
+            if kind == 0:
+                pattern = f"[ipv4-addr:value = '{rnd.randint(11, 223)}.{rnd.randint(0, 255)}." \
+                          f"{rnd.randint(0, 255)}.{rnd.randint(1, 254)}']"
+            elif kind == 1:
+                pattern = f"[domain-name:value = 'c2-{i}.example{rnd.randint(1, 99)}.net']"
+            elif kind == 2:
+                pattern = f"[url:value = 'http://drop{i}.example{rnd.randint(1, 99)}.org/x']"
+            else:
+                pattern = f"[file:hashes.'SHA-256' = '{rnd.getrandbits(256):064x}']"
+            obj = {"type": "indicator", "spec_version": "2.1",
+                   "id": f"indicator--{rnd.getrandbits(128):032x}"[:11] + _uuid(rnd),
+                   "created": "2026-10-01T00:00:00.000Z", "modified": "2026-10-01T00:00:00.000Z",
+                   "pattern": pattern, "pattern_type": "stix", "valid_from":
+                   "2026-10-01T00:00:00Z", "object_marking_refs": [TLP_GREEN]}
+            fh.write(("," if i else "") + json.dumps(obj))
+        fh.write("]}")
+
+
+def _uuid(rnd: random.Random) -> str:
+    h = f"{rnd.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    feed, small, bundle = tmp / "feed.txt", tmp / "feed-small.txt", tmp / "bundle.json"
+    peer_feed = tmp / "feed-peer.txt"
+    url_feed(feed, args.lines)
+    url_feed(small, args.lines // 4)
+    url_feed(peer_feed, min(args.peer_lines, args.lines))
+    stix_bundle(bundle, args.indicators)
+    ours = run_child(INTELPOOL, str(tmp / "a.db"), str(feed), "feed:openphish")
+    ours_small = run_child(INTELPOOL, str(tmp / "a2.db"), str(small), "feed:openphish")
+    intelmq = run_child(INTELMQ, str(peer_feed))
+    stix_ours = run_child(INTELPOOL, str(tmp / "b.db"), str(bundle), "stix")
+    stix_peer = run_child(STIX2, str(bundle))
+    return {
+        "url_feed_lines": args.lines,
+        "intelpool_feed_seconds": round(ours["seconds"], 1),
+        "intelpool_feed_selectors_per_s": round(ours["accepted"] / ours["seconds"]),
+        "intelpool_feed_peak_rss_mib": round(ours["peak_rss_mib"]),
+        "intelpool_feed_quarter_size_peak_rss_mib": round(ours_small["peak_rss_mib"]),
+        "peer_intelmq_openphish_parser_lines": intelmq["events"],
+        "peer_intelmq_openphish_parser_seconds": round(intelmq["seconds"], 1),
+        "peer_intelmq_events_per_s": round(intelmq["events"] / intelmq["seconds"]),
+        "peer_intelmq_peak_rss_mib": round(intelmq["peak_rss_mib"]),
+        "ratio_intelpool_end_to_end_rate_to_intelmq_parser_rate": round(
+            (ours["accepted"] / ours["seconds"]) / (intelmq["events"] / intelmq["seconds"]), 1),
+        "stix_indicators": args.indicators,
+        "intelpool_stix_seconds": round(stix_ours["seconds"], 1),
+        "intelpool_stix_records_per_s": round(args.indicators / stix_ours["seconds"]),
+        "intelpool_stix_peak_rss_mib": round(stix_ours["peak_rss_mib"]),
+        "peer_stix2_parse_seconds": round(stix_peer["seconds"], 1),
+        "peer_stix2_peak_rss_mib": round(stix_peer["peak_rss_mib"]),
+        "ratio_stix2_parse_time_to_intelpool_end_to_end": round(
+            stix_peer["seconds"] / stix_ours["seconds"], 1),
+        "targets": ">= 100,000 selectors/s end to end; >= 10x IntelMQ's parser; >= 20x "
+                   "stix2.parse; memory flat in file size",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--indicators", type=int, default=200_000)
+    parser.add_argument("--peer-lines", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        result = measure(args, Path(tmp))
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    for key, value in result.items():
+        print(f"{key:52} {value}")
+
+
+if __name__ == "__main__":
+    main()
