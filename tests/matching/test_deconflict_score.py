@@ -38,15 +38,21 @@ def test_score_uses_only_what_the_asker_may_see(store: Store, tmp_path: Path) ->
         police = f.member(conn, "Police DE", role="contributor")
         bank = f.member(conn, "Bank NL", kind="private", role="analyst")
         cert = f.member(conn, "CERT", kind="cert", role="analyst")
+        outsider = f.member(conn, "Outsider", kind="other", role="admin")
         f.submit_lines(conn, police, tmp_path, ["45.137.21.9"], tlp="amber", reliability="A",
                        credibility="1")
         f.submit_lines(conn, bank, tmp_path, ["45.137.21.9"], reliability="B",
                        credibility="2")
-        f.submit_lines(conn, cert, tmp_path, ["45.137.21.9"])
+        f.submit_lines(conn, cert, tmp_path, ["45.137.21.9"], tlp="amber",
+                       audience=["org:Police DE"])
         mine = score(conn, police, "45.137.21.9")
+        nothing = score(conn, outsider, "45.137.21.9")
         theirs = score(conn, bank, "45.137.21.9")
         noise = score(conn, police, "8.8.8.8")
-    assert (mine.organisations, theirs.organisations) == (3, 2)
+    assert (mine.organisations, theirs.organisations) == (3, 1)
+    # The outsider is in no audience: only the bank's pool-wide sighting counts for it.
+    assert [s.originator for s in nothing.sightings] == ["Bank NL"]
+    assert nothing.score == theirs.score
     assert mine.score > theirs.score > 0
     assert {s.evaluation for s in mine.sightings} == {"4x4 A1", "admiralty B2",
                                                       "not evaluated"}
