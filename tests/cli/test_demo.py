@@ -1,0 +1,45 @@
+"""The demo command: a fresh pool from the demo scenario, with read tokens to try it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from intelpool.access import Principal
+from intelpool.cli.main import app
+from intelpool.db.engine import make_engine
+from intelpool.db.migrate import upgrade
+from intelpool.db.tables import contributions, observations, organisations
+from intelpool.partners import service as partners
+from intelpool.partners.identity import principal_for_token
+
+
+def test_demo_fills_a_fresh_pool_and_prints_a_read_token_per_partner_kind(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'pool.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:  # an earlier pool at the same place is replaced
+        partners.add_organisation(conn, Principal.operator(), "Stale Org", "other", None)
+    engine.dispose()
+    result = CliRunner().invoke(app, ["demo", "--no-serve", "--db", url, "--scale", "0.05",
+                                      "--dir", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output + str(result.exception)
+    tokens = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()
+              if line.split()[-1:] and line.split()[-1].startswith("ipt_")}
+    assert set(tokens) == {"host", "law-enforcement", "private", "cert"}
+    assert "http://127.0.0.1:8000/api/v1/health" in result.stdout
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            assert conn.execute(select(func.count()).select_from(contributions)).scalar_one()
+            assert conn.execute(select(func.count()).select_from(observations)).scalar_one()
+            names = set(conn.execute(select(organisations.c.name)).scalars())
+            police = principal_for_token(conn, tokens["law-enforcement"])
+    finally:
+        engine.dispose()
+    assert "Stale Org" not in names
+    assert police.organisation_name.startswith("Police")
+    assert (tmp_path / "demo" / "scenario" / "ground_truth.json").exists()
