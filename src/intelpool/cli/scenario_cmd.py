@@ -120,6 +120,7 @@ def print_load_summary(summary: LoadSummary) -> None:
                   f"organisations: {summary.observations:,} observations, "
                   f"{summary.rejections:,} rejections, {summary.entities:,} entities, "
                   f"{summary.relationships:,} relationships in {summary.elapsed_seconds:.1f} s "
-                  f"({rate:,.0f} observations/s)", highlight=False)
+                  f"({rate:,.0f} observations/s); {summary.hits:,} hits between partners, "
+                  f"{summary.widespread:,} widespread selectors", highlight=False)
     for reason, count in list(summary.rejection_reasons.items())[:5]:
         console.print(f"  {count:,} rejected: {reason}", style="dim", highlight=False)

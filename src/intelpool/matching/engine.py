@@ -81,9 +81,15 @@ def rematch(conn: Connection, settings: Settings,
         _record_hits(conn, org_id, now)
         if progress:
             progress(done, len(org_ids))
+    total, spread = pool_counts(conn)
+    return MatchSummary(hits=total, widespread=spread)
+
+
+def pool_counts(conn: Connection) -> tuple[int, int]:
+    """Hit rows and widespread selectors in the whole pool (for operators' summaries)."""
     total = conn.exec_driver_sql("SELECT count(*) FROM hits").scalar_one()
     spread = conn.exec_driver_sql("SELECT count(*) FROM widespread").scalar_one()
-    return MatchSummary(hits=int(total), widespread=int(spread))
+    return int(total), int(spread)
 
 
 def _widespread(conn: Connection, threshold: int, now: datetime) -> int:

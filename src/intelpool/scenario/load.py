@@ -21,6 +21,7 @@ from intelpool.access.handling import HandlingRequest
 from intelpool.errors import InvalidInput
 from intelpool.formats.records import Rejection
 from intelpool.formats.registry import importers
+from intelpool.matching import engine as matching
 from intelpool.partners import service as partners
 from intelpool.partners.identity import principal_for_email
 from intelpool.pool import ingest
@@ -43,6 +44,8 @@ class LoadSummary:
     rejections: int = 0
     entities: int = 0
     relationships: int = 0
+    hits: int = 0  # hit rows in the pool once loaded (one per selector and partner pair)
+    widespread: int = 0
     elapsed_seconds: float = 0.0
     # Rejection reasons with the rejected value blanked out, most frequent first.
     rejection_reasons: dict[str, int] = field(default_factory=dict)
@@ -89,6 +92,8 @@ def load(engine: Engine, directory: Path, *, batch_size: int = 20_000,
         if progress:
             progress(done, len(entries), summary.observations)
     summary.rejection_reasons = dict(reasons.most_common())
+    with engine.connect() as conn:
+        summary.hits, summary.widespread = matching.pool_counts(conn)
     summary.elapsed_seconds = round(time.perf_counter() - began, 3)
     return summary
 
