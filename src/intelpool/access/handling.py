@@ -145,18 +145,29 @@ class Handling:
             ]
         )
 
-    def tightened(self, tlp: TLP | None, pap: PAP | None) -> Handling:
+    def tightened(self, tlp: TLP | None, pap: PAP | None, codes: frozenset[str] = frozenset(),
+                  h3_text: str | None = None) -> Handling:
         """This handling with a stricter marking applied, as a file's own markings demand.
 
         A marking never loosens the submitter's flags. From AMBER up, the pool leaves the
-        audience: only the originator and its named recipients keep the data.
+        audience: only the originator and its named recipients keep the data. Handling codes
+        add up; a restriction (H1, H2) replaces "no restriction" (H0); H3 texts are joined.
         """
         new_tlp = self.tlp.stricter(tlp) if tlp else self.tlp
         new_pap = self.pap.stricter(pap) if pap else self.pap
         audience = self.audience
         if new_tlp.rank > self.tlp.rank and new_tlp.rank >= TLP.AMBER.rank and audience.pool:
             audience = replace(audience, pool=False)
-        return replace(self, tlp=new_tlp, pap=new_pap, audience=audience)
+        new_codes = self.codes | {HandlingCode.parse(c) for c in codes}
+        text = self.h3_text
+        if h3_text and h3_text != text:
+            text = f"{text}; {h3_text}" if text else h3_text
+        if text:
+            new_codes |= {HandlingCode.H3}
+        if new_codes & {HandlingCode.H1, HandlingCode.H2}:
+            new_codes -= {HandlingCode.H0}
+        return replace(self, tlp=new_tlp, pap=new_pap, audience=audience, codes=new_codes,
+                       h3_text=text)
 
 
 @dataclass(slots=True)

@@ -189,6 +189,7 @@ entities = Table(
     Column("aliases", Text),  # JSON list
     Column("body", Text),  # JSON: the source object, kept to export it again
     Index("ix_entities_kind_name", "kind", "name"),
+    Index("ix_entities_ref", "ref"),
 )
 
 relationships = Table(

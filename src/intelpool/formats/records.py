@@ -20,6 +20,8 @@ class Marking:
 
     tlp: TLP | None = None
     pap: PAP | None = None
+    codes: frozenset[str] = frozenset()  # handling codes H0-H3 the file states
+    h3_text: str | None = None
 
 
 @dataclass(slots=True)

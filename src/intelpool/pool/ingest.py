@@ -264,7 +264,8 @@ class _Run:
         """The contribution a record belongs to: the main one, or the part for its marking."""
         if marking is None:
             return self.main_id
-        handling = self.handling.tightened(marking.tlp, marking.pap)
+        handling = self.handling.tightened(marking.tlp, marking.pap, marking.codes,
+                                           marking.h3_text)
         cid = self.parts.get(handling)
         return cid if cid is not None else self._contribution(handling, parent_id=self.main_id)
 
@@ -329,9 +330,12 @@ class _Run:
         if meta.title and not self.title:
             values["title"] = meta.title[:500]
         if meta.marking:
-            tightened = self.handling.tightened(meta.marking.tlp, meta.marking.pap)
+            m = meta.marking
+            tightened = self.handling.tightened(m.tlp, m.pap, m.codes, m.h3_text)
             values.update(tlp=tightened.tlp.value, pap=tightened.pap.value,
                           audience_pool=tightened.audience.pool,
+                          handling_codes=",".join(sorted(c.value for c in tightened.codes)),
+                          h3_text=tightened.h3_text,
                           handling_fingerprint=self.handling.fingerprint())
             del self.parts[self.handling]
             self.handling = tightened

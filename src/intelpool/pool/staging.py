@@ -148,16 +148,24 @@ def insert_extra_objects(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def resolve_relationships(conn: Connection, contribution_ids: list[int]) -> None:
-    """Point relationship ends at the entities or observables their refs name, in SQL."""
+    """Point relationship ends at the entities or observables their refs name, in SQL.
+
+    Entity refs win over observation refs (an indicator is both). Both maps are small
+    scratch tables indexed on ``ref``, so every end is one index probe.
+    """
     ids = ", ".join(str(int(i)) for i in contribution_ids)
+    bulk.create_temp_table(conn, "tmp_entity_refs", "ref VARCHAR(200), id BIGINT")
+    conn.exec_driver_sql(
+        "INSERT INTO tmp_entity_refs (ref, id) SELECT ref, min(id) FROM entities "
+        f"WHERE contribution_id IN ({ids}) AND ref IS NOT NULL GROUP BY ref")
+    for table in ("tmp_entity_refs", "tmp_refs"):
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{table}_ref ON {table} (ref)")
     for end in ("source", "target"):
         conn.exec_driver_sql(
             f"UPDATE relationships SET {end}_kind = 'entity', {end}_id = ("
-            f"SELECT min(e.id) FROM entities e WHERE e.ref = relationships.{end}_ref "
-            f"AND e.contribution_id IN ({ids})) "
+            f"SELECT e.id FROM tmp_entity_refs e WHERE e.ref = relationships.{end}_ref) "
             f"WHERE contribution_id IN ({ids}) AND {end}_id IS NULL AND EXISTS ("
-            f"SELECT 1 FROM entities e WHERE e.ref = relationships.{end}_ref "
-            f"AND e.contribution_id IN ({ids}))"
+            f"SELECT 1 FROM tmp_entity_refs e WHERE e.ref = relationships.{end}_ref)"
         )
         conn.exec_driver_sql(
             f"UPDATE relationships SET {end}_kind = 'observable', {end}_id = ("
