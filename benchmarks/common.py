@@ -38,6 +38,36 @@ def selector_lines(count: int, seed: int = 7) -> list[str]:
     return lines
 
 
+# A child process that creates a fresh embedded pool with one partner and times one submit:
+# argv = database path, file, format name, organisation kind.
+SUBMIT_CHILD = """
+import json, sys, time
+from pathlib import Path
+from intelpool.access import Principal
+from intelpool.access.handling import HandlingRequest
+from intelpool.db.engine import make_engine
+from intelpool.db.migrate import upgrade
+from intelpool.partners import service
+from intelpool.partners.identity import principal_for_email
+from intelpool.pool import ingest
+
+db, path, fmt, kind = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+engine = make_engine(f"sqlite:///{db}")
+upgrade(engine)
+with engine.begin() as conn:
+    service.add_organisation(conn, Principal.operator(), "Bench Partner", kind, "DE")
+    service.add_user(conn, Principal.operator(), "bench@partner.example", "Bench Partner",
+                     "contributor")
+started = time.perf_counter()
+with engine.begin() as conn:
+    who = principal_for_email(conn, "bench@partner.example")
+    summary = ingest.submit(conn, who, ingest.Submission(
+        path=path, format=fmt, handling=HandlingRequest(tlp="amber", codes=["H1"])))
+print(json.dumps({"seconds": time.perf_counter() - started, "accepted": summary.accepted,
+                  "duplicates": summary.duplicates, "rejected": summary.rejected}))
+"""
+
+
 def run_child(code: str, *args: str) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter; returns its JSON result plus its peak RSS in MiB."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -22,34 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import run_child
-
-INTELPOOL = """
-import json, sys, time
-from pathlib import Path
-from intelpool.access import Principal
-from intelpool.access.handling import HandlingRequest
-from intelpool.db.engine import make_engine
-from intelpool.db.migrate import upgrade
-from intelpool.partners import service
-from intelpool.partners.identity import principal_for_email
-from intelpool.pool import ingest
-
-db, path, fmt = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
-engine = make_engine(f"sqlite:///{db}")
-upgrade(engine)
-with engine.begin() as conn:
-    service.add_organisation(conn, Principal.operator(), "Bench CERT", "cert", "NL")
-    service.add_user(conn, Principal.operator(), "bench@cert.example", "Bench CERT",
-                     "contributor")
-started = time.perf_counter()
-with engine.begin() as conn:
-    who = principal_for_email(conn, "bench@cert.example")
-    summary = ingest.submit(conn, who, ingest.Submission(
-        path=path, format=fmt, handling=HandlingRequest(tlp="green")))
-print(json.dumps({"seconds": time.perf_counter() - started, "accepted": summary.accepted,
-                  "rejected": summary.rejected}))
-"""
+from benchmarks.common import SUBMIT_CHILD, run_child
 
 INTELMQ = """
 import base64, json, sys, time, unittest
@@ -136,10 +109,12 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     url_feed(small, args.lines // 4)
     url_feed(peer_feed, min(args.peer_lines, args.lines))
     stix_bundle(bundle, args.indicators)
-    ours = run_child(INTELPOOL, str(tmp / "a.db"), str(feed), "feed:openphish")
-    ours_small = run_child(INTELPOOL, str(tmp / "a2.db"), str(small), "feed:openphish")
+    ours = run_child(SUBMIT_CHILD, str(tmp / "a.db"), str(feed), "feed:openphish", "cert")
+    ours_small = run_child(SUBMIT_CHILD, str(tmp / "a2.db"), str(small), "feed:openphish",
+                           "cert")
     intelmq = run_child(INTELMQ, str(peer_feed))
-    stix_ours = run_child(INTELPOOL, str(tmp / "b.db"), str(bundle), "stix")
+    stix_ours = run_child(SUBMIT_CHILD, str(tmp / "b.db"), str(bundle), "stix",
+                          "law-enforcement")
     stix_peer = run_child(STIX2, str(bundle))
     return {
         "url_feed_lines": args.lines,

@@ -14,35 +14,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import run_child, selector_lines, write_lines
-
-INTELPOOL = """
-import json, sys, time
-from pathlib import Path
-from intelpool.access import Principal
-from intelpool.access.handling import HandlingRequest
-from intelpool.db.engine import make_engine
-from intelpool.db.migrate import upgrade
-from intelpool.partners import service
-from intelpool.partners.identity import principal_for_email
-from intelpool.pool import ingest
-
-db, path = sys.argv[1], Path(sys.argv[2])
-engine = make_engine(f"sqlite:///{db}")
-upgrade(engine)
-with engine.begin() as conn:
-    service.add_organisation(conn, Principal.operator(), "Bench Police", "law-enforcement", "DE")
-    service.add_user(conn, Principal.operator(), "bench@police.example", "Bench Police",
-                     "contributor")
-started = time.perf_counter()
-with engine.begin() as conn:
-    who = principal_for_email(conn, "bench@police.example")
-    summary = ingest.submit(conn, who, ingest.Submission(path=path,
-                            handling=HandlingRequest(tlp="amber", codes=["H1"])))
-elapsed = time.perf_counter() - started
-print(json.dumps({"seconds": elapsed, "accepted": summary.accepted,
-                  "duplicates": summary.duplicates, "rejected": summary.rejected}))
-"""
+from benchmarks.common import SUBMIT_CHILD, run_child, selector_lines, write_lines
 
 FLOOR = """
 import json, sqlite3, sys, time
@@ -66,7 +38,8 @@ def main() -> None:
         source = Path(tmp) / "selectors.txt"
         write_lines(source, selector_lines(args.lines))
         floor = run_child(FLOOR, str(Path(tmp) / "floor.db"), str(source))
-        ours = run_child(INTELPOOL, str(Path(tmp) / "pool.db"), str(source))
+        ours = run_child(SUBMIT_CHILD, str(Path(tmp) / "pool.db"), str(source), "text",
+                         "law-enforcement")
     result = {
         "lines": args.lines,
         "intelpool_seconds": round(ours["seconds"], 2),
