@@ -28,6 +28,7 @@ class ExportHandling:
     reliability: str | None = None
     credibility: str | None = None
     themes: tuple[str, ...] = ()
+    title: str | None = None  # the contribution's title, as its originator gave it
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,7 @@ def _handling(row: Any, principal: Principal,
         h3_text=row["h3_text"], audience=tuple(audience), anonymous=bool(row["anonymous"]),
         eval_scheme=row["eval_scheme"], reliability=row["reliability"],
         credibility=row["credibility"], themes=tuple(context["themes"][cid]),
+        title=row["title"],
     )
 
 
@@ -161,7 +162,9 @@ def _observations(conn: Connection, ids: ScalarSelect[Any], handling: dict[int, 
 
 def _entities(conn: Connection, ids: ScalarSelect[Any],
               handling: dict[int, ExportHandling]) -> Iterator[ExportEntity]:
-    query = select(entities).where(entities.c.contribution_id.in_(ids)).order_by(entities.c.id)
+    # Grouped by contribution, as observations are: exporters write one unit per contribution.
+    query = (select(entities).where(entities.c.contribution_id.in_(ids))
+             .order_by(entities.c.contribution_id, entities.c.id))
     for r in _stream(conn, query):
         yield ExportEntity(
             kind=r["kind"], name=r["name"], handling=handling[r["contribution_id"]],
@@ -189,7 +192,7 @@ def _relationships(conn: Connection, principal: Principal, ids: ScalarSelect[Any
                                  dst_ent.c.id == relationships.c.target_id))
         .where(relationships.c.contribution_id.in_(ids),
                _end_visible(principal, "source"), _end_visible(principal, "target"))
-        .order_by(relationships.c.id)
+        .order_by(relationships.c.contribution_id, relationships.c.id)
     )
     for r in _stream(conn, query):
         yield ExportRelationship(
@@ -227,7 +230,7 @@ def _end(row: Any, end: str, prefix: str) -> ExportEnd:
 def _extras(conn: Connection, ids: ScalarSelect[Any],
             handling: dict[int, ExportHandling]) -> Iterator[ExportExtraObject]:
     query = (select(extra_objects).where(extra_objects.c.contribution_id.in_(ids))
-             .order_by(extra_objects.c.id))
+             .order_by(extra_objects.c.contribution_id, extra_objects.c.id))
     for r in _stream(conn, query):
         yield ExportExtraObject(type=r["type"], body=orjson.loads(r["body"]),
                                 handling=handling[r["contribution_id"]], ref=r["ref"])

@@ -116,7 +116,10 @@ def test_event_submitted_exported_and_submitted_again(store: Store, tmp_path: Pa
             "amber", "green", "H1", "admiralty", "B", "2", ["botnet", "online-fraud"])
         kept = conn.execute(select(extra_objects.c.type).where(
             extra_objects.c.contribution_id == second.contribution_id)).scalars().all()
+        titles = conn.execute(select(contributions.c.title).where(contributions.c.id.in_(
+            [first.contribution_id, second.contribution_id]))).scalars().all()
     assert kept == ["misp-object"]
+    assert titles[0] and titles == [titles[0]] * 2  # the event's info travels both ways
 
 
 def test_a_feed_directory_is_submitted_as_one_contribution(store: Store) -> None:

@@ -127,7 +127,7 @@ class EventBuilder:
                                    for e in self.entities]
         return {
             "uuid": local_uuid(self.cid, None, "contribution"),
-            "info": f"intelpool contribution {self.cid} from {h.originator}",
+            "info": h.title or f"intelpool contribution {self.cid} from {h.originator}",
             "date": self.generated_at.date().isoformat(),
             "timestamp": _stamp(self.generated_at), "published": False,
             "analysis": "2", "threat_level_id": "4", "distribution": distribution,
