@@ -1,0 +1,224 @@
+"""One submission being written: its contribution rows (main and stricter-marked parts),
+staged records and counters. The ingest service drives it; nothing else uses it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, func, insert, select, update
+
+from intelpool.access import Principal
+from intelpool.access.evaluation import Evaluation, Scheme, decide_evaluation, parse_scheme
+from intelpool.access.handling import Handling
+from intelpool.db.tables import (
+    contribution_audience_groups,
+    contribution_audience_orgs,
+    contribution_themes,
+    contributions,
+    observations,
+)
+from intelpool.db.types import utcnow
+from intelpool.errors import InvalidInput
+from intelpool.formats.records import (
+    DocumentMeta,
+    EntityRecord,
+    ExtraObjectRecord,
+    Marking,
+    ObservationRecord,
+    Record,
+    Rejection,
+    RelationshipRecord,
+)
+from intelpool.observables import InvalidObservable, parse_selector
+from intelpool.pool.staging import (
+    ObservationStager,
+    insert_entities,
+    insert_extra_objects,
+    insert_relationships,
+    resolve_relationships,
+)
+from intelpool.pool.submission import IngestSummary, RejectionSink, Submission
+from intelpool.pool.themes import parse_themes
+
+ROLE_LENGTH = 64  # observations.role
+
+
+class ContributionWriter:
+    """One submission in progress: its contribution rows, staged records and counters."""
+
+    def __init__(self, conn: Connection, principal: Principal, submission: Submission,
+                 handling: Handling, evaluation: Evaluation | None, themes: list[str],
+                 audience_ids: tuple[list[int], list[int]], content_hash: str,
+                 format_name: str, batch_size: int, on_rejection: RejectionSink | None) -> None:
+        self.conn, self.principal, self.evaluation = conn, principal, evaluation
+        self.themes, self.audience_ids, self.content_hash = themes, audience_ids, content_hash
+        self.format_name, self.batch_size, self.on_rejection = format_name, batch_size, on_rejection
+        self.handling = handling
+        self.title = submission.title
+        self.source_name = submission.source_name or submission.path.name
+        self.stager = ObservationStager(conn, batch_size)
+        self.parts: dict[Handling, int] = {}
+        self.main_id = self._contribution(handling, parent_id=None)
+        self.rejected = 0
+        self.entities: list[dict[str, Any]] = []
+        self.relationships: list[dict[str, Any]] = []
+        self.extras: list[dict[str, Any]] = []
+        self.counts = {"entities": 0, "relationships": 0, "extra_objects": 0}
+
+    def _contribution(self, handling: Handling, parent_id: int | None) -> int:
+        ev = self.evaluation
+        cid: int = self.conn.execute(
+            insert(contributions).values(
+                parent_id=parent_id, originator_id=self.principal.organisation_id,
+                submitter_id=self.principal.user_id, received_at=utcnow(), title=self.title,
+                source_name=self.source_name, format=self.format_name,
+                content_hash=self.content_hash, handling_fingerprint=handling.fingerprint(),
+                tlp=handling.tlp.value, pap=handling.pap.value,
+                handling_codes=",".join(sorted(c.value for c in handling.codes)),
+                h3_text=handling.h3_text, anonymous=handling.anonymous,
+                audience_pool=handling.audience.pool,
+                eval_scheme=ev.scheme.value if ev else None,
+                reliability=ev.reliability if ev else None,
+                credibility=ev.credibility if ev else None,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        org_ids, group_ids = self.audience_ids
+        if org_ids:
+            self.conn.execute(insert(contribution_audience_orgs),
+                              [{"contribution_id": cid, "organisation_id": o} for o in org_ids])
+        if group_ids:
+            self.conn.execute(insert(contribution_audience_groups),
+                              [{"contribution_id": cid, "group_id": g} for g in group_ids])
+        if self.themes:
+            self.conn.execute(insert(contribution_themes),
+                              [{"contribution_id": cid, "theme": t} for t in self.themes])
+        self.parts[handling] = cid
+        return cid
+
+    def _target(self, marking: Marking | None) -> int:
+        """The contribution a record belongs to: the main one, or the part for its marking."""
+        if marking is None:
+            return self.main_id
+        handling = self.handling.tightened(marking.tlp, marking.pap, marking.codes,
+                                           marking.h3_text)
+        cid = self.parts.get(handling)
+        return cid if cid is not None else self._contribution(handling, parent_id=self.main_id)
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rejected += 1
+        if self.on_rejection:
+            self.on_rejection(rejection)
+
+    def take(self, record: Record) -> None:
+        if isinstance(record, ObservationRecord):
+            try:
+                kind, value = parse_selector(record.value, record.type)
+            except InvalidObservable as exc:
+                # A masked value stands in for what must never be stored (a card number).
+                shown = exc.shown_value if exc.shown_value is not None else record.value
+                self.reject(Rejection(record.location, shown, str(exc)))
+                return
+            if record.role is not None and len(record.role) > ROLE_LENGTH:
+                self.reject(Rejection(record.location, record.value,
+                                      f"role is longer than {ROLE_LENGTH} characters"))
+                return
+            self.stager.add(self._target(record.marking), kind, value,
+                            first_seen=record.first_seen, last_seen=record.last_seen,
+                            role=record.role, tags=record.tags, comment=record.comment,
+                            to_ids=record.to_ids, ref=record.ref)
+        elif isinstance(record, Rejection):
+            self.reject(record)
+        elif isinstance(record, EntityRecord):
+            self._buffer(self.entities, "entities", {
+                "contribution_id": self._target(record.marking), "kind": record.kind,
+                "name": record.name[:500], "ref": record.ref, "description": record.description,
+                "aliases": _json(list(record.aliases)) if record.aliases else None,
+                "body": _json(record.body)})
+        elif isinstance(record, RelationshipRecord):
+            self._buffer(self.relationships, "relationships", {
+                "contribution_id": self._target(record.marking), "type": record.type,
+                "source_ref": record.source_ref, "target_ref": record.target_ref,
+                "ref": record.ref, "body": _json(record.body)})
+        elif isinstance(record, ExtraObjectRecord):
+            self._buffer(self.extras, "extra_objects", {
+                "contribution_id": self._target(record.marking), "type": record.type,
+                "ref": record.ref, "body": _json(record.body)})
+        elif isinstance(record, DocumentMeta):
+            self._apply_meta(record)
+
+    def _buffer(self, buffer: list[dict[str, Any]], name: str, row: dict[str, Any]) -> None:
+        buffer.append(row)
+        self.counts[name] += 1
+        if len(buffer) >= self.batch_size:
+            self._flush_objects()
+
+    def _flush_objects(self) -> None:
+        insert_entities(self.conn, self.entities)
+        insert_relationships(self.conn, self.relationships)
+        insert_extra_objects(self.conn, self.extras)
+        self.entities, self.relationships, self.extras = [], [], []
+
+    def _apply_meta(self, meta: DocumentMeta) -> None:
+        if self.stager.records or any(self.counts.values()):
+            raise InvalidInput("importer error: document metadata must precede its records")
+        values: dict[str, Any] = {}
+        if meta.title and not self.title:
+            values["title"] = meta.title[:500]
+        if meta.marking:
+            m = meta.marking
+            tightened = self.handling.tightened(m.tlp, m.pap, m.codes, m.h3_text)
+            values.update(tlp=tightened.tlp.value, pap=tightened.pap.value,
+                          audience_pool=tightened.audience.pool,
+                          handling_codes=",".join(sorted(c.value for c in tightened.codes)),
+                          h3_text=tightened.h3_text,
+                          handling_fingerprint=self.handling.fingerprint())
+            del self.parts[self.handling]
+            self.handling = tightened
+            self.parts[tightened] = self.main_id
+        if meta.evaluation and self.evaluation is None:
+            scheme, rel, cred = meta.evaluation
+            ev = decide_evaluation(rel, cred, parse_scheme(scheme), Scheme.ADMIRALTY)
+            if ev:
+                self.evaluation = ev
+                values.update(eval_scheme=ev.scheme.value, reliability=ev.reliability,
+                              credibility=ev.credibility)
+        new_themes = [t for t in parse_themes(meta.themes) if t not in self.themes]
+        if new_themes:
+            self.conn.execute(insert(contribution_themes),
+                              [{"contribution_id": self.main_id, "theme": t} for t in new_themes])
+            self.themes += new_themes
+        if values:
+            self.conn.execute(
+                update(contributions).where(contributions.c.id == self.main_id).values(**values)
+            )
+
+    def finish(self) -> IngestSummary:
+        self.stager.flush()
+        self._flush_objects()
+        ids = sorted(self.parts.values())
+        if self.counts["relationships"]:
+            resolve_relationships(self.conn, ids)
+        per_part: dict[int, int] = dict(
+            self.conn.execute(
+                select(observations.c.contribution_id, func.count())
+                .where(observations.c.contribution_id.in_(ids))
+                .group_by(observations.c.contribution_id)
+            ).all()
+        )
+        accepted = sum(per_part.values())
+        duplicates = self.stager.records - accepted
+        for cid in ids:
+            self.conn.execute(update(contributions).where(contributions.c.id == cid).values(
+                accepted=per_part.get(cid, 0),
+                duplicates=duplicates if cid == self.main_id else 0,
+                rejected=self.rejected if cid == self.main_id else 0))
+        return IngestSummary(
+            self.main_id, self.format_name, accepted, duplicates, self.rejected,
+            self.counts["entities"], self.counts["relationships"], self.counts["extra_objects"],
+            parts=[i for i in ids if i != self.main_id],
+        )
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
