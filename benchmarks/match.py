@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -84,7 +85,9 @@ def build_pool(url: str, observations: int, orgs: int, seed: int) -> list[tuple[
                     next_id += 1
             earlier.extend(values)
             _load_contribution(eng, k + 1, f"bench{k}-{batch}", sorted(values))
-        print(f"  loaded partner {k + 1}/{orgs}", flush=True)
+        print(f"  loaded partner {k + 1}/{orgs}", file=sys.stderr, flush=True)
+    with eng.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")  # what autovacuum would do after such a load
     eng.dispose()
     return shared
 

@@ -55,6 +55,17 @@ def load_rows(
         cursor.close()
 
 
+def analyze(conn: Connection, *tables: str) -> None:
+    """Give PostgreSQL's planner statistics for freshly filled scratch tables.
+
+    Without them it assumes a temp table is tiny or huge at random and can pick a plan that
+    scans the whole pool; SQLite's planner does not need this.
+    """
+    if not is_sqlite(conn):
+        for table in tables:
+            conn.exec_driver_sql(f"ANALYZE {table}")
+
+
 def least(conn: Connection) -> str:
     """SQL function taking the smaller of two values (NULLs handled by the caller)."""
     return "min" if is_sqlite(conn) else "LEAST"

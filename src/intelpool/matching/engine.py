@@ -44,6 +44,7 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     probe.create_tables(conn)
     probe.probe_pool_rows(conn, f"o.contribution_id IN ({ids})", {})
     probe.run_rules(conn, org_id)
+    bulk.analyze(conn, "tmp_match")
     now = utcnow()
     widespread = _widespread(conn, settings.widespread_threshold, now)
     _record_hits(conn, org_id, now)
@@ -78,6 +79,7 @@ def rematch(conn: Connection, settings: Settings,
             conn.exec_driver_sql(f"DELETE FROM {table}")
         probe.probe_pool_rows(conn, f"c.originator_id = {int(org_id)}", {})
         probe.run_rules(conn, org_id, both_directions=False, exact_only_above=True)
+        bulk.analyze(conn, "tmp_match")
         _record_hits(conn, org_id, now)
         if progress:
             progress(done, len(org_ids))

@@ -72,9 +72,12 @@ def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
               exact_only_above: bool = False) -> None:
     """Add every match of the probe against other organisations' data to tmp_match.
 
+    The probe table must be filled (and analysed) before.
+
     A rematch probes each organisation in turn, so it needs only one direction of each
     containment rule, and each exact pair once (``exact_only_above``).
     """
+    bulk.analyze(conn, "tmp_probe")
     held = _HELD.format(me=int(me), other_filter=f"AND hc.originator_id > {int(me)} "
                         if exact_only_above else "")
     plain = _HELD.format(me=int(me), other_filter="")
@@ -142,6 +145,7 @@ def _cidr_candidates(conn: Connection) -> None:
                 mask = ((1 << bits) - 1) ^ ((1 << (bits - length)) - 1)
                 rows.append((key, ip_key(base & mask, version)))
     bulk.load_rows(conn, "tmp_cidr_keys", ("probe_key", "lo"), rows)
+    bulk.analyze(conn, "tmp_cidr_keys")
 
 
 def _parents(conn: Connection) -> None:
@@ -149,3 +153,4 @@ def _parents(conn: Connection) -> None:
         "SELECT probe_key, value FROM tmp_probe WHERE type = 'domain'")
         for parent in parent_names(value)]
     bulk.load_rows(conn, "tmp_parents", ("probe_key", "parent"), rows)
+    bulk.analyze(conn, "tmp_parents")

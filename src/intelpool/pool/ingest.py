@@ -18,6 +18,7 @@ from intelpool.access.evaluation import Scheme, decide_evaluation, parse_scheme
 from intelpool.access.handling import Handling, decide_handling
 from intelpool.audit import service as audit
 from intelpool.config import Settings
+from intelpool.db import bulk
 from intelpool.db.tables import contributions, observables, organisations, sharing_groups
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.formats import registry
@@ -28,6 +29,8 @@ from intelpool.pool.themes import parse_themes
 from intelpool.pool.writer import ContributionWriter
 
 __all__ = ["IngestSummary", "ProgressFn", "RejectionSink", "Submission", "submit"]
+
+ANALYZE_AFTER = 50_000  # accepted observations that refresh PostgreSQL's statistics
 
 
 def file_digest(path: Path) -> str:
@@ -97,6 +100,10 @@ def submit(
         summary = run.finish()
         if progress:
             progress(count, position())
+    if summary.accepted >= ANALYZE_AFTER:
+        # Matching's plans depend on table statistics; a large import outdates them long
+        # before autovacuum would notice.
+        bulk.analyze(conn, "observables", "observations")
     matched = engine.match_submission(conn, principal.organisation_id,
                                       [summary.contribution_id, *summary.parts],
                                       settings or Settings(), first_new)

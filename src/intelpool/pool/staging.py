@@ -160,6 +160,7 @@ def resolve_relationships(conn: Connection, contribution_ids: list[int]) -> None
         f"WHERE contribution_id IN ({ids}) AND ref IS NOT NULL GROUP BY ref")
     for table in ("tmp_entity_refs", "tmp_refs"):
         conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{table}_ref ON {table} (ref)")
+    bulk.analyze(conn, "tmp_entity_refs", "tmp_refs")
     for end in ("source", "target"):
         conn.exec_driver_sql(
             f"UPDATE relationships SET {end}_kind = 'entity', {end}_id = ("
