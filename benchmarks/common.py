@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -69,18 +69,20 @@ print(json.dumps({"seconds": time.perf_counter() - started, "accepted": summary.
 
 
 def run_child(code: str, *args: str) -> dict[str, Any]:
-    """Run ``code`` in a fresh interpreter; returns its JSON result plus its peak RSS in MiB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run ``code`` in a fresh interpreter; returns its JSON result plus its own peak RSS."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    # wait4 reports this child's own resource use (RUSAGE_CHILDREN would be the maximum
+    # over every child so far).
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     if proc.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{proc.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    # ru_maxrss of children is the largest child so far: valid when this child is the largest.
-    result["peak_rss_mib"] = max(peak, before) / 1024
+        raise SystemExit(f"benchmark child failed:\n{err}")
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mib"] = usage.ru_maxrss / 1024
     result["wall_s"] = wall
     return result
 
