@@ -24,6 +24,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA cache_size=-200000")
-    cursor.execute("PRAGMA temp_store=MEMORY")
+    # A bounded page cache, and scratch tables that spill to disk: memory stays flat however
+    # large a submission or the pool grows.
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute("PRAGMA temp_store=FILE")
     cursor.close()
