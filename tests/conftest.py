@@ -87,3 +87,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     yield Store("postgresql", url, engine)
     engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran against each store, so a CI log proves both were exercised."""
+    passed = terminalreporter.stats.get("passed", [])
+    on_pg = sum(1 for report in passed if "[postgresql" in report.nodeid)
+    on_sqlite = sum(1 for report in passed if "[sqlite" in report.nodeid)
+    terminalreporter.write_line(
+        f"intelpool store tests passed: {on_sqlite} on sqlite, {on_pg} on postgresql")
