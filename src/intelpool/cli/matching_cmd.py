@@ -44,12 +44,14 @@ def hits_cmd(
     as_: AsOption,
     since: Annotated[str | None, typer.Option(help="Only hits recorded or refreshed since "
                                                    "this date (UTC).")] = None,
+    limit: Annotated[int, typer.Option(help="How many hits, newest first.")] = 500,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Selectors of yours that partners hold too (hit/no-hit where you may not see theirs)."""
     with transaction(db) as conn:
-        report = hits.list_hits(conn, acting_as(conn, as_), since=_parse_date(since))
+        report = hits.list_hits(conn, acting_as(conn, as_), since=_parse_date(since),
+                                limit=limit)
     if json:
         print_json(report)
         return
@@ -62,6 +64,8 @@ def hits_cmd(
         table.add_row(str(h.id), h.selector, h.kind, h.partner, theirs, ", ".join(
             h.partner_themes), f"{h.last_at:%Y-%m-%d %H:%M}")
     console.print(table if report.hits else "no hits")
+    if len(report.hits) == limit:
+        err_console.print(f"showing the newest {limit} hits: use --limit or --since for more")
     for w in report.widespread:
         console.print(f"widespread: {w.selector} is held by {w.organisations} organisations")
 
