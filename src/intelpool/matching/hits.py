@@ -70,7 +70,7 @@ def list_hits(conn: Connection, principal: Principal, *, since: datetime | None 
         query = query.where(hits.c.last_at >= since)
     rows = conn.execute(query.order_by(hits.c.last_at.desc(), hits.c.id.desc()).limit(limit)
                         ).mappings().all()
-    views = [_view(conn, principal, r) for r in rows]
+    views = _views(conn, principal, list(rows))
     report = HitsReport(views, _widespread(conn, principal, since))
     audit.record(conn, principal, "hits.list", subject_type="hits",
                  detail={"hits": [v.id for v in views]})
@@ -85,43 +85,60 @@ def get_hit(conn: Connection, principal: Principal, hit_id: int) -> tuple[HitVie
     ).mappings().first()
     if row is None:
         raise NotFound(f"no hit {hit_id}")
-    return _view(conn, principal, row), row
+    return _views(conn, principal, [row])[0], row
 
 
-def _selector(conn: Connection, observable_id: int) -> str:
-    kind, value = conn.execute(select(observables.c.type, observables.c.value)
-                               .where(observables.c.id == observable_id)).one()
-    return f"{kind} {value}"
-
-
-def _view(conn: Connection, principal: Principal, row: Any) -> HitView:
-    mine_is_a = row["org_a_id"] == principal.organisation_id
-    side, other = ("a", "b") if mine_is_a else ("b", "a")
-    partner_org, partner_obs = row[f"org_{other}_id"], row[f"observable_{other}_id"]
-    holding = (
-        select(contributions.c.id, contributions.c.anonymous, contributions.c.received_at,
+def _views(conn: Connection, principal: Principal, rows: list[Any]) -> list[HitView]:
+    """Views of a page of hits, with a fixed number of queries whatever the page size."""
+    if not rows:
+        return []
+    sides = [("a", "b") if r["org_a_id"] == principal.organisation_id else ("b", "a")
+             for r in rows]
+    wanted = {(r[f"org_{o}_id"], r[f"observable_{o}_id"])
+              for r, (_, o) in zip(rows, sides, strict=True)}
+    held: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for h in conn.execute(
+        select(contributions.c.id, contributions.c.originator_id, contributions.c.anonymous,
+               contributions.c.received_at, observations.c.observable_id,
                visible_contribution(principal).label("visible"))
         .join(observations, observations.c.contribution_id == contributions.c.id)
-        .where(contributions.c.originator_id == partner_org,
-               observations.c.observable_id == partner_obs)
+        .where(observations.c.observable_id.in_({obs for _, obs in wanted}))
         .order_by(contributions.c.id)
-    )
-    held = conn.execute(holding).mappings().all()
+    ).mappings():
+        key = (h["originator_id"], h["observable_id"])
+        if key in wanted:
+            held[key].append(h)
+    contribution_ids = {h["id"] for hs in held.values() for h in hs}
+    themes: dict[int, set[str]] = defaultdict(set)
+    for cid, theme in conn.execute(select(
+            contribution_themes.c.contribution_id, contribution_themes.c.theme).where(
+            contribution_themes.c.contribution_id.in_(contribution_ids))):
+        themes[cid].add(theme)
+    observable_ids = {r[f"observable_{x}_id"] for r in rows for x in ("a", "b")}
+    selectors = {i: f"{k} {v}" for i, k, v in conn.execute(
+        select(observables.c.id, observables.c.type, observables.c.value)
+        .where(observables.c.id.in_(observable_ids)))}
+    names = dict(conn.execute(select(organisations.c.id, organisations.c.name).where(
+        organisations.c.id.in_({org for org, _ in wanted}))).all())
+    return [_view(r, side, other, held, themes, selectors, names)
+            for r, (side, other) in zip(rows, sides, strict=True)]
+
+
+def _view(row: Any, side: str, other: str, held_by: dict[tuple[int, int], list[Any]],
+          themes: dict[int, set[str]], selectors: dict[int, str],
+          names: dict[int, str]) -> HitView:
+    partner_org, partner_obs = row[f"org_{other}_id"], row[f"observable_{other}_id"]
+    held = held_by[(partner_org, partner_obs)]
     visible = [h["id"] for h in held if h["visible"]]
     named = any(not h["anonymous"] for h in held) or bool(visible)
-    partner = ANONYMOUS_ORIGINATOR
-    if named:
-        partner = conn.execute(select(organisations.c.name)
-                               .where(organisations.c.id == partner_org)).scalar_one()
-    themes = sorted(set(conn.execute(
-        select(contribution_themes.c.theme).where(
-            contribution_themes.c.contribution_id.in_([h["id"] for h in held]))).scalars()))
     return HitView(
-        id=row["id"], kind=row["kind"], selector=_selector(conn, row[f"observable_{side}_id"]),
-        contribution_id=row[f"contribution_{side}_id"], partner=partner,
+        id=row["id"], kind=row["kind"], selector=selectors[row[f"observable_{side}_id"]],
+        contribution_id=row[f"contribution_{side}_id"],
+        partner=names[partner_org] if named else ANONYMOUS_ORIGINATOR,
         partner_visible=bool(visible),
-        partner_selector=_selector(conn, partner_obs) if visible else None,
-        partner_contributions=visible, partner_themes=themes,
+        partner_selector=selectors[partner_obs] if visible else None,
+        partner_contributions=visible,
+        partner_themes=sorted({t for h in held for t in themes[h["id"]]}),
         partner_received=max((h["received_at"] for h in held), default=None),
         first_at=row["first_at"], last_at=row["last_at"],
     )
