@@ -58,12 +58,13 @@ def test_hidden_side_gets_hit_no_hit_only(
     with store.begin() as conn:
         f.submit_lines(conn, parties["police"], tmp_path, [IP, "45.137.21.10"], tlp=tlp,
                        anonymous=anonymous, themes=["intrusion"], codes=["H1"])
-        f.submit_lines(conn, parties["bank"], tmp_path, [IP])
+        summary = f.submit_lines(conn, parties["bank"], tmp_path, [IP])
         [view] = _hits(conn, parties["bank"])
         searched = reads.search(conn, parties["bank"], IP)
         [police_view] = _hits(conn, parties["police"])
     assert (view.partner, view.partner_visible, view.partner_selector,
             view.partner_contributions) == (label, False, None, [])
+    assert summary.hit_partners == {label: 1}  # the submit summary keeps anonymity too
     assert view.partner_themes == ["intrusion"] and view.partner_received is not None
     assert [s.originator for s in searched] == ["Bank NL"]
     assert (police_view.partner, police_view.partner_visible) == ("Bank NL", True)

@@ -19,6 +19,7 @@ from intelpool.db import bulk
 from intelpool.db.tables import organisations
 from intelpool.db.types import utcnow
 from intelpool.matching import probe, warninglists
+from intelpool.pool.views import ANONYMOUS_ORIGINATOR
 
 
 @dataclass(slots=True)
@@ -48,9 +49,9 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     now = utcnow()
     widespread = _widespread(conn, settings.widespread_threshold, now)
     _record_hits(conn, org_id, now)
-    summary = _summary(conn, org_id, now, widespread)
-    _notify(conn, org_id, min(contribution_ids), summary)
-    return summary
+    partners = _partners(conn, org_id, now)
+    _notify(conn, org_id, min(contribution_ids), partners)
+    return _summary(partners, widespread)
 
 
 def rematch(conn: Connection, settings: Settings,
@@ -140,33 +141,44 @@ def _record_hits(conn: Connection, me: int, now: datetime) -> None:
     )
 
 
-def _summary(conn: Connection, me: int, now: datetime, widespread: int) -> MatchSummary:
+def _partners(conn: Connection, me: int, now: datetime) -> list[tuple[int, str, int]]:
+    """(partner id, label, hits) for the hits just recorded; a partner whose contributions
+    behind them are all anonymous is labelled "a partner", as in every other view."""
     n = bulk.param(conn, "now")
     rows = conn.exec_driver_sql(
-        "SELECT o.name, count(*) FROM hits h JOIN organisations o ON o.id = "
+        "SELECT o.id, o.name, count(*), sum(CASE WHEN c.anonymous THEN 0 ELSE 1 END) "
+        "FROM hits h JOIN organisations o ON o.id = "
         f"CASE WHEN h.org_a_id = {int(me)} THEN h.org_b_id ELSE h.org_a_id END "
-        f"WHERE h.last_at = {n} AND {int(me)} IN (h.org_a_id, h.org_b_id) GROUP BY o.name",
+        "JOIN contributions c ON c.id = "
+        f"CASE WHEN h.org_a_id = {int(me)} THEN h.contribution_b_id ELSE h.contribution_a_id END "
+        f"WHERE h.last_at = {n} AND {int(me)} IN (h.org_a_id, h.org_b_id) GROUP BY o.id, o.name",
         {"now": bulk.db_time(conn, now)},
     ).all()
-    partners = {str(name): int(count) for name, count in rows}
-    return MatchSummary(sum(partners.values()), widespread, partners)
+    return [(int(org), str(name) if named else ANONYMOUS_ORIGINATOR, int(count))
+            for org, name, count, named in rows]
 
 
-def _notify(conn: Connection, me: int, contribution_id: int, summary: MatchSummary) -> None:
+def _summary(partners: list[tuple[int, str, int]], widespread: int) -> MatchSummary:
+    by_label: dict[str, int] = {}
+    for _org, label, count in partners:
+        by_label[label] = by_label.get(label, 0) + count
+    return MatchSummary(sum(by_label.values()), widespread, by_label)
+
+
+def _notify(conn: Connection, me: int, contribution_id: int,
+            partners: list[tuple[int, str, int]]) -> None:
     """Both sides learn of new hits; names follow each side's anonymity choice."""
-    if not summary.partners:
+    if not partners:
         return
     anonymous = conn.exec_driver_sql(
         f"SELECT anonymous FROM contributions WHERE id = {int(contribution_id)}").scalar_one()
     me_name = conn.execute(select(organisations.c.name).where(organisations.c.id == me)
                            ).scalar_one()
-    for partner, count in summary.partners.items():
-        partner_id = conn.execute(select(organisations.c.id)
-                                  .where(organisations.c.name == partner)).scalar_one()
+    for partner_id, _label, count in partners:
         notifications.notify(
             conn, me, "hit", f"contribution {contribution_id} matched {count} selector(s) held "
             "by another partner: see 'intelpool hits'", "contribution", contribution_id)
         notifications.notify(
             conn, partner_id, "hit",
-            f"{'a partner' if anonymous else me_name} submitted data matching {count} of your "
-            "selector(s): see 'intelpool hits'", "organisation", None)
+            f"{ANONYMOUS_ORIGINATOR if anonymous else me_name} submitted data matching {count} "
+            "of your selector(s): see 'intelpool hits'", "organisation", None)
