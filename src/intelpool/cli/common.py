@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import is_dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from intelpool.access import Principal
 from intelpool.config import resolve_database_url
 from intelpool.db.engine import make_engine
 from intelpool.db.migrate import current_revision, head_revision
-from intelpool.errors import IntelpoolError
+from intelpool.errors import IntelpoolError, InvalidInput
 from intelpool.partners.identity import principal_for_email
 from intelpool.pool.views import to_dict
 
@@ -84,3 +85,12 @@ def print_json(value: Any) -> None:
     typer.echo(data.decode())
 
 
+def parse_date(text: str | None) -> datetime | None:
+    """A --since style option: a date or ISO 8601 time, read as UTC unless it says otherwise."""
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"--since {text!r} is not a date (YYYY-MM-DD or ISO 8601)") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

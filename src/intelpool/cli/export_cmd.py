@@ -5,29 +5,24 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from intelpool.cli.common import AsOption, DbOption, acting_as, err_console, transaction
-from intelpool.errors import InvalidInput
+from intelpool.cli.common import (
+    AsOption,
+    DbOption,
+    acting_as,
+    err_console,
+    parse_date,
+    transaction,
+)
 from intelpool.pool.export import ExportRequest, export
 
 
 def register(app: typer.Typer) -> None:
     app.command("export")(export_cmd)
-
-
-def _parse_date(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"--since {text!r} is not a date (YYYY-MM-DD or ISO 8601)") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def export_cmd(
@@ -45,7 +40,7 @@ def export_cmd(
 ) -> None:
     """Export what you may see, computed for your organisation, markings included."""
     request = ExportRequest(format=format, observable_type=type, themes=tuple(theme or []),
-                            since=_parse_date(since))
+                            since=parse_date(since))
     with transaction(db) as conn:
         principal = acting_as(conn, as_)
         if out is None:

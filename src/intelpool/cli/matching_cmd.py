@@ -18,10 +18,10 @@ from intelpool.cli.common import (
     acting_as,
     console,
     err_console,
+    parse_date,
     print_json,
     transaction,
 )
-from intelpool.cli.export_cmd import _parse_date
 from intelpool.config import Settings
 from intelpool.matching import access_requests, engine, hits, scoring, warninglists
 from intelpool.matching.deconflict import deconflict
@@ -50,7 +50,7 @@ def hits_cmd(
 ) -> None:
     """Selectors of yours that partners hold too (hit/no-hit where you may not see theirs)."""
     with transaction(db) as conn:
-        report = hits.list_hits(conn, acting_as(conn, as_), since=_parse_date(since),
+        report = hits.list_hits(conn, acting_as(conn, as_), since=parse_date(since),
                                 limit=limit)
     if json:
         print_json(report)

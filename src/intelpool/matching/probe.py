@@ -72,7 +72,7 @@ def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
               exact_only_above: bool = False) -> None:
     """Add every match of the probe against other organisations' data to tmp_match.
 
-    The probe table must be filled (and analysed) before.
+    The probe table must be filled before; it is analysed here for PostgreSQL's planner.
 
     A rematch probes each organisation in turn, so it needs only one direction of each
     containment rule, and each exact pair once (``exact_only_above``).
