@@ -18,8 +18,8 @@ from intelpool.access.visibility import visible_contribution
 from intelpool.audit import service as audit
 from intelpool.db.tables import contribution_themes, contributions, observables, organisations
 from intelpool.matching import probe
+from intelpool.matching.hits import partner_label
 from intelpool.observables import InvalidObservable, parse_selector
-from intelpool.pool.views import ANONYMOUS_ORIGINATOR
 
 
 @dataclass(slots=True)
@@ -105,9 +105,9 @@ def _holders(conn: Connection, principal: Principal) -> list[tuple[int, Holder]]
     for (key, _org, kind), cids in sorted(grouped.items()):
         rows_ = [info[c] for c in sorted(set(cids))]
         visible = [r.id for r in rows_ if r.visible]
-        named = bool(visible) or any(not r.anonymous for r in rows_)
         out.append((key, Holder(
-            partner=rows_[0].name if named else ANONYMOUS_ORIGINATOR, kind=kind,
+            partner=partner_label(rows_[0].name, (r.anonymous for r in rows_), bool(visible)),
+            kind=kind,
             visible=bool(visible), contributions=visible,
             themes=sorted({t for r in rows_ for t in themes[r.id]}),
             last_received=max(r.received_at for r in rows_))))

@@ -8,6 +8,7 @@ partner's selector or content. An organisation outside the hit learns nothing.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -88,6 +89,12 @@ def get_hit(conn: Connection, principal: Principal, hit_id: int) -> tuple[HitVie
     return _views(conn, principal, [row])[0], row
 
 
+def partner_label(name: str, anonymous: Iterable[bool], any_visible: bool) -> str:
+    """A partner is named when the caller may see any of its contributions behind the match,
+    or when any of them was not submitted anonymously; otherwise it is "a partner"."""
+    return name if any_visible or not all(anonymous) else ANONYMOUS_ORIGINATOR
+
+
 def _views(conn: Connection, principal: Principal, rows: list[Any]) -> list[HitView]:
     """Views of a page of hits, with a fixed number of queries whatever the page size."""
     if not rows:
@@ -130,11 +137,10 @@ def _view(row: Any, side: str, other: str, held_by: dict[tuple[int, int], list[A
     partner_org, partner_obs = row[f"org_{other}_id"], row[f"observable_{other}_id"]
     held = held_by[(partner_org, partner_obs)]
     visible = [h["id"] for h in held if h["visible"]]
-    named = any(not h["anonymous"] for h in held) or bool(visible)
     return HitView(
         id=row["id"], kind=row["kind"], selector=selectors[row[f"observable_{side}_id"]],
         contribution_id=row[f"contribution_{side}_id"],
-        partner=names[partner_org] if named else ANONYMOUS_ORIGINATOR,
+        partner=partner_label(names[partner_org], (h["anonymous"] for h in held), bool(visible)),
         partner_visible=bool(visible),
         partner_selector=selectors[partner_obs] if visible else None,
         partner_contributions=visible,
