@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, RowMapping, select
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.evaluation import CREDIBILITY_WEIGHT, RELIABILITY_WEIGHT, Scheme
@@ -107,8 +107,8 @@ def score(conn: Connection, principal: Principal, value: str,
     return view
 
 
-def _sighting(r: object, principal: Principal, now: datetime, half_life: float) -> Sighting:
-    row = dict(r)  # type: ignore[call-overload]
+def _sighting(row: RowMapping, principal: Principal, now: datetime,
+              half_life: float) -> Sighting:
     scheme = Scheme(row["eval_scheme"]) if row["eval_scheme"] else None
     rel = RELIABILITY_WEIGHT[scheme].get(row["reliability"] or "", UNEVALUATED) \
         if scheme else UNEVALUATED
