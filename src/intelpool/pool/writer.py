@@ -59,6 +59,7 @@ class ContributionWriter:
         self.source_name = submission.source_name or submission.path.name
         self.stager = ObservationStager(conn, batch_size)
         self.parts: dict[Handling, int] = {}
+        self.by_marking: dict[Marking, int] = {}  # most records repeat a few markings
         self.main_id = self._contribution(handling, parent_id=None)
         self.rejected = 0
         self.entities: list[dict[str, Any]] = []
@@ -100,10 +101,15 @@ class ContributionWriter:
         """The contribution a record belongs to: the main one, or the part for its marking."""
         if marking is None:
             return self.main_id
-        handling = self.handling.tightened(marking.tlp, marking.pap, marking.codes,
-                                           marking.h3_text)
-        cid = self.parts.get(handling)
-        return cid if cid is not None else self._contribution(handling, parent_id=self.main_id)
+        cid = self.by_marking.get(marking)
+        if cid is None:
+            handling = self.handling.tightened(marking.tlp, marking.pap, marking.codes,
+                                               marking.h3_text)
+            cid = self.parts.get(handling)
+            if cid is None:
+                cid = self._contribution(handling, parent_id=self.main_id)
+            self.by_marking[marking] = cid
+        return cid
 
     def reject(self, rejection: Rejection) -> None:
         self.rejected += 1
