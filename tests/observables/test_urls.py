@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from intelpool.observables import InvalidObservable, parse_selector
+from intelpool.observables.urls import _canonical_url, url
 
 
 def canonical(value: str, kind: str) -> str:
@@ -30,6 +31,28 @@ def canonical(value: str, kind: str) -> str:
 ])
 def test_url_canonical(value: str, expected: str) -> None:
     assert canonical(value, "url") == expected
+
+
+@pytest.mark.parametrize("value", [
+    "https://login-1.bank42.com/verify/ab12.php?id=1",
+    "http://a.example/",
+    "ftp://files.example.org/pub/x.tar.gz",
+    "https://x.example/a?",
+    "https://x.example/a??b",
+    "https://under_score.example/x!$&'()*+,;=:@[]{}|^`~",
+    "https://" + "a" * 63 + "." + ("b" * 63 + ".") * 2 + "c" * 60 + ".com/",
+    "https://" + ("a" * 63 + ".") * 4 + "com/",
+])
+def test_canonical_urls_pass_through_as_the_full_canonicaliser_makes_them(value: str) -> None:
+    try:
+        expected: str | type[InvalidObservable] = _canonical_url(value, value)
+    except InvalidObservable:
+        expected = InvalidObservable
+    if expected is InvalidObservable:
+        with pytest.raises(InvalidObservable):
+            url(value)
+    else:
+        assert url(value) == expected
 
 
 def test_url_forms_of_one_address_match() -> None:

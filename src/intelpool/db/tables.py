@@ -147,7 +147,8 @@ observables = Table(
     Column("value", Text, nullable=False),
     # Derived keys that turn every matching rule into an index join (see matching/derive.py):
     # IP ranges as fixed-width hex (IPv4 mapped into IPv6), hosts of URLs and e-mail
-    # addresses, and domain names with their labels reversed.
+    # addresses, and host names with their labels reversed (of a domain, or of the host of a
+    # URL or e-mail address: one index serves the subdomain and the host rules).
     Column("ip_lo", String(32)),
     Column("ip_hi", String(32)),
     Column("host", Text),
@@ -155,7 +156,6 @@ observables = Table(
     Column("warning", String(200)),  # the warninglist that marks it a likely false positive
     UniqueConstraint("type", "value", name="uq_observables_type_value"),
     Index("ix_observables_type_ip_lo", "type", "ip_lo"),
-    Index("ix_observables_host", "host"),
     Index("ix_observables_type_rev_name", "type", "rev_name"),
 )
 

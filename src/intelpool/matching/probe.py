@@ -113,8 +113,8 @@ def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
         + notice + plain + _GROUP)
     conn.exec_driver_sql(
         insert + "CASE WHEN x.type = 'email' THEN 'email-domain' ELSE 'url-host' END, false "
-        "FROM tmp_probe p " + to_pool + " observables x ON x.host = p.value AND x.type IN "
-        "('url', 'email') AND p.type IN ('domain', 'hostname') " + notice + plain +
+        "FROM tmp_probe p " + to_pool + " observables x ON x.type IN ('url', 'email') AND "
+        "x.rev_name = p.rev_name AND p.type IN ('domain', 'hostname') " + notice + plain +
         _GROUP + ", x.type")
     conn.exec_driver_sql(
         insert + "'subdomain', false FROM tmp_probe p " + to_pool + " observables x ON "

@@ -14,6 +14,12 @@ _DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 # info, no IPv6) is split by one regex; everything else goes through urlsplit.
 _SIMPLE_URL = re.compile(
     r"([A-Za-z][A-Za-z0-9+.-]*)://([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?([/?#][!-~]*)?")
+# A URL already in canonical form with a plain domain as its host: lower-case scheme and
+# host, no port, user info, fragment or escapes, a path. Feeds are mostly such URLs; they are
+# returned as they are, which is what the full canonicaliser would make of them.
+_CANONICAL_URL = re.compile(
+    r"(?:https?|ftp)://((?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z]{2,63})"
+    r"/[!-\"$&-~]*")
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -70,6 +76,14 @@ def url(value: str) -> str:
     (so that "n/a" or "TCP/IP" is not taken for a URL); with a scheme any host name goes.
     """
     text = value.strip()
+    canonical = _CANONICAL_URL.fullmatch(text)
+    if (canonical is not None and len(canonical.group(1)) <= 253 and text[-1] != "?"
+            and not canonical.group(1).endswith(".onion")):
+        return text
+    return _canonical_url(text, value)
+
+
+def _canonical_url(text: str, value: str) -> str:
     explicit = "://" in text
     if not explicit:
         text = "http://" + text  # feeds often list URLs without a scheme

@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
 from intelpool.db import bulk
-from intelpool.db.tables import entities, extra_objects, relationships
+from intelpool.formats.records import ObservationRecord
 from intelpool.matching.derive import keys
 
 _OBS_COLUMNS = ("contribution_id", "type", "value", "first_seen", "last_seen", "role", "tags",
@@ -23,7 +23,9 @@ _OBS_COLUMNS = ("contribution_id", "type", "value", "first_seen", "last_seen", "
 
 
 @dataclass(slots=True)
-class _Pending:
+class _Merged:
+    """A selector seen more than once in the file: one observation spanning the sightings."""
+
     first_seen: datetime | None
     last_seen: datetime | None
     role: str | None
@@ -37,9 +39,11 @@ class ObservationStager:
     def __init__(self, conn: Connection, batch_size: int) -> None:
         self.conn = conn
         self.batch_size = batch_size
-        self.pending: dict[tuple[int, str, str], _Pending] = {}
+        # Most selectors appear once: the record itself waits, and only a repeat makes a copy.
+        self.pending: dict[tuple[int, str, str], ObservationRecord | _Merged] = {}
         self.refs: list[tuple[int, str, str, str]] = []
         self.records = 0
+        self.times: dict[datetime, Any] = {}  # files repeat a few timestamps
         bulk.create_temp_table(
             conn, "tmp_obs",
             "contribution_id BIGINT, type VARCHAR(32), value TEXT, first_seen TIMESTAMP, "
@@ -51,44 +55,24 @@ class ObservationStager:
             "contribution_id BIGINT, ref VARCHAR(200), type VARCHAR(32), value TEXT",
         )
 
-    def add(
-        self,
-        contribution_id: int,
-        kind: str,
-        value: str,
-        *,
-        first_seen: datetime | None = None,
-        last_seen: datetime | None = None,
-        role: str | None = None,
-        tags: tuple[str, ...] = (),
-        comment: str | None = None,
-        to_ids: bool | None = None,
-        ref: str | None = None,
-    ) -> None:
+    def add(self, contribution_id: int, kind: str, value: str,
+            record: ObservationRecord) -> None:
+        """Stage ``record`` as an observation of the canonical ``kind``/``value``."""
         self.records += 1
         key = (contribution_id, kind, value)
-        if ref:
-            self.refs.append((contribution_id, ref, kind, value))
+        if record.ref:
+            self.refs.append((contribution_id, record.ref, kind, value))
         seen = self.pending.get(key)
         if seen is None:
-            self.pending[key] = _Pending(first_seen, last_seen or first_seen, role, tags,
-                                         comment, to_ids, ref)
+            self.pending[key] = record
             if len(self.pending) >= self.batch_size:
                 self.flush()
             return
-        # The same selector again in this file: one observation spanning both sightings.
-        if first_seen and (seen.first_seen is None or first_seen < seen.first_seen):
-            seen.first_seen = first_seen
-        last = last_seen or first_seen
-        if last and (seen.last_seen is None or last > seen.last_seen):
-            seen.last_seen = last
-        if role and seen.role and role != seen.role:
-            tags = (*tags, f"role:{role}")  # one observation, several roles: keep them all
-        seen.role = seen.role or role
-        if tags:
-            seen.tags = tuple(dict.fromkeys(seen.tags + tags))
-        seen.comment = seen.comment or comment
-        seen.to_ids = seen.to_ids or to_ids
+        if isinstance(seen, ObservationRecord):
+            seen = self.pending[key] = _Merged(
+                seen.first_seen, seen.last_seen or seen.first_seen, seen.role, seen.tags,
+                seen.comment, seen.to_ids, seen.ref)
+        _merge(seen, record)
 
     def flush(self) -> None:
         conn = self.conn
@@ -98,10 +82,11 @@ class ObservationStager:
             self.refs = []
         if not self.pending:
             return
+        time = self._db_time
         rows = [
-            (cid, kind, value, bulk.db_time(conn, p.first_seen), bulk.db_time(conn, p.last_seen),
-             p.role, orjson.dumps(p.tags).decode() if p.tags else None, p.comment, p.to_ids,
-             p.ref, *keys(kind, value))
+            (cid, kind, value, time(p.first_seen), time(p.last_seen or p.first_seen), p.role,
+             orjson.dumps(p.tags).decode() if p.tags else None, p.comment, p.to_ids, p.ref,
+             *keys(kind, value))
             for (cid, kind, value), p in self.pending.items()
         ]
         self.pending = {}
@@ -132,19 +117,45 @@ class ObservationStager:
         conn.exec_driver_sql("DELETE FROM tmp_obs")
 
 
-def insert_entities(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(entities), rows)
+    def _db_time(self, value: datetime | None) -> Any:
+        if value is None:
+            return None
+        stored = self.times.get(value)
+        if stored is None:
+            if len(self.times) > 10_000:
+                self.times.clear()
+            stored = self.times[value] = bulk.db_time(self.conn, value)
+        return stored
 
 
-def insert_relationships(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(relationships), rows)
+def _merge(seen: _Merged, record: ObservationRecord) -> None:
+    first = record.first_seen
+    if first and (seen.first_seen is None or first < seen.first_seen):
+        seen.first_seen = first
+    last = record.last_seen or first
+    if last and (seen.last_seen is None or last > seen.last_seen):
+        seen.last_seen = last
+    tags, role = record.tags, record.role
+    if role and seen.role and role != seen.role:
+        tags = (*tags, f"role:{role}")  # one observation, several roles: keep them all
+    seen.role = seen.role or role
+    if tags:
+        seen.tags = tuple(dict.fromkeys(seen.tags + tags))
+    seen.comment = seen.comment or record.comment
+    seen.to_ids = seen.to_ids or record.to_ids
 
 
-def insert_extra_objects(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(extra_objects), rows)
+# Column order of the rows the writer buffers for each object table.
+OBJECT_COLUMNS = {
+    "entities": ("contribution_id", "kind", "name", "ref", "description", "aliases", "body"),
+    "relationships": ("contribution_id", "type", "source_ref", "target_ref", "ref", "body"),
+    "extra_objects": ("contribution_id", "type", "ref", "body"),
+}
+
+
+def insert_objects(conn: Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Rows of one object table, in ``OBJECT_COLUMNS[table]`` order, loaded in bulk."""
+    bulk.load_rows(conn, table, OBJECT_COLUMNS[table], rows)
 
 
 def resolve_relationships(conn: Connection, contribution_ids: list[int]) -> None:

@@ -32,10 +32,9 @@ from intelpool.formats.records import (
 )
 from intelpool.observables import InvalidObservable, parse_selector
 from intelpool.pool.staging import (
+    OBJECT_COLUMNS,
     ObservationStager,
-    insert_entities,
-    insert_extra_objects,
-    insert_relationships,
+    insert_objects,
     resolve_relationships,
 )
 from intelpool.pool.submission import IngestSummary, RejectionSink, Submission
@@ -62,10 +61,8 @@ class ContributionWriter:
         self.by_marking: dict[Marking, int] = {}  # most records repeat a few markings
         self.main_id = self._contribution(handling, parent_id=None)
         self.rejected = 0
-        self.entities: list[dict[str, Any]] = []
-        self.relationships: list[dict[str, Any]] = []
-        self.extras: list[dict[str, Any]] = []
-        self.counts = {"entities": 0, "relationships": 0, "extra_objects": 0}
+        self.buffers: dict[str, list[tuple[Any, ...]]] = {t: [] for t in OBJECT_COLUMNS}
+        self.counts = dict.fromkeys(OBJECT_COLUMNS, 0)
 
     def _contribution(self, handling: Handling, parent_id: int | None) -> int:
         ev = self.evaluation
@@ -129,41 +126,35 @@ class ContributionWriter:
                 self.reject(Rejection(record.location, record.value,
                                       f"role is longer than {ROLE_LENGTH} characters"))
                 return
-            self.stager.add(self._target(record.marking), kind, value,
-                            first_seen=record.first_seen, last_seen=record.last_seen,
-                            role=record.role, tags=record.tags, comment=record.comment,
-                            to_ids=record.to_ids, ref=record.ref)
+            self.stager.add(self._target(record.marking), kind, value, record)
         elif isinstance(record, Rejection):
             self.reject(record)
         elif isinstance(record, EntityRecord):
-            self._buffer(self.entities, "entities", {
-                "contribution_id": self._target(record.marking), "kind": record.kind,
-                "name": record.name[:500], "ref": record.ref, "description": record.description,
-                "aliases": _json(list(record.aliases)) if record.aliases else None,
-                "body": _json(record.body)})
+            self._buffer("entities", (
+                self._target(record.marking), record.kind, record.name[:500], record.ref,
+                record.description, _json(list(record.aliases)) if record.aliases else None,
+                _json(record.body)))
         elif isinstance(record, RelationshipRecord):
-            self._buffer(self.relationships, "relationships", {
-                "contribution_id": self._target(record.marking), "type": record.type,
-                "source_ref": record.source_ref, "target_ref": record.target_ref,
-                "ref": record.ref, "body": _json(record.body)})
+            self._buffer("relationships", (
+                self._target(record.marking), record.type, record.source_ref,
+                record.target_ref, record.ref, _json(record.body)))
         elif isinstance(record, ExtraObjectRecord):
-            self._buffer(self.extras, "extra_objects", {
-                "contribution_id": self._target(record.marking), "type": record.type,
-                "ref": record.ref, "body": _json(record.body)})
+            self._buffer("extra_objects", (self._target(record.marking), record.type,
+                                           record.ref, _json(record.body)))
         elif isinstance(record, DocumentMeta):
             self._apply_meta(record)
 
-    def _buffer(self, buffer: list[dict[str, Any]], name: str, row: dict[str, Any]) -> None:
+    def _buffer(self, table: str, row: tuple[Any, ...]) -> None:
+        buffer = self.buffers[table]
         buffer.append(row)
-        self.counts[name] += 1
+        self.counts[table] += 1
         if len(buffer) >= self.batch_size:
             self._flush_objects()
 
     def _flush_objects(self) -> None:
-        insert_entities(self.conn, self.entities)
-        insert_relationships(self.conn, self.relationships)
-        insert_extra_objects(self.conn, self.extras)
-        self.entities, self.relationships, self.extras = [], [], []
+        for table, rows in self.buffers.items():
+            insert_objects(self.conn, table, rows)
+            rows.clear()
 
     def _apply_meta(self, meta: DocumentMeta) -> None:
         if self.stager.records or any(self.counts.values()):

@@ -11,6 +11,7 @@ from intelpool.formats.stix.patterns import (
     ObservationJunction,
     PatternError,
     Qualified,
+    _Parser,
     parse,
     quote,
 )
@@ -25,6 +26,23 @@ def test_comparison_keeps_object_path_operator_and_text() -> None:
     tree = parse("[file:hashes.'SHA-256' = 'ab12']")
     assert tree == Observation(Comparison("file", ("hashes", "SHA-256"), "=", "ab12", False,
                                           "file:hashes.'SHA-256' = 'ab12'"))
+
+
+@pytest.mark.parametrize("pattern", [
+    "[ipv4-addr:value = '198.51.100.7']",
+    "  [ domain-name:value=='evil.example'  ]  ",
+    "[file:hashes.'SHA-256' = 'ab12']",
+    "[file:hashes.MD5 = 'ab12']",
+    r"[url:value = 'http://x.example/it\'s\\here']",
+    "[x-custom_type:a.b-c.'d e' = '']",
+])
+def test_single_equalities_read_as_the_full_parser_reads_them(pattern: str) -> None:
+    assert parse(pattern) == _Parser(pattern).pattern()
+
+
+def test_a_bad_escape_in_a_single_equality_names_its_position() -> None:
+    with pytest.raises(PatternError, match=r"invalid escape \\n at position 21"):
+        parse(r"[url:value = 'http://\n']")
 
 
 def test_quoted_strings_unescape_quote_and_backslash() -> None:

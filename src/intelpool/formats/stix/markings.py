@@ -115,13 +115,32 @@ class MarkingTable:
     def __init__(self) -> None:
         self.known: dict[str, Facts] = {i: Facts(tlp=t) for i, t in TLP1_IDS.items()}
         self.known.update({i: Facts(tlp=t) for t, i in TLP2_IDS.items()})
+        self._by_refs: dict[tuple[Any, ...], Marking | None] = {}
 
     def learn(self, definition: dict[str, Any]) -> bool:
         """Remember a marking definition; True when intelpool reads it as handling."""
         facts = interpret(definition)
         if facts is not None and isinstance(definition.get("id"), str):
             self.known[definition["id"]] = facts
+            self._by_refs.clear()
         return facts is not None
+
+    def marking(self, obj: dict[str, Any]) -> Marking | None:
+        """The record marking of ``obj``; bundles repeat a few lists of marking refs, so the
+        answer for each list of object markings (without granular ones) is remembered."""
+        refs = obj.get("object_marking_refs")
+        if "granular_markings" in obj or not isinstance(refs, list | None):
+            return self.facts(obj).marking()
+        try:
+            key = tuple(refs) if refs else ()
+            return self._by_refs[key]
+        except TypeError:  # a ref that is not a string: nothing to remember it by
+            return self.facts(obj).marking()
+        except KeyError:
+            if len(self._by_refs) > 1000:
+                self._by_refs.clear()
+            found = self._by_refs[key] = self.facts(obj).marking()
+            return found
 
     def facts(self, obj: dict[str, Any], inherited: Facts = NO_FACTS) -> Facts:
         """The strictest marking applying to ``obj`` (object and granular markings)."""

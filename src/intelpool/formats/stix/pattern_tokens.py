@@ -53,9 +53,9 @@ def tokenize(text: str) -> list[Token]:
             raise PatternError(f"unexpected character {text[i]!r} at position {i}")
         kind, raw, end = match.lastgroup, match.group(), match.end()
         if kind == "string":
-            tokens.append(Token("string", _unquote(raw, i), i, end))
+            tokens.append(Token("string", unquote(raw, i), i, end))
         elif kind == "typed":
-            tokens.append(Token("typed", TypedLiteral(raw[0], _unquote(raw[1:], i + 1)), i, end))
+            tokens.append(Token("typed", TypedLiteral(raw[0], unquote(raw[1:], i + 1)), i, end))
         elif kind == "word":
             tokens.append(Token("word", raw, i, end))
         elif kind == "number":
@@ -69,7 +69,7 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def _unquote(raw: str, start: int) -> str:
+def unquote(raw: str, start: int) -> str:
     """The value of a quoted string written at ``start``; only \\' and \\\\ are escapes."""
     body = raw[1:-1]
     if "\\" not in body:

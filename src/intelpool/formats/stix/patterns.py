@@ -17,6 +17,7 @@ Only the parse tree is built here; which comparisons name selectors is decided i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from intelpool.formats.stix.pattern_tokens import (
     TypedLiteral,
     quote,
     tokenize,
+    unquote,
 )
 
 __all__ = ["PatternError", "TypedLiteral", "parse", "quote", "tokenize"]
@@ -35,7 +37,9 @@ _WORD_OPERATORS = ("IN", "LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET")
 Value = str | int | float | bool | TypedLiteral | tuple[str | int | float | bool, ...]
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass costs a call per field to build, and a bundle holds a
+# pattern per indicator. Nothing changes a tree once parsed.
+@dataclass(slots=True)
 class Comparison:
     object_type: str
     path: tuple[str | int, ...]  # components after the colon; "*" for any list index
@@ -53,7 +57,7 @@ class Junction:
     items: tuple[Comparison | Junction, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Observation:
     """One ``[ ... ]`` observation expression."""
 
@@ -77,8 +81,26 @@ class Qualified:
 ObservationNode = Observation | ObservationJunction | Qualified
 
 
+_WORD = r"[A-Za-z_][A-Za-z0-9_-]*"
+_PATH_PART = rf"(?:{_WORD}|'[^'\\.]*')"
+# Nearly every indicator in the wild is one equality, "[type:path = 'value']"; it is read by
+# this one expression, giving the very tree the full parser would (the tests check that).
+_ONE_EQUALITY = re.compile(
+    rf"\[\s*((?P<type>{_WORD}):(?P<path>{_PATH_PART}(?:\.{_PATH_PART})*)\s*={{1,2}}\s*"
+    r"(?P<value>'[^'\\]*(?:\\.[^'\\]*)*'))\s*\]")
+
+
 def parse(text: str) -> ObservationNode:
     """The parse tree of a STIX pattern; raises PatternError."""
+    simple = _ONE_EQUALITY.fullmatch(text.strip())
+    if simple is not None:
+        offset = len(text) - len(text.lstrip())
+        written = simple.group("path")
+        path = (written,) if "." not in written else tuple(
+            p[1:-1] if p.startswith("'") else p for p in written.split("."))
+        value = unquote(simple.group("value"), offset + simple.start("value"))
+        return Observation(Comparison(simple.group("type"), path, "=", value, False,
+                                      simple.group(1)))
     return _Parser(text).pattern()
 
 

@@ -10,6 +10,7 @@ for the handling the pool holds itself (TLP/PAP/handling-code markings and intel
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Any
 
 import orjson
@@ -67,7 +68,7 @@ class Reader:
             yield from self._read(kind, obj, location)
 
     def _read(self, kind: str, obj: dict[str, Any], ident: str) -> Iterator[Record]:
-        marking = self.markings.facts(obj).marking()
+        marking = self.markings.marking(obj)
         if kind == "marking-definition":
             if ident not in self.markings.known:
                 yield self._extra(kind, obj, ident, marking)
@@ -157,7 +158,7 @@ class Reader:
         description, role, to_ids = (obj.get("description"), obj.get("x_intelpool_role"),
                                      obj.get("x_intelpool_to_ids"))
         first, last = obj.get("x_intelpool_first_seen"), obj.get("x_intelpool_last_seen")
-        if not any(key.startswith("x_intelpool_") for key in obj):
+        if not any(map(str.startswith, obj, repeat("x_intelpool_"))):
             # Other producers (MISP among them) date an indicator by its validity window.
             first, last = obj.get("valid_from"), obj.get("valid_until")
         return ObservationRecord(
