@@ -9,10 +9,12 @@ from sqlalchemy import Engine, create_engine, event
 
 from intelpool.config import normalise_database_url
 
-# Python's sqlite3 binds None only after a failed search for an adapter, which raises and
-# catches exceptions: bulk loads full of NULLs ran three times slower. A registered identity
-# adapter is found at once; None still binds as NULL.
-sqlite3.register_adapter(type(None), lambda value: value)
+# Python's sqlite3 binds None and bool only after a failed search for an adapter, which
+# raises and catches exceptions: bulk loads full of NULLs ran three times slower. Registered
+# adapters are found at once ({}.get is a built-in that maps any value to None, so None still
+# binds as NULL; bool binds as the 0/1 it always stored).
+sqlite3.register_adapter(type(None), {}.get)
+sqlite3.register_adapter(bool, int)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -32,7 +32,7 @@ def ip_key(address: int, version: int) -> str:
 
 
 def reverse_name(name: str) -> str:
-    return ".".join(reversed(name.split(".")))
+    return ".".join(name.split(".")[::-1])
 
 
 def keys(kind: str, value: str) -> Keys:
@@ -62,18 +62,22 @@ def keys(kind: str, value: str) -> Keys:
 
 
 def _url_keys(value: str) -> Keys:
-    # Canonical URLs are scheme://[userinfo@]host[:port]/path with a lowercase host.
-    netloc = value.partition("://")[2].partition("/")[0].rpartition("@")[2]
+    # Canonical URLs are scheme://[userinfo@]host[:port]/path with a lower-case host.
+    netloc = value.partition("://")[2].partition("/")[0]
+    if "@" in netloc:
+        netloc = netloc.rpartition("@")[2]
     if netloc.startswith("["):
-        host = urlsplit(value).hostname
+        host = urlsplit(f"//{netloc}").hostname
         return Keys(host=host) if host else NO_KEYS
     host = netloc.partition(":")[0]
     return _host_keys(host) if host else NO_KEYS
 
 
 def _host_keys(host: str) -> Keys:
-    is_name = not host.startswith("[") and not host.replace(".", "").isdigit()
-    return Keys(host=host, rev_name=reverse_name(host) if is_name else None)
+    # Checking the last character first spares most names the copy that replace() makes.
+    is_address = host.startswith("[") or (host[-1].isdigit() and
+                                          host.replace(".", "").isdigit())
+    return Keys(None, None, host, None if is_address else ".".join(host.split(".")[::-1]))
 
 
 def parent_names(name: str) -> list[str]:

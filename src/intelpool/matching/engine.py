@@ -44,7 +44,11 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     warninglists.apply(conn, _lists(settings), first_new_observable)
     probe.create_tables(conn)
     probe.probe_pool_rows(conn, f"o.contribution_id IN ({ids})", {})
-    probe.run_rules(conn, org_id)
+    # SQLite serialises writers, so observables from first_new_observable on are this
+    # submission's own. On PostgreSQL a concurrent submission may have committed one of them
+    # meanwhile: every probe is matched there.
+    new_from = first_new_observable if bulk.is_sqlite(conn) else None
+    probe.run_rules(conn, org_id, new_from=new_from)
     bulk.analyze(conn, "tmp_match")
     now = utcnow()
     widespread = _widespread(conn, settings.widespread_threshold, now)

@@ -49,16 +49,24 @@ def create_tables(conn: Connection) -> None:
 def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any]) -> None:
     """Fill the probe from stored observations (``where`` filters observations ``o`` and
     contributions ``c``); warninglisted observables never match."""
-    conn.exec_driver_sql(
+    insert = (
         "INSERT INTO tmp_probe (probe_key, observable_id, contribution_id, type, value, ip_lo, "
-        "ip_hi, host, rev_name) SELECT ob.id, ob.id, max(o.contribution_id), ob.type, "
-        "ob.value, ob.ip_lo, ob.ip_hi, ob.host, ob.rev_name FROM observations o "
+        "ip_hi, host, rev_name) SELECT ob.id, ob.id, {latest}, ob.type, ob.value, ob.ip_lo, "
+        "ob.ip_hi, ob.host, ob.rev_name FROM observations o "
         "JOIN contributions c ON c.id = o.contribution_id "
         "JOIN observables ob ON ob.id = o.observable_id "
         f"WHERE ob.warning IS NULL AND {where} "
-        "GROUP BY ob.id, ob.type, ob.value, ob.ip_lo, ob.ip_hi, ob.host, ob.rev_name",
-        params,
     )
+    if bulk.is_sqlite(conn):
+        # An upsert keeps the latest contribution without sorting every row for a GROUP BY:
+        # three times faster on a large submission. PostgreSQL refuses an upsert that meets
+        # one key twice in a statement, and groups by the primary key alone.
+        conn.exec_driver_sql(
+            insert.format(latest="o.contribution_id") + "ON CONFLICT (probe_key) DO UPDATE "
+            "SET contribution_id = max(contribution_id, excluded.contribution_id)", params)
+    else:
+        conn.exec_driver_sql(insert.format(latest="max(o.contribution_id)") + "GROUP BY ob.id",
+                             params)
 
 
 def probe_values(conn: Connection, values: Iterable[tuple[int, str, str, int | None]]) -> None:
@@ -69,13 +77,14 @@ def probe_values(conn: Connection, values: Iterable[tuple[int, str, str, int | N
 
 
 def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
-              exact_only_above: bool = False) -> None:
+              exact_only_above: bool = False, new_from: int | None = None) -> None:
     """Add every match of the probe against other organisations' data to tmp_match.
 
     The probe table must be filled before; it is analysed here for PostgreSQL's planner.
 
     A rematch probes each organisation in turn, so it needs only one direction of each
-    containment rule, and each exact pair once (``exact_only_above``).
+    containment rule, and each exact pair once (``exact_only_above``). Observables from id
+    ``new_from`` on arrived with the probe itself: nobody else can hold them yet.
     """
     bulk.analyze(conn, "tmp_probe")
     held = _HELD.format(me=int(me), other_filter=f"AND hc.originator_id > {int(me)} "
@@ -89,7 +98,8 @@ def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
     to_pool = "CROSS JOIN" if bulk.is_sqlite(conn) else "JOIN"
     conn.exec_driver_sql(
         insert + "'exact', true FROM tmp_probe p " + to_pool + " observables x ON "
-        "x.id = p.observable_id " + notice + held + _GROUP)
+        "x.id = p.observable_id " + notice + held +
+        ("" if new_from is None else f"WHERE p.observable_id < {int(new_from)}") + _GROUP)
     _cidr_candidates(conn)
     conn.exec_driver_sql(
         insert + "'cidr', true FROM tmp_cidr_keys k JOIN tmp_probe p ON p.probe_key = "

@@ -10,9 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, NamedTuple
 
 import ijson
 import orjson
@@ -36,8 +35,7 @@ class BadLine(Exception):
     """A data line that cannot be used; the message is the rejection reason."""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):  # a tuple: one is made per line of a feed, so it must be cheap
     """One data line (or CSV row, possibly spanning lines) and where it starts."""
 
     number: int
