@@ -13,7 +13,7 @@ from intelpool.config import normalise_database_url
 # raises and catches exceptions: bulk loads full of NULLs ran three times slower. Registered
 # adapters are found at once ({}.get is a built-in that maps any value to None, so None still
 # binds as NULL; bool binds as the 0/1 it always stored).
-sqlite3.register_adapter(type(None), {}.get)
+sqlite3.register_adapter(type(None), {}.get)  # type: ignore[arg-type]  # overloaded get
 sqlite3.register_adapter(bool, int)
 
 
