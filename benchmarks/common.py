@@ -83,6 +83,8 @@ def run_child(code: str, *args: str) -> dict[str, Any]:
         raise SystemExit(f"benchmark child failed:\n{err}")
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     result["peak_rss_mib"] = usage.ru_maxrss / 1024
+    # CPU seconds next to wall seconds show how many cores the child kept busy.
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
     result["wall_s"] = wall
     return result
 

@@ -59,6 +59,8 @@ class ContributionWriter:
         self.stager = ObservationStager(conn, batch_size)
         self.parts: dict[Handling, int] = {}
         self.by_marking: dict[Marking, int] = {}  # most records repeat a few markings
+        self.last_marking: Marking | None = None
+        self.last_target = 0
         self.main_id = self._contribution(handling, parent_id=None)
         self.rejected = 0
         self.buffers: dict[str, list[tuple[Any, ...]]] = {t: [] for t in OBJECT_COLUMNS}
@@ -98,6 +100,8 @@ class ContributionWriter:
         """The contribution a record belongs to: the main one, or the part for its marking."""
         if marking is None:
             return self.main_id
+        if marking is self.last_marking:  # importers share one instance per marking
+            return self.last_target
         cid = self.by_marking.get(marking)
         if cid is None:
             handling = self.handling.tightened(marking.tlp, marking.pap, marking.codes,
@@ -106,6 +110,7 @@ class ContributionWriter:
             if cid is None:
                 cid = self._contribution(handling, parent_id=self.main_id)
             self.by_marking[marking] = cid
+        self.last_marking, self.last_target = marking, cid
         return cid
 
     def reject(self, rejection: Rejection) -> None:
