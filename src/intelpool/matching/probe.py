@@ -23,8 +23,8 @@ PROBE_COLUMNS = ("probe_key", "observable_id", "contribution_id", "type", "value
 
 # Held by another organisation, not marked by a warninglist: the matchable side of a rule.
 _HELD = (
-    "JOIN observations h ON h.observable_id = x.id "
-    "JOIN contributions hc ON hc.id = h.contribution_id AND hc.originator_id <> {me} "
+    "{join} observations h ON h.observable_id = x.id "
+    "{join} contributions hc ON hc.id = h.contribution_id AND hc.originator_id <> {me} "
     "{other_filter}"
 )
 _GROUP = " GROUP BY p.probe_key, x.id, hc.originator_id"
@@ -87,15 +87,16 @@ def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
     ``new_from`` on arrived with the probe itself: nobody else can hold them yet.
     """
     bulk.analyze(conn, "tmp_probe")
-    held = _HELD.format(me=int(me), other_filter=f"AND hc.originator_id > {int(me)} "
-                        if exact_only_above else "")
-    plain = _HELD.format(me=int(me), other_filter="")
+    # SQLite's planner may otherwise scan the pool and probe the probe table; CROSS JOIN is
+    # its way to fix the order: the probe drives every rule, then the matched observable,
+    # then who holds it. PostgreSQL plans this itself.
+    to_pool = "CROSS JOIN" if bulk.is_sqlite(conn) else "JOIN"
+    held = _HELD.format(me=int(me), join=to_pool, other_filter=f"AND hc.originator_id > "
+                        f"{int(me)} " if exact_only_above else "")
+    plain = _HELD.format(me=int(me), join=to_pool, other_filter="")
     insert = ("INSERT INTO tmp_match (probe_key, other_id, org_id, contribution_id, kind, "
               "probe_is_a) SELECT p.probe_key, x.id, hc.originator_id, max(hc.id), ")
     notice = "AND x.warning IS NULL "
-    # SQLite's planner may otherwise scan the pool and probe the probe table; CROSS JOIN is
-    # its way to fix the order (the probe drives every rule). PostgreSQL plans this itself.
-    to_pool = "CROSS JOIN" if bulk.is_sqlite(conn) else "JOIN"
     conn.exec_driver_sql(
         insert + "'exact', true FROM tmp_probe p " + to_pool + " observables x ON "
         "x.id = p.observable_id " + notice + held +
@@ -117,17 +118,25 @@ def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
         + notice + plain + _GROUP)
     if not both_directions:
         return
+    # Range rules name their index on SQLite: without statistics its planner would rather
+    # build a throw-away index on the type alone, and compare every probe with every row.
+    by_ip, by_name = (" INDEXED BY ix_observables_type_ip_lo",
+                      " INDEXED BY ix_observables_type_rev_name") if bulk.is_sqlite(conn) \
+        else ("", "")
     conn.exec_driver_sql(
-        insert + "'cidr', false FROM tmp_probe p " + to_pool + " observables x ON x.type IN "
+        insert + "'cidr', false FROM tmp_probe p " + to_pool + " observables x" + by_ip +
+        " ON x.type IN "
         "('ipv4', 'ipv6') AND x.ip_lo >= p.ip_lo AND x.ip_lo <= p.ip_hi AND p.type = 'cidr' "
         + notice + plain + _GROUP)
     conn.exec_driver_sql(
         insert + "CASE WHEN x.type = 'email' THEN 'email-domain' ELSE 'url-host' END, false "
-        "FROM tmp_probe p " + to_pool + " observables x ON x.type IN ('url', 'email') AND "
+        "FROM tmp_probe p " + to_pool + " observables x" + by_name + " ON x.type IN "
+        "('url', 'email') AND "
         "x.rev_name = p.rev_name AND p.type IN ('domain', 'hostname') " + notice + plain +
         _GROUP + ", x.type")
     conn.exec_driver_sql(
-        insert + "'subdomain', false FROM tmp_probe p " + to_pool + " observables x ON "
+        insert + "'subdomain', false FROM tmp_probe p " + to_pool + " observables x" +
+        by_name + " ON "
         "x.rev_name > (p.rev_name || '.') AND x.rev_name < (p.rev_name || '/') "
         "AND x.type = 'domain' AND p.type = 'domain' "
         + notice + plain + _GROUP)
