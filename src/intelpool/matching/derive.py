@@ -77,7 +77,7 @@ def _host_keys(host: str) -> Keys:
     # Checking the last character first spares most names the copy that replace() makes.
     is_address = host.startswith("[") or (host[-1].isdigit() and
                                           host.replace(".", "").isdigit())
-    return Keys(None, None, host, None if is_address else ".".join(host.split(".")[::-1]))
+    return Keys(None, None, host, None if is_address else reverse_name(host))
 
 
 def parent_names(name: str) -> list[str]:

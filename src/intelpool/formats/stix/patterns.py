@@ -86,19 +86,18 @@ _PATH_PART = rf"(?:{_WORD}|'[^'\\.]*')"
 # Nearly every indicator in the wild is one equality, "[type:path = 'value']"; it is read by
 # this one expression, giving the very tree the full parser would (the tests check that).
 _ONE_EQUALITY = re.compile(
-    rf"\[\s*((?P<type>{_WORD}):(?P<path>{_PATH_PART}(?:\.{_PATH_PART})*)\s*={{1,2}}\s*"
-    r"(?P<value>'[^'\\]*(?:\\.[^'\\]*)*'))\s*\]")
+    rf"\s*\[\s*((?P<type>{_WORD}):(?P<path>{_PATH_PART}(?:\.{_PATH_PART})*)\s*={{1,2}}\s*"
+    r"(?P<value>'[^'\\]*(?:\\.[^'\\]*)*'))\s*\]\s*")
 
 
 def parse(text: str) -> ObservationNode:
     """The parse tree of a STIX pattern; raises PatternError."""
-    simple = _ONE_EQUALITY.fullmatch(text.strip())
+    simple = _ONE_EQUALITY.fullmatch(text)
     if simple is not None:
-        offset = len(text) - len(text.lstrip())
         written = simple.group("path")
         path = (written,) if "." not in written else tuple(
             p[1:-1] if p.startswith("'") else p for p in written.split("."))
-        value = unquote(simple.group("value"), offset + simple.start("value"))
+        value = unquote(simple.group("value"), simple.start("value"))
         return Observation(Comparison(simple.group("type"), path, "=", value, False,
                                       simple.group(1)))
     return _Parser(text).pattern()
