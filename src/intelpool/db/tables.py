@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from intelpool.db.types import Id, UTCDateTime
@@ -155,8 +156,13 @@ observables = Table(
     Column("rev_name", ByteOrderText),
     Column("warning", String(200)),  # the warninglist that marks it a likely false positive
     UniqueConstraint("type", "value", name="uq_observables_type_value"),
-    Index("ix_observables_type_ip_lo", "type", "ip_lo"),
-    Index("ix_observables_type_rev_name", "type", "rev_name"),
+    # Partial: most selectors have no address range or no host name, and leaving them out
+    # spares every stored URL or hash one index update.
+    Index("ix_observables_type_ip_lo", "type", "ip_lo", sqlite_where=text("ip_lo IS NOT NULL"),
+          postgresql_where=text("ip_lo IS NOT NULL")),
+    Index("ix_observables_type_rev_name", "type", "rev_name",
+          sqlite_where=text("rev_name IS NOT NULL"),
+          postgresql_where=text("rev_name IS NOT NULL")),
 )
 
 observations = Table(
@@ -188,8 +194,6 @@ entities = Table(
     Column("description", Text),
     Column("aliases", Text),  # JSON list
     Column("body", Text),  # JSON: the source object, kept to export it again
-    Index("ix_entities_kind_name", "kind", "name"),
-    Index("ix_entities_ref", "ref"),
 )
 
 relationships = Table(
