@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,18 @@ def test_evaluation_kept_in_its_scheme(store: Store, tmp_path: Path) -> None:
                             .order_by(contributions.c.id)).all()
     assert [tuple(r) for r in rows] == [("4x4", "B", "2"), ("admiralty", "B", "2"),
                                         ("4x4", "X", "3")]
+
+
+def test_garbage_collector_settings_restored_after_import(store: Store, tmp_path: Path) -> None:
+    # Imports collect less often while they run; a long-lived server must get its own
+    # settings back whether the import succeeds or is refused half-way.
+    before = gc.get_threshold()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"type": "bundle", "objects": [{"type": "indicator", ', encoding="utf-8")
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+        f.submit_lines(conn, de, tmp_path, ["1.2.3.4"])
+        assert gc.get_threshold() == before
+        with pytest.raises(InvalidInput, match="not valid JSON"):
+            f.submit_file(conn, de, bad, fmt="stix")
+    assert gc.get_threshold() == before

@@ -5,6 +5,7 @@ A submission is one transaction: a failure anywhere leaves the pool as it was.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 from collections.abc import Callable, Iterator
@@ -86,7 +87,7 @@ def submit(
                              existing["duplicates"], existing["rejected"], already_submitted=True)
 
     first_new = (conn.execute(select(func.max(observables.c.id))).scalar() or 0) + 1
-    with _records(submission) as (imp, records, position):
+    with _records(submission) as (imp, records, position), _fewer_collections():
         themes = themes or list(imp.themes)
         run = ContributionWriter(conn, principal, submission, handling, evaluation, themes,
                                  audience_ids, content_hash, imp.name, batch_size,
@@ -117,6 +118,22 @@ def submit(
                          "rejected": summary.rejected, "parts": summary.parts,
                          "hits": summary.hits})
     return summary
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while records stream through.
+
+    An import allocates millions of short-lived objects, none in cycles; at the default
+    thresholds the collector ran every 700 of them and rescanned every survivor over and
+    over, about a tenth of a STIX import's time.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(10_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @contextmanager
