@@ -3,7 +3,8 @@
 (a) a URL feed (OpenPhish format, one URL per line) of N lines: intelpool's whole submit
     (parse, refang, canonicalise, store, warninglists, matching) against IntelMQ's
     OpenPhish parser bot alone, run in-process by ``intelmq.lib.test.BotTestCase`` on the
-    first P lines (its in-memory test pipeline holds every event, so the ratio is of rates);
+    first P lines (its in-memory test pipeline holds every event, so the ratio is of rates),
+    and the floor beside it: SQLite alone writing the same rows into the same tables;
 (b) a STIX 2.1 bundle of M indicators: intelpool's whole submit against ``stix2.parse``
     of the same bundle alone.
 Each side runs in a fresh process; peak memory is that process's. Running (a) at a quarter
@@ -59,6 +60,44 @@ bundle = stix2.parse(text, allow_custom=True)
 print(json.dumps({"seconds": time.perf_counter() - started, "objects": len(bundle.objects)}))
 """
 
+# The floor under (a): the same URLs, already canonical and with their matching keys
+# computed before the clock starts, written by plain sqlite3 executemany into a pool's own
+# tables (one contribution, observables, observations) and committed. No parsing, no
+# deduplication, no matching: what SQLite alone needs for this schema on this machine.
+STORE_FLOOR = """
+import json, sys, time
+from intelpool.db.engine import make_engine
+from intelpool.db.migrate import upgrade
+from intelpool.matching.derive import keys
+from intelpool.observables import parse_selector
+
+db, path = sys.argv[1], sys.argv[2]
+engine = make_engine(f"sqlite:///{db}")
+upgrade(engine)
+with open(path, encoding="utf-8") as fh:
+    rows = [("url", value, *keys("url", value))
+            for value in (parse_selector(line.strip(), "url")[1] for line in fh)]
+raw = engine.raw_connection()
+cursor = raw.cursor()
+started = time.perf_counter()
+cursor.execute("INSERT INTO organisations (name, kind, created_at) VALUES ('o', 'cert', '2026')")
+cursor.execute("INSERT INTO users (email, organisation_id, role, active, created_at) "
+               "VALUES ('u', 1, 'contributor', 1, '2026')")
+cursor.execute("INSERT INTO contributions (originator_id, submitter_id, received_at, format, "
+               "content_hash, handling_fingerprint, tlp, pap, handling_codes, anonymous, "
+               "audience_pool, accepted, duplicates, rejected) VALUES (1, 1, '2026', 'x', 'h', "
+               "'f', 'amber', 'clear', '', 0, 0, 0, 0, 0)")
+for start in range(0, len(rows), 20_000):
+    batch = rows[start:start + 20_000]
+    cursor.executemany("INSERT INTO observables (type, value, ip_lo, ip_hi, host, rev_name) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", batch)
+    cursor.executemany("INSERT INTO observations (contribution_id, observable_id, first_seen) "
+                       "VALUES (1, ?, '2026-11-01 00:00:00.000000')",
+                       [(start + i + 1,) for i in range(len(batch))])
+raw.commit()
+print(json.dumps({"seconds": time.perf_counter() - started, "rows": len(rows)}))
+"""
+
 TLP_GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
 
 
@@ -112,6 +151,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     ours = run_child(SUBMIT_CHILD, str(tmp / "a.db"), str(feed), "feed:openphish", "cert")
     ours_small = run_child(SUBMIT_CHILD, str(tmp / "a2.db"), str(small), "feed:openphish",
                            "cert")
+    floor = run_child(STORE_FLOOR, str(tmp / "floor.db"), str(feed))
     intelmq = run_child(INTELMQ, str(peer_feed))
     stix_ours = run_child(SUBMIT_CHILD, str(tmp / "b.db"), str(bundle), "stix",
                           "law-enforcement")
@@ -123,6 +163,10 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "intelpool_feed_process_cpu_seconds": round(ours["cpu_s"], 1),
         "intelpool_feed_peak_rss_mib": round(ours["peak_rss_mib"]),
         "intelpool_feed_quarter_size_peak_rss_mib": round(ours_small["peak_rss_mib"]),
+        "floor_sqlite_alone_same_rows_seconds": round(floor["seconds"], 1),
+        "floor_sqlite_alone_rows_per_s": round(floor["rows"] / floor["seconds"]),
+        "ratio_intelpool_end_to_end_time_to_sqlite_alone": round(
+            ours["seconds"] / floor["seconds"], 1),
         "peer_intelmq_openphish_parser_lines": intelmq["events"],
         "peer_intelmq_openphish_parser_seconds": round(intelmq["seconds"], 1),
         "peer_intelmq_events_per_s": round(intelmq["events"] / intelmq["seconds"]),
