@@ -131,3 +131,18 @@ def test_every_command_is_documented() -> None:
 
     undocumented = [p for p, text in walk(get_command(app), "intelpool") if not text]
     assert undocumented == []
+
+
+def test_contribution_show_lists_the_files_own_tags(pool: Store, tmp_path: Path) -> None:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"Event": {
+        "info": "Tagged event", "Tag": [{"name": "tlp:green"}, {"name": "type:OSINT"},
+                                        {"name": "source:partner-report"}],
+        "Attribute": [{"type": "ip-dst", "value": "198.51.100.8"}]}}), encoding="utf-8")
+    summary = json.loads(ok(pool, "submit", str(event), "--as", "de@police.example",
+                            "--tlp", "green", "--json"))
+    cid = str(summary["contribution_id"])
+    shown = ok(pool, "contribution", "show", cid, "--as", "de@police.example")
+    assert "tags type:OSINT, source:partner-report" in shown
+    listed = json.loads(ok(pool, "contribution", "list", "--as", "de@police.example", "--json"))
+    assert [c["tags"] for c in listed] == [["type:OSINT", "source:partner-report"]]

@@ -231,7 +231,9 @@ def contribution_show(
                   f"{c.received_at:%Y-%m-%d %H:%M} UTC: {c.title or c.source_name or ''}\n"
                   f"format {c.format}; {_handling_text(c.handling)}; evaluation "
                   f"{_evaluation_text(c.evaluation) or 'none'}; themes "
-                  f"{', '.join(c.themes) or 'none'}\n{detail.observation_count:,} observations, "
+                  f"{', '.join(c.themes) or 'none'}"
+                  + (f"; tags {', '.join(c.tags)}" if c.tags else "")
+                  + f"\n{detail.observation_count:,} observations, "
                   f"{detail.entity_count:,} entities, {detail.relationship_count:,} "
                   "relationships", highlight=False)
     if detail.observations:

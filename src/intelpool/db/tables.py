@@ -97,6 +97,9 @@ contributions = Table(
     Column("submitter_id", ForeignKey("users.id"), nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
     Column("title", String(500)),
+    # JSON list: the file's own labels the pool does not act on (MISP event tags that are
+    # neither handling nor galaxy clusters), kept so exports carry them again.
+    Column("tags", Text),
     Column("source_name", String(500)),
     Column("format", String(64), nullable=False),
     Column("content_hash", String(64), nullable=False),

@@ -29,6 +29,7 @@ class ExportHandling:
     credibility: str | None = None
     themes: tuple[str, ...] = ()
     title: str | None = None  # the contribution's title, as its originator gave it
+    tags: tuple[str, ...] = ()  # the file's own labels (MISP event tags) the pool kept
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,7 +133,7 @@ def _handling(row: Any, principal: Principal,
         h3_text=row["h3_text"], audience=tuple(audience), anonymous=bool(row["anonymous"]),
         eval_scheme=row["eval_scheme"], reliability=row["reliability"],
         credibility=row["credibility"], themes=tuple(context["themes"][cid]),
-        title=row["title"],
+        title=row["title"], tags=tuple(orjson.loads(row["tags"])) if row["tags"] else (),
     )
 
 

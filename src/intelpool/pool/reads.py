@@ -178,7 +178,8 @@ def _contribution(
         id=cid, parent_id=row["parent_id"], originator=originator_label(row, principal),
         received_at=row["received_at"], title=row["title"], source_name=row["source_name"],
         format=row["format"], handling=_handling(row, context["audience"][cid]),
-        evaluation=_evaluation(row), themes=context["themes"][cid], accepted=row["accepted"],
+        evaluation=_evaluation(row), themes=context["themes"][cid],
+        tags=orjson.loads(row["tags"]) if row["tags"] else [], accepted=row["accepted"],
         duplicates=row["duplicates"], rejected=row["rejected"],
     )
 

@@ -38,6 +38,7 @@ class ContributionView:
     handling: HandlingView
     evaluation: EvaluationView | None
     themes: list[str]
+    tags: list[str]
     accepted: int
     duplicates: int
     rejected: int

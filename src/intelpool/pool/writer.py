@@ -55,6 +55,7 @@ class ContributionWriter:
         self.format_name, self.batch_size, self.on_rejection = format_name, batch_size, on_rejection
         self.handling = handling
         self.title = submission.title
+        self.tags: str | None = None  # JSON list, from the file's DocumentMeta
         self.source_name = submission.source_name or submission.path.name
         self.stager = ObservationStager(conn, batch_size)
         self.parts: dict[Handling, int] = {}
@@ -72,6 +73,7 @@ class ContributionWriter:
             insert(contributions).values(
                 parent_id=parent_id, originator_id=self.principal.organisation_id,
                 submitter_id=self.principal.user_id, received_at=utcnow(), title=self.title,
+                tags=self.tags,
                 source_name=self.source_name, format=self.format_name,
                 content_hash=self.content_hash, handling_fingerprint=handling.fingerprint(),
                 tlp=handling.tlp.value, pap=handling.pap.value,
@@ -167,6 +169,8 @@ class ContributionWriter:
         values: dict[str, Any] = {}
         if meta.title and not self.title:
             values["title"] = meta.title[:500]
+        if meta.tags:
+            self.tags = values["tags"] = _json(list(dict.fromkeys(meta.tags)))
         if meta.marking:
             m = meta.marking
             tightened = self.handling.tightened(m.tlp, m.pap, m.codes, m.h3_text)

@@ -116,10 +116,15 @@ def test_event_submitted_exported_and_submitted_again(store: Store, tmp_path: Pa
             "amber", "green", "H1", "admiralty", "B", "2", ["botnet", "online-fraud"])
         kept = conn.execute(select(extra_objects.c.type).where(
             extra_objects.c.contribution_id == second.contribution_id)).scalars().all()
-        titles = conn.execute(select(contributions.c.title).where(contributions.c.id.in_(
-            [first.contribution_id, second.contribution_id]))).scalars().all()
+        titles, tags = zip(*conn.execute(
+            select(contributions.c.title, contributions.c.tags).where(contributions.c.id.in_(
+                [first.contribution_id, second.contribution_id]))).all(), strict=True)
     assert kept == ["misp-object"]
-    assert titles[0] and titles == [titles[0]] * 2  # the event's info travels both ways
+    assert titles[0] and titles == (titles[0],) * 2  # the event's info travels both ways
+    # Event tags the pool does not act on are kept, and exported with the event again.
+    assert orjson.loads(tags[0]) == ["type:OSINT"]
+    assert tags[1] == tags[0]
+    assert "type:OSINT" in {t["name"] for t in events[0]["Event"]["Tag"]}
 
 
 def test_a_feed_directory_is_submitted_as_one_contribution(store: Store) -> None:

@@ -123,8 +123,8 @@ class EventBuilder:
     def header(self) -> dict[str, Any]:
         h = self.handling
         distribution = "0" if "H2" in h.codes else _DISTRIBUTION.get(h.tlp, "0")
-        tags = handling_tags(h) + [galaxies.tag_name(galaxies.galaxy_of(e.kind, e.body), e.name)
-                                   for e in self.entities]
+        tags = handling_tags(h) + list(h.tags) + [
+            galaxies.tag_name(galaxies.galaxy_of(e.kind, e.body), e.name) for e in self.entities]
         return {
             "uuid": local_uuid(self.cid, None, "contribution"),
             "info": h.title or f"intelpool contribution {self.cid} from {h.originator}",

@@ -180,7 +180,7 @@ def _records(sources: list[_Source], missing: list[Rejection]) -> Iterator[Recor
     yield DocumentMeta(
         title=first.info, marking=doc_marking, evaluation=first.read.evaluation,
         themes=tuple(dict.fromkeys(t for e in events for t in e.read.themes)),
-        tags=tuple(dict.fromkeys(t for e in events for t in e.read.kept)))
+        tags=tuple(dict.fromkeys(t for e in events for t in e.read.other)))
     yield from missing
     seen = galaxies.Seen()
     for source in sources:

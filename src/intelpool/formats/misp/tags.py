@@ -57,6 +57,9 @@ class TagInfo:
     type: str | None = None
     misp_type: str | None = None
     kept: list[str] = field(default_factory=list)
+    # Kept tags that say nothing the pool stores otherwise (no theme either): an event's
+    # such tags are kept with its contribution.
+    other: list[str] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)
 
 
@@ -88,7 +91,9 @@ def read_tags(names: tuple[str, ...]) -> TagInfo:
                 _intelpool_tag(info, predicate, value, name)
             else:
                 theme = theme_of(ns, predicate.lower(), value.lower() if value else None)
-                if theme is not None and theme.value not in info.themes:
+                if theme is None:
+                    info.other.append(name)
+                elif theme.value not in info.themes:
                     info.themes.append(theme.value)
                 info.kept.append(name)
         except (HandlingError, ValueError) as exc:
