@@ -98,7 +98,7 @@ contributions = Table(
     Column("received_at", UTCDateTime, nullable=False),
     Column("title", String(500)),
     # JSON list: the file's own labels the pool does not act on (MISP event tags that are
-    # neither handling nor galaxy clusters), kept so exports carry them again.
+    # neither handling, evaluation, themes nor galaxy clusters), kept so exports carry them.
     Column("tags", Text),
     Column("source_name", String(500)),
     Column("format", String(64), nullable=False),

@@ -33,7 +33,7 @@ class DocumentMeta:
     themes: tuple[str, ...] = ()
     # Evaluation stated in the file (e.g. admiralty-scale tags): (scheme, reliability, credibility)
     evaluation: tuple[str, str | None, str | None] | None = None
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # the file's own labels, kept with its contribution
 
 
 @dataclass(slots=True)
