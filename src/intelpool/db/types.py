@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import BigInteger, DateTime, Dialect, Integer
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -13,6 +14,11 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def json_list(text: str | None) -> tuple[str, ...]:
+    """A JSON list column (tags, aliases) as a tuple; NULL is the empty tuple."""
+    return tuple(orjson.loads(text)) if text else ()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -28,7 +28,7 @@ from intelpool.db.tables import (
     organisations,
     relationships,
 )
-from intelpool.db.types import utcnow
+from intelpool.db.types import json_list, utcnow
 from intelpool.errors import InvalidInput
 from intelpool.formats import registry
 from intelpool.formats.export_records import (
@@ -133,7 +133,7 @@ def _handling(row: Any, principal: Principal,
         h3_text=row["h3_text"], audience=tuple(audience), anonymous=bool(row["anonymous"]),
         eval_scheme=row["eval_scheme"], reliability=row["reliability"],
         credibility=row["credibility"], themes=tuple(context["themes"][cid]),
-        title=row["title"], tags=tuple(orjson.loads(row["tags"])) if row["tags"] else (),
+        title=row["title"], tags=json_list(row["tags"]),
     )
 
 
@@ -156,7 +156,7 @@ def _observations(conn: Connection, ids: ScalarSelect[Any], handling: dict[int, 
         yield ExportObservation(
             type=r["type"], value=r["value"], handling=handling[r["contribution_id"]],
             role=r["role"], first_seen=r["first_seen"], last_seen=r["last_seen"],
-            tags=tuple(orjson.loads(r["tags"])) if r["tags"] else (), comment=r["comment"],
+            tags=json_list(r["tags"]), comment=r["comment"],
             to_ids=r["to_ids"], ref=r["ref"])
 
 
@@ -169,7 +169,7 @@ def _entities(conn: Connection, ids: ScalarSelect[Any],
         yield ExportEntity(
             kind=r["kind"], name=r["name"], handling=handling[r["contribution_id"]],
             ref=r["ref"] or f"entity:{r['id']}", description=r["description"],
-            aliases=tuple(orjson.loads(r["aliases"])) if r["aliases"] else (),
+            aliases=json_list(r["aliases"]),
             body=orjson.loads(r["body"]) if r["body"] else None)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, RowMapping, Select, func, select
 
 from intelpool.access import Permission, Principal, require
@@ -23,6 +22,7 @@ from intelpool.db.tables import (
     relationships,
     sharing_groups,
 )
+from intelpool.db.types import json_list
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.observables import InvalidObservable, parse_selector
 from intelpool.pool.views import (
@@ -179,7 +179,7 @@ def _contribution(
         received_at=row["received_at"], title=row["title"], source_name=row["source_name"],
         format=row["format"], handling=_handling(row, context["audience"][cid]),
         evaluation=_evaluation(row), themes=context["themes"][cid],
-        tags=orjson.loads(row["tags"]) if row["tags"] else [], accepted=row["accepted"],
+        tags=list(json_list(row["tags"])), accepted=row["accepted"],
         duplicates=row["duplicates"], rejected=row["rejected"],
     )
 
@@ -193,7 +193,7 @@ def _observation(
         type=kind, value=value, contribution_id=cid,
         originator=originator_label(row, principal), first_seen=row["first_seen"],
         last_seen=row["last_seen"], role=row["role"],
-        tags=orjson.loads(row["tags"]) if row["tags"] else [],
+        tags=list(json_list(row["tags"])),
         handling=_handling(row, context["audience"][cid]), evaluation=_evaluation(row),
         themes=context["themes"][cid], warning=row["warning"],
     )
