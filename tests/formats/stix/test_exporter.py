@@ -40,7 +40,7 @@ SEEN = datetime(2024, 6, 1, 8, 30, 15, 123456, tzinfo=UTC)
 POLICE = ExportHandling(contribution_id=1, originator="Police DE", tlp="amber", pap="green",
                         codes=("H1", "H3"), h3_text="only for case 2024/17",
                         eval_scheme="4x4", reliability="B", credibility="2",
-                        themes=("botnet",))
+                        themes=("botnet",), tags=("type:OSINT",))
 BANK = ExportHandling(contribution_id=2, originator="Bank NL", tlp="green", pap="clear",
                       eval_scheme="4x4", reliability="B", credibility="2")
 ACTOR = "threat-actor--56f3f0db-b5d5-431c-ae56-c18f02caf500"
@@ -187,6 +187,23 @@ def test_relationship_ends_point_at_the_exported_objects() -> None:
     assert alias["target_ref"] == "threat-actor--1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"
 
 
+def test_one_object_held_by_two_contributions_goes_out_once_under_each_marking() -> None:
+    source = full()
+    both = data(entities=[*source.entities(), ExportEntity("threat-actor", "Salty Spider", BANK,
+                                                           ref=ACTOR, body=ACTOR_BODY)],
+                relationships=list(source.relationships()))
+    written = objects(export(both))
+    ids = [o["id"] for o in written]
+    assert len(ids) == len(set(ids))
+    actors = [o for o in written if o["type"] == "threat-actor"]
+    assert [a["id"] == ACTOR for a in actors] == [True, False]
+    assert [a["object_marking_refs"][0] for a in actors] == [TLP2_IDS[TLP.AMBER],
+                                                             TLP2_IDS[TLP.GREEN]]
+    uses = next(o for o in written if o.get("relationship_type") == "uses")
+    assert uses["source_ref"] == ACTOR
+    assert validate_string(export(both).decode()).is_valid
+
+
 def test_kept_bodies_go_out_with_new_markings_and_their_own_content() -> None:
     written = {o["id"]: o for o in objects(export(full()))}
     actor = written[ACTOR]
@@ -239,8 +256,10 @@ def test_handling_codes_evaluation_and_themes_read_back() -> None:
     facts = knowledge.markings.facts(indicator)
     assert (facts.tlp, facts.pap, facts.codes, facts.h3_text) == (
         TLP.AMBER, PAP.GREEN, frozenset({"H1", "H3"}), "only for case 2024/17")
+    assert indicator["x_intelpool_tags"] == ["type:OSINT"]
     meta = reimport(bundle)[0]
-    assert meta == DocumentMeta(themes=("botnet",), evaluation=("4x4", "B", "2"))
+    assert meta == DocumentMeta(themes=("botnet",), evaluation=("4x4", "B", "2"),
+                                tags=("type:OSINT",))
 
 
 def test_entities_relationships_and_extras_read_back() -> None:

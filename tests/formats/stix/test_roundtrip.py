@@ -116,3 +116,21 @@ def test_pool_exports_carry_handling_codes_for_every_object(store: Store,
         facts = markings.facts(obj)
         assert (facts.tlp, facts.pap and facts.pap.value, facts.codes) == (
             TLP.AMBER, "amber", frozenset({"H2"})), obj["id"]
+
+
+def test_a_misp_events_own_tags_travel_through_a_stix_export(store: Store,
+                                                             tmp_path: Path) -> None:
+    with store.begin() as conn:
+        police = f.member(conn, "Police DE", role="contributor")
+        bank = f.member(conn, "Bank NL", kind="private", role="contributor")
+        first = f.submit_file(conn, police, DATA.parent / "misp" / "event.json", tlp="green")
+    exported = tmp_path / "export.json"
+    with store.begin() as conn, exported.open("wb") as out:
+        export(conn, police, ExportRequest(format="stix"), out)
+    with store.begin() as conn:
+        second = f.submit_file(conn, bank, exported, tlp="green")
+        tags = conn.execute(select(contributions.c.tags).where(contributions.c.id.in_(
+            [first.contribution_id, second.contribution_id])).order_by(contributions.c.id)
+        ).scalars().all()
+    assert second.format == "stix"
+    assert [orjson.loads(t) for t in tags] == [["type:OSINT"], ["type:OSINT"]]

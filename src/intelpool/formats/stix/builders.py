@@ -33,7 +33,7 @@ _ORGANISATION_KINDS = frozenset({"organisation", "organization"})
 
 
 def handling_properties(handling: ExportHandling) -> dict[str, Any]:
-    """The contribution's originator, evaluation and themes, for every exported object."""
+    """The contribution's originator, evaluation, themes and tags, for every exported object."""
     out: dict[str, Any] = {"x_intelpool_originator": handling.originator}
     if handling.eval_scheme:
         out["x_intelpool_evaluation"] = {"scheme": handling.eval_scheme,
@@ -41,6 +41,8 @@ def handling_properties(handling: ExportHandling) -> dict[str, Any]:
                                          "credibility": handling.credibility}
     if handling.themes:
         out["x_intelpool_themes"] = list(handling.themes)
+    if handling.tags:
+        out["x_intelpool_tags"] = list(handling.tags)
     return out
 
 

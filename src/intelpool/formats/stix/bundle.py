@@ -64,6 +64,7 @@ class Knowledge:
     windows: dict[str, Window] = field(default_factory=dict)
     addresses: AddressBook = field(default_factory=AddressBook)
     themes: dict[str, None] = field(default_factory=dict)
+    tags: dict[str, None] = field(default_factory=dict)  # dicts keep first-seen order
     evaluations: set[tuple[str, str, str]] = field(default_factory=set)
 
     def learn(self, obj: dict[str, Any]) -> None:
@@ -85,6 +86,9 @@ class Knowledge:
         themes = obj.get("x_intelpool_themes")
         if isinstance(themes, list):
             self.themes.update((t, None) for t in themes if isinstance(t, str))
+        tags = obj.get("x_intelpool_tags")
+        if isinstance(tags, list):
+            self.tags.update((t, None) for t in tags if isinstance(t, str))
         evaluation = obj.get("x_intelpool_evaluation")
         if isinstance(evaluation, dict):
             scheme, rel, cred = (str(evaluation.get(k) or "")

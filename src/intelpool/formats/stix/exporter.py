@@ -47,6 +47,9 @@ class _BundleWriter:
         self.observables: set[bytes] = set()
         # Entity refs whose exported id differs from the ref, for relationship ends.
         self.entity_ids: dict[str, str] = {}
+        # How often each (id, modified) entity version was written: STIX allows one object
+        # per version.
+        self.entity_versions: dict[tuple[str, str], int] = {}
 
     def write(self) -> None:
         stamp = stix_time(self.data.generated_at)
@@ -91,7 +94,14 @@ class _BundleWriter:
             body = dict(entity.body)
         else:
             body = builders.entity(entity, builders.entity_id(entity), self.data.generated_at)
-        if entity.ref and entity.ref != body["id"]:
+        version = (str(body["id"]), str(body.get("modified")))
+        copies = self.entity_versions[version] = self.entity_versions.get(version, 0) + 1
+        if copies > 1:
+            # Another contribution holds the same object: its copy carries that contribution's
+            # own markings, so it goes out under an id of its own; relationships keep the first.
+            body["id"] = derived_id(str(body["type"]), *version,
+                                    str(entity.handling.contribution_id), str(copies))
+        elif entity.ref and entity.ref != body["id"]:
             self.entity_ids[entity.ref] = body["id"]
         self._emit_marked(body, entity.handling)
 

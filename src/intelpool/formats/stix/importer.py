@@ -49,7 +49,7 @@ def parse(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
 
 
 def _document_meta(knowledge: Knowledge) -> tuple[DocumentMeta | None, list[Rejection]]:
-    """Themes and evaluation an intelpool export carried (``x_intelpool_*`` properties)."""
+    """Themes, evaluation and tags an intelpool export carried (``x_intelpool_*``)."""
     problems: list[Rejection] = []
     themes = tuple(t for t in knowledge.themes if t in _THEMES)
     problems += [Rejection("bundle", t, "not an intelpool theme") for t in knowledge.themes
@@ -66,6 +66,7 @@ def _document_meta(knowledge: Knowledge) -> tuple[DocumentMeta | None, list[Reje
     elif len(knowledge.evaluations) > 1:
         problems.append(Rejection("bundle", f"{len(knowledge.evaluations)} evaluations",
                                   "objects carry different evaluations; none is applied"))
-    if not themes and evaluation is None:
+    tags = tuple(knowledge.tags)
+    if not themes and evaluation is None and not tags:
         return None, problems
-    return DocumentMeta(themes=themes, evaluation=evaluation), problems
+    return DocumentMeta(themes=themes, evaluation=evaluation, tags=tags), problems

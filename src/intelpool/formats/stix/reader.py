@@ -41,7 +41,8 @@ ENTITY_TYPES = frozenset({
 })
 CUSTOM_ENTITY = "x-intelpool-entity"  # entities of kinds STIX has no object for
 CUSTOM_EXTRA = "x-intelpool-extra"  # another format's extra object, carried whole
-HANDLING_PROPERTIES = ("x_intelpool_originator", "x_intelpool_evaluation", "x_intelpool_themes")
+HANDLING_PROPERTIES = ("x_intelpool_originator", "x_intelpool_evaluation", "x_intelpool_themes",
+                       "x_intelpool_tags")
 _NO_WINDOW: Window = (None, None)
 
 
