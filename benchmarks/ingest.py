@@ -6,11 +6,12 @@
     first P lines (its in-memory test pipeline holds every event, so the ratio is of rates),
     and the floor beside it: SQLite alone writing the same rows into the same tables;
 (b) a STIX 2.1 bundle of M indicators: intelpool's whole submit against ``stix2.parse``
-    of the same bundle alone.
-Each side runs in a fresh process; peak memory is that process's. Running (a) at a quarter
-of the size too shows whether memory grows with the file.
+    of the same bundle alone;
+(c) one MISP event of K attributes: intelpool's whole submit (no peer: the rate and memory).
+Each side runs in a fresh process; peak memory is that process's. Running (a), (b) and (c)
+at a quarter of the size too shows whether memory grows with the file.
 
-    .venv/bin/python -m benchmarks.ingest [--lines N] [--indicators M] [--json]
+    .venv/bin/python -m benchmarks.ingest [--lines N] [--indicators M] [--attributes K] [--json]
 Needs the peers: `make bench` (pip extra `bench`: intelmq, stix2).
 """
 
@@ -136,6 +137,29 @@ def stix_bundle(path: Path, indicators: int, seed: int = 6) -> None:
         fh.write("]}")
 
 
+def misp_event(path: Path, attributes: int, seed: int = 8) -> None:
+    """One MISP event (``{"Event": ...}``) with its attributes, written one by one."""
+    rnd = random.Random(seed)
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('{"Event": {"info": "Benchmark event", "date": "2026-10-01", '
+                 '"uuid": "5d0092c5-5f74-4287-9642-33f4c354e56e", '
+                 '"Tag": [{"name": "tlp:green"}], "Attribute": [')
+        for i in range(attributes):
+            kind = i % 3
+            if kind == 0:
+                kind_value = ("ip-dst", f"{rnd.randint(11, 223)}.{rnd.randint(0, 255)}."
+                                        f"{rnd.randint(0, 255)}.{rnd.randint(1, 254)}")
+            elif kind == 1:
+                kind_value = ("domain", f"c2-{i}.example{rnd.randint(1, 99)}.net")
+            else:
+                kind_value = ("sha256", f"{rnd.getrandbits(256):064x}")
+            attribute = {"type": kind_value[0], "category": "Network activity",
+                         "to_ids": True, "uuid": _uuid(rnd), "timestamp": "1790000000",
+                         "value": kind_value[1], "comment": "seen in campaign"}
+            fh.write(("," if i else "") + json.dumps(attribute))
+        fh.write("]}}")
+
+
 def _uuid(rnd: random.Random) -> str:
     h = f"{rnd.getrandbits(128):032x}"
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
@@ -148,6 +172,11 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     url_feed(small, args.lines // 4)
     url_feed(peer_feed, min(args.peer_lines, args.lines))
     stix_bundle(bundle, args.indicators)
+    small_bundle, event, small_event = tmp / "bundle-small.json", tmp / "event.json", \
+        tmp / "event-small.json"
+    stix_bundle(small_bundle, args.indicators // 4)
+    misp_event(event, args.attributes)
+    misp_event(small_event, args.attributes // 4)
     ours = run_child(SUBMIT_CHILD, str(tmp / "a.db"), str(feed), "feed:openphish", "cert")
     ours_small = run_child(SUBMIT_CHILD, str(tmp / "a2.db"), str(small), "feed:openphish",
                            "cert")
@@ -155,7 +184,11 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     intelmq = run_child(INTELMQ, str(peer_feed))
     stix_ours = run_child(SUBMIT_CHILD, str(tmp / "b.db"), str(bundle), "stix",
                           "law-enforcement")
+    stix_small = run_child(SUBMIT_CHILD, str(tmp / "b2.db"), str(small_bundle), "stix",
+                           "law-enforcement")
     stix_peer = run_child(STIX2, str(bundle))
+    misp = run_child(SUBMIT_CHILD, str(tmp / "c.db"), str(event), "misp", "cert")
+    misp_small = run_child(SUBMIT_CHILD, str(tmp / "c2.db"), str(small_event), "misp", "cert")
     return {
         "url_feed_lines": args.lines,
         "intelpool_feed_seconds": round(ours["seconds"], 1),
@@ -178,10 +211,16 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "intelpool_stix_records_per_s": round(args.indicators / stix_ours["seconds"]),
         "intelpool_stix_process_cpu_seconds": round(stix_ours["cpu_s"], 1),
         "intelpool_stix_peak_rss_mib": round(stix_ours["peak_rss_mib"]),
+        "intelpool_stix_quarter_size_peak_rss_mib": round(stix_small["peak_rss_mib"]),
         "peer_stix2_parse_seconds": round(stix_peer["seconds"], 1),
         "peer_stix2_peak_rss_mib": round(stix_peer["peak_rss_mib"]),
         "ratio_stix2_parse_time_to_intelpool_end_to_end": round(
             stix_peer["seconds"] / stix_ours["seconds"], 1),
+        "misp_event_attributes": args.attributes,
+        "intelpool_misp_seconds": round(misp["seconds"], 1),
+        "intelpool_misp_attributes_per_s": round(args.attributes / misp["seconds"]),
+        "intelpool_misp_peak_rss_mib": round(misp["peak_rss_mib"]),
+        "intelpool_misp_quarter_size_peak_rss_mib": round(misp_small["peak_rss_mib"]),
         "targets": ">= 100,000 selectors/s end to end; >= 10x IntelMQ's parser; >= 20x "
                    "stix2.parse; memory flat in file size",
     }
@@ -191,6 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--indicators", type=int, default=200_000)
+    parser.add_argument("--attributes", type=int, default=400_000)
     parser.add_argument("--peer-lines", type=int, default=100_000)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
