@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -189,12 +190,19 @@ def test_relationship_ends_point_at_the_exported_objects() -> None:
 
 def test_one_object_held_by_two_contributions_goes_out_once_under_each_marking() -> None:
     source = full()
+    # The police hold the bank's extra objects too (the same mule account, the same copyright).
+    again = [replace(e, handling=POLICE) for e in source.extra_objects()]
     both = data(entities=[*source.entities(), ExportEntity("threat-actor", "Salty Spider", BANK,
                                                            ref=ACTOR, body=ACTOR_BODY)],
-                relationships=list(source.relationships()))
+                relationships=list(source.relationships()),
+                extras=[*source.extra_objects(), *again])
     written = objects(export(both))
     ids = [o["id"] for o in written]
     assert len(ids) == len(set(ids))
+    accounts = [o for o in written if o["type"] == "x-bank-mule-account"]
+    assert [a["x_intelpool_originator"] for a in accounts] == ["Bank NL", "Police DE"]
+    assert [o["type"] for o in written].count("ipv4-addr") == 1  # an observable is one object
+    assert ids.count(COPYRIGHT["id"]) == 1
     actors = [o for o in written if o["type"] == "threat-actor"]
     assert [a["id"] == ACTOR for a in actors] == [True, False]
     assert [a["object_marking_refs"][0] for a in actors] == [TLP2_IDS[TLP.AMBER],

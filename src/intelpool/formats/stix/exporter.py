@@ -47,9 +47,9 @@ class _BundleWriter:
         self.observables: set[bytes] = set()
         # Entity refs whose exported id differs from the ref, for relationship ends.
         self.entity_ids: dict[str, str] = {}
-        # How often each (id, modified) entity version was written: STIX allows one object
-        # per version.
-        self.entity_versions: dict[tuple[str, str], int] = {}
+        # How often each (id, modified) was written: STIX allows one object per id and version.
+        # Observations are not counted: their ids are unique by construction.
+        self.written: dict[tuple[str, Any], int] = {}
 
     def write(self) -> None:
         stamp = stix_time(self.data.generated_at)
@@ -64,7 +64,8 @@ class _BundleWriter:
         for extra in self.data.extra_objects():
             self._extra(extra)
         for definition in self.markings.definitions():
-            self._emit(definition)
+            if self._place(definition, 0) is not None:
+                self._emit(definition)
         self.out.write(b"]}")
 
     def _emit(self, obj: dict[str, Any]) -> None:
@@ -73,11 +74,37 @@ class _BundleWriter:
         self.empty = False
         self.out.write(orjson.dumps(obj))
 
-    def _emit_marked(self, obj: dict[str, Any], handling: ExportHandling) -> None:
+    def _emit_marked(self, obj: dict[str, Any], handling: ExportHandling) -> str | None:
+        """``obj`` in 2.1 form, after the objects upgrading split off it, each with the
+        handling's markings; the id ``obj`` went out under (None: it was written already)."""
+        ident = None
         for item in upgrade(obj):
-            self.markings.restamp(item, handling)
-            item.update(builders.handling_properties(handling))
-            self._emit(item)
+            ident = self._place(item, handling.contribution_id)
+            if ident is not None:
+                self._write_marked(item, handling)
+        return ident
+
+    def _write_marked(self, item: dict[str, Any], handling: ExportHandling) -> None:
+        self.markings.restamp(item, handling)
+        item.update(builders.handling_properties(handling))
+        self._emit(item)
+
+    def _place(self, item: dict[str, Any], contribution_id: int) -> str | None:
+        """The id ``item`` goes out under, None when it must not go out again.
+
+        When two contributions hold the same object version, each copy carries its own
+        contribution's markings, so a later copy gets an id of its own. Objects without versions
+        (marking definitions, cyber observables) are the same object whoever holds them: once.
+        """
+        ident, modified = str(item["id"]), item.get("modified")
+        copies = self.written[ident, modified] = self.written.get((ident, modified), 0) + 1
+        if copies == 1:
+            return ident
+        if modified is None:
+            return None
+        item["id"] = derived_id(str(item["type"]), ident, str(modified), str(contribution_id),
+                                str(copies))
+        return str(item["id"])
 
     def _observation(self, obs: ExportObservation) -> None:
         digest = hashlib.blake2b(f"{obs.type}\x1f{obs.value}".encode(), digest_size=16).digest()
@@ -86,7 +113,8 @@ class _BundleWriter:
         else:
             self.observables.add(digest)
             ident = builders.observation_id(obs.type, obs.value)
-        self._emit_marked(builders.indicator(obs, ident, self.data.generated_at), obs.handling)
+        for item in upgrade(builders.indicator(obs, ident, self.data.generated_at)):
+            self._write_marked(item, obs.handling)
 
     def _entity(self, entity: ExportEntity) -> None:
         if builders.is_stix_object(entity.body):
@@ -94,16 +122,11 @@ class _BundleWriter:
             body = dict(entity.body)
         else:
             body = builders.entity(entity, builders.entity_id(entity), self.data.generated_at)
-        version = (str(body["id"]), str(body.get("modified")))
-        copies = self.entity_versions[version] = self.entity_versions.get(version, 0) + 1
-        if copies > 1:
-            # Another contribution holds the same object: its copy carries that contribution's
-            # own markings, so it goes out under an id of its own; relationships keep the first.
-            body["id"] = derived_id(str(body["type"]), *version,
-                                    str(entity.handling.contribution_id), str(copies))
-        elif entity.ref and entity.ref != body["id"]:
-            self.entity_ids[entity.ref] = body["id"]
-        self._emit_marked(body, entity.handling)
+        own_id = str(body["id"])
+        # Relationships point at the first copy written: a later one has an id of its own.
+        if self._emit_marked(body, entity.handling) == own_id and entity.ref != own_id \
+                and entity.ref:
+            self.entity_ids[entity.ref] = own_id
 
     def _end(self, end: ExportEnd) -> str:
         if end.kind == "observable" and end.type and end.value is not None:
@@ -138,6 +161,7 @@ class _BundleWriter:
         elif extra.body["type"] == "marking-definition":
             # Marking definitions cannot be versioned: they go out as they came, in 2.1 form.
             for item in upgrade(dict(extra.body)):
-                self._emit(item)
+                if self._place(item, extra.handling.contribution_id) is not None:
+                    self._emit(item)
         else:
             self._emit_marked(dict(extra.body), extra.handling)
