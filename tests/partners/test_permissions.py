@@ -40,6 +40,13 @@ def test_host_admin_manages_organisations_and_groups(store: Store) -> None:
             partners.add_organisation(conn, host, "Second Host", "host", None)
         with pytest.raises(InvalidInput, match="already exists"):
             partners.add_group(conn, host, "Banks", [])
+        # Names longer than the store holds are refused with a reason on both stores.
+        with pytest.raises(InvalidInput, match="organisation name may be at most 200"):
+            partners.add_organisation(conn, host, "B" * 201, "private", "nl")
+        with pytest.raises(InvalidInput, match="sharing group name may be at most 200"):
+            partners.add_group(conn, host, "G" * 201, [])
+        with pytest.raises(InvalidInput, match="e-mail address may be at most 320"):
+            partners.add_user(conn, host, "a" * 320 + "@bank.example", "Bank NL", "reader")
     assert group.members == ("Bank NL",)
 
 

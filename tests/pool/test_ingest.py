@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import orjson
 import pytest
 from sqlalchemy import func, select
 
@@ -117,3 +118,36 @@ def test_garbage_collector_settings_restored_after_import(store: Store, tmp_path
         with pytest.raises(InvalidInput, match="not valid JSON"):
             f.submit_file(conn, de, bad, fmt="stix")
     assert gc.get_threshold() == before
+
+
+def test_values_longer_than_the_store_holds_reject_their_record(store: Store,
+                                                                 tmp_path: Path) -> None:
+    # PostgreSQL enforces column lengths and SQLite does not: both stores must reject the same
+    # records, with a reason, and keep the rest of the file.
+    long_id = "malware--" + "a" * 300
+    objects = [
+        {"type": "malware", "id": long_id, "name": "Long", "is_family": True},
+        {"type": "relationship", "id": "relationship--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+         "relationship_type": "r" * 65, "source_ref": long_id,
+         "target_ref": "malware--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5f"},
+        {"type": "x-" + "v" * 120, "id": "x-vendor--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c60"},
+        {"type": "ipv4-addr", "id": "ipv4-addr--" + "b" * 200, "value": "192.0.2.9"},
+        {"type": "ipv4-addr", "id": "ipv4-addr--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c61",
+         "value": "192.0.2.10"},
+    ]
+    bundle = tmp_path / "long.json"
+    bundle.write_bytes(orjson.dumps({"type": "bundle", "id": "bundle--1a2b3c4d-5e6f-4a7b-8c9d-"
+                                     "0e1f2a3b4c62", "objects": objects}))
+    seen: list[Rejection] = []
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+        summary = ingest.submit(conn, de, ingest.Submission(
+            path=bundle, handling=HandlingRequest(tlp="green")), on_rejection=seen.append)
+        with pytest.raises(InvalidInput, match="title is longer than 500 characters"):
+            ingest.submit(conn, de, ingest.Submission(
+                path=bundle, handling=HandlingRequest(tlp="amber"), title="t" * 501))
+    assert sorted(r.reason for r in seen) == [
+        "ref is longer than 200 characters", "ref is longer than 200 characters",
+        "type is longer than 100 characters", "type is longer than 64 characters"]
+    assert (summary.accepted, summary.entities, summary.relationships,
+            summary.extra_objects) == (1, 0, 0, 0)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, DateTime, Dialect, Integer
+from sqlalchemy import BigInteger, Column, DateTime, Dialect, Integer, String
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -19,6 +19,14 @@ SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 def json_list(text: str | None) -> tuple[str, ...]:
     """A JSON list column (tags, aliases) as a tuple; NULL is the empty tuple."""
     return tuple(orjson.loads(text)) if text else ()
+
+
+def declared_length(column: Column[Any]) -> int:
+    """The length a String column declares: PostgreSQL enforces it (SQLite does not), so
+    values are checked against it before they are written."""
+    length = column.type.length if isinstance(column.type, String) else None
+    assert length is not None, f"{column} declares no length"
+    return length
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -20,6 +20,8 @@ import orjson
 from sqlalchemy import Connection
 
 from intelpool.db import bulk
+from intelpool.db.tables import observables
+from intelpool.db.types import declared_length
 from intelpool.errors import InvalidInput
 from intelpool.matching.derive import ip_key, reverse_name
 
@@ -41,8 +43,11 @@ class Warninglist:
 def _parse(doc: Any, source: str) -> Warninglist:
     if not isinstance(doc, dict) or not isinstance(doc.get("list"), list) or "name" not in doc:
         raise InvalidInput(f"{source}: not a MISP warninglist (needs name, type and list)")
+    name, limit = str(doc["name"]), declared_length(observables.c.warning)
+    if len(name) > limit:
+        raise InvalidInput(f"{source}: the warninglist name is longer than {limit} characters")
     entries = tuple(str(e).strip() for e in doc["list"] if str(e).strip())
-    return Warninglist(str(doc["name"]), str(doc.get("type", "string")), entries, source)
+    return Warninglist(name, str(doc.get("type", "string")), entries, source)
 
 
 def builtin() -> list[Warninglist]:

@@ -21,6 +21,7 @@ from intelpool.audit import service as audit
 from intelpool.config import Settings
 from intelpool.db import bulk
 from intelpool.db.tables import contributions, observables, organisations, sharing_groups
+from intelpool.db.types import declared_length
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.formats import registry
 from intelpool.formats.records import Record
@@ -63,6 +64,10 @@ def submit(
     assert principal.organisation_id is not None
     if not submission.path.exists():
         raise InvalidInput(f"cannot read {submission.path}: no such file or directory")
+    for name, value in (("title", submission.title), ("source_name", submission.source_name)):
+        limit = declared_length(contributions.c[name])
+        if value is not None and len(value) > limit:
+            raise InvalidInput(f"the {name.replace('_', ' ')} is longer than {limit} characters")
     handling = decide_handling(submission.handling)
     org_kind = conn.execute(
         select(organisations.c.kind).where(organisations.c.id == principal.organisation_id)

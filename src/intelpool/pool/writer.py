@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 
 from intelpool.access import Principal
 from intelpool.access.evaluation import Evaluation, Scheme, decide_evaluation, parse_scheme
@@ -16,9 +16,12 @@ from intelpool.db.tables import (
     contribution_audience_orgs,
     contribution_themes,
     contributions,
+    entities,
+    extra_objects,
     observations,
+    relationships,
 )
-from intelpool.db.types import utcnow
+from intelpool.db.types import declared_length, utcnow
 from intelpool.errors import InvalidInput
 from intelpool.formats.records import (
     DocumentMeta,
@@ -40,7 +43,20 @@ from intelpool.pool.staging import (
 from intelpool.pool.submission import IngestSummary, RejectionSink, Submission
 from intelpool.pool.themes import parse_themes
 
-ROLE_LENGTH = 64  # observations.role
+
+def _limits(table: Table, *columns: str) -> tuple[tuple[str, int], ...]:
+    return tuple((name, declared_length(table.c[name])) for name in columns)
+
+
+# Columns with a declared length: a longer value rejects its record, the same on both stores
+# (PostgreSQL would otherwise fail the whole import, SQLite would store it).
+ROLE_LENGTH = declared_length(observations.c.role)
+REF_LENGTH = declared_length(observations.c.ref)
+_LIMITS: dict[type, tuple[tuple[str, int], ...]] = {
+    EntityRecord: _limits(entities, "kind", "ref"),
+    RelationshipRecord: _limits(relationships, "type", "source_ref", "target_ref", "ref"),
+    ExtraObjectRecord: _limits(extra_objects, "type", "ref"),
+}
 
 
 class ContributionWriter:
@@ -133,9 +149,17 @@ class ContributionWriter:
                 self.reject(Rejection(record.location, record.value,
                                       f"role is longer than {ROLE_LENGTH} characters"))
                 return
+            if record.ref is not None and len(record.ref) > REF_LENGTH:
+                self.reject(Rejection(record.location, record.value,
+                                      f"ref is longer than {REF_LENGTH} characters"))
+                return
             self.stager.add(self._target(record.marking), kind, value, record)
         elif isinstance(record, Rejection):
             self.reject(record)
+        elif isinstance(record, DocumentMeta):
+            self._apply_meta(record)
+        elif (problem := _too_long(record)) is not None:
+            self.reject(Rejection(record.location, record.ref or "", problem))
         elif isinstance(record, EntityRecord):
             self._buffer("entities", (
                 self._target(record.marking), record.kind, record.name[:500], record.ref,
@@ -148,8 +172,6 @@ class ContributionWriter:
         elif isinstance(record, ExtraObjectRecord):
             self._buffer("extra_objects", (self._target(record.marking), record.type,
                                            record.ref, _json(record.body)))
-        elif isinstance(record, DocumentMeta):
-            self._apply_meta(record)
 
     def _buffer(self, table: str, row: tuple[Any, ...]) -> None:
         buffer = self.buffers[table]
@@ -224,6 +246,14 @@ class ContributionWriter:
             self.counts["entities"], self.counts["relationships"], self.counts["extra_objects"],
             parts=[i for i in ids if i != self.main_id],
         )
+
+
+def _too_long(record: EntityRecord | RelationshipRecord | ExtraObjectRecord) -> str | None:
+    for name, limit in _LIMITS[type(record)]:
+        value = getattr(record, name)
+        if value is not None and len(value) > limit:
+            return f"{name} is longer than {limit} characters"
+    return None
 
 
 def _json(value: Any) -> str | None:

@@ -293,3 +293,29 @@ def test_indicators_of_an_intelpool_export_restore_their_observation() -> None:
         "ipv4", "192.0.2.77", "c2", ("botnet-c2",), "C2 of the loader", True)
     assert obs.first_seen == datetime(2024, 2, 1, 0, 0, 0, 250000, tzinfo=UTC)
     assert obs.last_seen == datetime(2024, 2, 20, 18, 45, 0, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("markings", "reason"), [
+    ({"object_marking_refs": [["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]]},
+     "object_marking_refs is not a list of marking definition ids"),
+    ({"object_marking_refs": "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"},
+     "object_marking_refs is not a list of marking definition ids"),
+    ({"granular_markings": [{"marking_ref": {"tlp": "red"}, "selectors": ["name"]}]},
+     "granular_markings is not a list of granular markings"),
+])
+def test_objects_whose_markings_cannot_be_read_are_rejected(markings: dict[str, object],
+                                                            reason: str) -> None:
+    # An unreadable marking might be the strictest one: the object is not kept under looser
+    # handling, and the rest of the bundle still imports.
+    bundle = {"type": "bundle", "id": "bundle--0b1c2d3e-4f5a-4b6c-8d7e-8f9a0b1c2d3e", "objects": [
+        {"type": "malware", "spec_version": "2.1", "id": MALWARE, "name": "Emotet",
+         "is_family": True, "created": "2024-01-01T00:00:00Z",
+         "modified": "2024-01-01T00:00:00Z", **markings},
+        {"type": "ipv4-addr", "spec_version": "2.1",
+         "id": "ipv4-addr--1a2b3c4d-5e6f-5a7b-8c9d-0e1f2a3b4c5d", "value": "192.0.2.8"}]}
+    items = records(orjson.dumps(bundle))
+    assert [(r.location, r.reason) for r in of(Rejection, items)
+            if isinstance(r, Rejection)] == [(MALWARE, reason)]
+    assert of(EntityRecord, items) == []
+    assert [r.value for r in of(ObservationRecord, items)
+            if isinstance(r, ObservationRecord)] == ["192.0.2.8"]

@@ -174,6 +174,24 @@ class MarkingTable:
         return out
 
 
+def malformed_markings(obj: dict[str, Any]) -> str | None:
+    """Why the marking references of ``obj`` cannot be read; None when they can.
+
+    A reference that cannot be read might name the object's strictest marking, so such an
+    object is rejected rather than stored under looser handling.
+    """
+    refs = obj.get("object_marking_refs")
+    if refs is not None and not (isinstance(refs, list)
+                                 and all(isinstance(r, str) for r in refs)):
+        return "object_marking_refs is not a list of marking definition ids"
+    granular = obj.get("granular_markings")
+    if granular is not None and not (isinstance(granular, list) and all(
+            isinstance(g, dict) and isinstance(g.get("marking_ref", ""), str)
+            for g in granular)):
+        return "granular_markings is not a list of granular markings"
+    return None
+
+
 def _marking_refs(obj: dict[str, Any]) -> Iterator[str]:
     refs = obj.get("object_marking_refs")
     if isinstance(refs, list):

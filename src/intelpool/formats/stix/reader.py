@@ -25,6 +25,7 @@ from intelpool.formats.records import (
     RelationshipRecord,
 )
 from intelpool.formats.stix.bundle import Knowledge, Window, parse_time
+from intelpool.formats.stix.markings import malformed_markings
 from intelpool.formats.stix.patterns import PatternError, parse
 from intelpool.formats.stix.selectors import (
     CUSTOM_PREFIX,
@@ -65,6 +66,8 @@ class Reader:
             yield Rejection(location, snippet(obj), "object has no type")
         elif not isinstance(ident, str) or not ident:
             yield Rejection(location, snippet(obj), f"{kind} object has no id")
+        elif (problem := malformed_markings(obj)) is not None:
+            yield Rejection(location, snippet(obj), problem)
         else:
             yield from self._read(kind, obj, location)
 
