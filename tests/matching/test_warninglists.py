@@ -30,7 +30,7 @@ def test_misp_warninglist_files_are_read_with_their_source(tmp_path: Path) -> No
 @pytest.mark.parametrize(("content", "message"), [
     (b"{not json", "not valid JSON"),
     (orjson.dumps({"name": "n" * 201, "type": "string", "list": ["x"]}),
-     "warninglist name is longer than 200 characters"),
+     "the name is longer than 200 characters"),
     (orjson.dumps({"name": "No list", "type": "string", "list": "x"}),
      "not a MISP warninglist"),
 ])

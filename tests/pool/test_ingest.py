@@ -151,3 +151,27 @@ def test_values_longer_than_the_store_holds_reject_their_record(store: Store,
         "type is longer than 100 characters", "type is longer than 64 characters"]
     assert (summary.accepted, summary.entities, summary.relationships,
             summary.extra_objects) == (1, 0, 0, 0)
+
+
+def test_text_with_nul_characters_rejects_its_record(store: Store, tmp_path: Path) -> None:
+    # PostgreSQL refuses NUL characters in text; SQLite would store them. Both reject the
+    # record that holds one, or the whole file when its title does.
+    event = {"Event": {"info": "NUL test", "Attribute": [
+        {"type": "ip-dst", "value": "192.0.2.20", "comment": "beacon\u0000"},
+        {"type": "ip-dst", "value": "192.0.2.21", "comment": "clean"}],
+        "Galaxy": [{"type": "threat-actor", "name": "Threat Actor", "GalaxyCluster": [
+            {"value": "Salty\u0000Spider", "tag_name": "misp-galaxy:threat-actor=\"x\""}]}]}}
+    path = tmp_path / "event.json"
+    path.write_bytes(orjson.dumps(event))
+    seen: list[Rejection] = []
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+        summary = ingest.submit(conn, de, ingest.Submission(
+            path=path, handling=HandlingRequest(tlp="green")), on_rejection=seen.append)
+    assert sorted(r.reason for r in seen) == ["comment contains a NUL character",
+                                              "name contains a NUL character"]
+    assert (summary.accepted, summary.entities) == (1, 0)
+    event["Event"]["info"] = "Title\u0000"
+    path.write_bytes(orjson.dumps(event))
+    with pytest.raises(InvalidInput, match="title contains a NUL"), store.begin() as conn:
+        ingest.submit(conn, de, ingest.Submission(path=path, handling=HandlingRequest(tlp="amber")))

@@ -10,6 +10,8 @@ from sqlalchemy import BigInteger, Column, DateTime, Dialect, Integer, String
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from intelpool.errors import InvalidInput
+
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -27,6 +29,17 @@ def declared_length(column: Column[Any]) -> int:
     length = column.type.length if isinstance(column.type, String) else None
     assert length is not None, f"{column} declares no length"
     return length
+
+
+def storable_text(column: Column[Any], value: str, what: str) -> str:
+    """``value`` when ``column`` holds it on both stores, else InvalidInput saying why:
+    PostgreSQL refuses a NUL character and a value longer than the column declares."""
+    limit = declared_length(column)
+    if len(value) > limit:
+        raise InvalidInput(f"{what} is longer than {limit} characters: {value[:40]!r}...")
+    if "\x00" in value:
+        raise InvalidInput(f"{what} contains a NUL character")
+    return value
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 
 from intelpool.db import bulk
 from intelpool.db.tables import observables
-from intelpool.db.types import declared_length
+from intelpool.db.types import storable_text
 from intelpool.errors import InvalidInput
 from intelpool.matching.derive import ip_key, reverse_name
 
@@ -43,9 +43,7 @@ class Warninglist:
 def _parse(doc: Any, source: str) -> Warninglist:
     if not isinstance(doc, dict) or not isinstance(doc.get("list"), list) or "name" not in doc:
         raise InvalidInput(f"{source}: not a MISP warninglist (needs name, type and list)")
-    name, limit = str(doc["name"]), declared_length(observables.c.warning)
-    if len(name) > limit:
-        raise InvalidInput(f"{source}: the warninglist name is longer than {limit} characters")
+    name = storable_text(observables.c.warning, str(doc["name"]), f"{source}: the name")
     entries = tuple(str(e).strip() for e in doc["list"] if str(e).strip())
     return Warninglist(name, str(doc.get("type", "string")), entries, source)
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from sqlalchemy import Column, Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from intelpool.access import Permission, Principal, Role, require
 from intelpool.audit import service as audit
 from intelpool.db.tables import organisations, sharing_group_members, sharing_groups, users
-from intelpool.db.types import declared_length, utcnow
+from intelpool.db.types import storable_text, utcnow
 from intelpool.errors import Forbidden, InvalidInput, NotFound
 from intelpool.partners.models import Organisation, OrgKind, SharingGroup, User
 
@@ -25,7 +24,7 @@ def add_organisation(
     name = name.strip()
     if not name:
         raise InvalidInput("an organisation needs a name")
-    _fits(organisations.c.name, name, "an organisation name")
+    storable_text(organisations.c.name, name, "an organisation name")
     try:
         org_kind = OrgKind(kind)
     except ValueError:
@@ -70,7 +69,7 @@ def add_user(
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise InvalidInput(f"{email!r} is not an e-mail address")
-    _fits(users.c.email, email, "an e-mail address")
+    storable_text(users.c.email, email, "an e-mail address")
     try:
         user_role = Role(role)
     except ValueError:
@@ -119,7 +118,7 @@ def add_group(
     name = name.strip()
     if not name:
         raise InvalidInput("a sharing group needs a name")
-    _fits(sharing_groups.c.name, name, "a sharing group name")
+    storable_text(sharing_groups.c.name, name, "a sharing group name")
     orgs = [organisation_by_name(conn, m) for m in dict.fromkeys(members)]
     try:
         with conn.begin_nested():
@@ -177,8 +176,3 @@ def _group(conn: Connection, group_id: int, name: str) -> SharingGroup:
     ).scalars()
     return SharingGroup(group_id, name, tuple(members))
 
-
-def _fits(column: Column[Any], value: str, what: str) -> None:
-    limit = declared_length(column)
-    if len(value) > limit:
-        raise InvalidInput(f"{what} may be at most {limit} characters: {value[:40]!r}...")

@@ -21,7 +21,7 @@ from intelpool.audit import service as audit
 from intelpool.config import Settings
 from intelpool.db import bulk
 from intelpool.db.tables import contributions, observables, organisations, sharing_groups
-from intelpool.db.types import declared_length
+from intelpool.db.types import storable_text
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.formats import registry
 from intelpool.formats.records import Record
@@ -65,9 +65,8 @@ def submit(
     if not submission.path.exists():
         raise InvalidInput(f"cannot read {submission.path}: no such file or directory")
     for name, value in (("title", submission.title), ("source_name", submission.source_name)):
-        limit = declared_length(contributions.c[name])
-        if value is not None and len(value) > limit:
-            raise InvalidInput(f"the {name.replace('_', ' ')} is longer than {limit} characters")
+        if value is not None:
+            storable_text(contributions.c[name], value, f"the {name.replace('_', ' ')}")
     handling = decide_handling(submission.handling)
     org_kind = conn.execute(
         select(organisations.c.kind).where(organisations.c.id == principal.organisation_id)

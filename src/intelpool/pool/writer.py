@@ -48,11 +48,17 @@ def _limits(table: Table, *columns: str) -> tuple[tuple[str, int], ...]:
     return tuple((name, declared_length(table.c[name])) for name in columns)
 
 
-# Columns with a declared length: a longer value rejects its record, the same on both stores
-# (PostgreSQL would otherwise fail the whole import, SQLite would store it).
-ROLE_LENGTH = declared_length(observations.c.role)
-REF_LENGTH = declared_length(observations.c.ref)
+# What PostgreSQL refuses and SQLite stores: a NUL character in text, and a value longer than
+# its column declares. Such a value rejects its record, the same on both stores, rather than
+# failing the whole import on one of them.
+_TEXT: dict[type, tuple[str, ...]] = {
+    ObservationRecord: ("role", "ref", "comment"),
+    EntityRecord: ("kind", "name", "ref", "description"),
+    RelationshipRecord: ("type", "source_ref", "target_ref", "ref"),
+    ExtraObjectRecord: ("type", "ref"),
+}
 _LIMITS: dict[type, tuple[tuple[str, int], ...]] = {
+    ObservationRecord: _limits(observations, "role", "ref"),
     EntityRecord: _limits(entities, "kind", "ref"),
     RelationshipRecord: _limits(relationships, "type", "source_ref", "target_ref", "ref"),
     ExtraObjectRecord: _limits(extra_objects, "type", "ref"),
@@ -145,20 +151,16 @@ class ContributionWriter:
                 shown = exc.shown_value if exc.shown_value is not None else record.value
                 self.reject(Rejection(record.location, shown, str(exc)))
                 return
-            if record.role is not None and len(record.role) > ROLE_LENGTH:
-                self.reject(Rejection(record.location, record.value,
-                                      f"role is longer than {ROLE_LENGTH} characters"))
-                return
-            if record.ref is not None and len(record.ref) > REF_LENGTH:
-                self.reject(Rejection(record.location, record.value,
-                                      f"ref is longer than {REF_LENGTH} characters"))
+            problem = _unstorable(record)
+            if problem is not None:
+                self.reject(Rejection(record.location, record.value, problem))
                 return
             self.stager.add(self._target(record.marking), kind, value, record)
         elif isinstance(record, Rejection):
             self.reject(record)
         elif isinstance(record, DocumentMeta):
             self._apply_meta(record)
-        elif (problem := _too_long(record)) is not None:
+        elif (problem := _unstorable(record)) is not None:
             self.reject(Rejection(record.location, record.ref or "", problem))
         elif isinstance(record, EntityRecord):
             self._buffer("entities", (
@@ -190,6 +192,8 @@ class ContributionWriter:
             raise InvalidInput("importer error: document metadata must precede its records")
         values: dict[str, Any] = {}
         if meta.title and not self.title:
+            if "\x00" in meta.title:
+                raise InvalidInput("the file's title contains a NUL character")
             values["title"] = meta.title[:500]
         if meta.tags:
             self.tags = values["tags"] = _json(list(dict.fromkeys(meta.tags)))
@@ -248,8 +252,15 @@ class ContributionWriter:
         )
 
 
-def _too_long(record: EntityRecord | RelationshipRecord | ExtraObjectRecord) -> str | None:
-    for name, limit in _LIMITS[type(record)]:
+def _unstorable(record: ObservationRecord | EntityRecord | RelationshipRecord
+                | ExtraObjectRecord) -> str | None:
+    """Why ``record`` cannot be stored as it is; None when it can."""
+    kind = type(record)
+    for name in _TEXT[kind]:
+        value = getattr(record, name)
+        if value is not None and "\x00" in value:
+            return f"{name} contains a NUL character"
+    for name, limit in _LIMITS[kind]:
         value = getattr(record, name)
         if value is not None and len(value) > limit:
             return f"{name} is longer than {limit} characters"

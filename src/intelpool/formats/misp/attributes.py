@@ -160,8 +160,13 @@ def analyst_relationships(item: dict[str, Any], source: str, location: str,
             continue
         kind = str(rel.get("relationship_type") or "related-to")[:64]
         records.append(RelationshipRecord(kind, source, str(target), where,
-                                          ref=rel.get("uuid"), marking=marking))
+                                          ref=optional_text(rel.get("uuid")), marking=marking))
     return records
+
+
+def optional_text(value: Any) -> str | None:
+    """A JSON value records keep as text (a uuid, say); None when it is absent."""
+    return None if value is None or value == "" else str(value)
 
 
 def _time(attr: dict[str, Any], key: str, location: str, out: Converted) -> datetime | None:

@@ -21,6 +21,7 @@ from intelpool.formats.misp.attributes import (
     analyst_relationships,
     as_list,
     attribute_records,
+    optional_text,
 )
 from intelpool.formats.records import ExtraObjectRecord, Record, Rejection, RelationshipRecord
 
@@ -66,7 +67,8 @@ def _reference(reference: Any, uuid: str, location: str, ctx: EventContext) -> R
     kind = str(reference.get("relationship_type") or "related-to")[:64]
     source = str(reference.get("object_uuid") or uuid)
     comment = reference.get("comment")
-    return RelationshipRecord(kind, source, str(target), location, ref=reference.get("uuid"),
+    return RelationshipRecord(kind, source, str(target), location,
+                              ref=optional_text(reference.get("uuid")),
                               body={"comment": comment} if comment else None,
                               marking=ctx.relative(None))
 

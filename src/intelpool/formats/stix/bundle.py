@@ -48,7 +48,7 @@ class AddressBook:
 
     def offer(self, address: dict[str, Any]) -> None:
         ident = address.get("id")
-        if ident in self.wanted and "value" in address:
+        if isinstance(ident, str) and ident in self.wanted and "value" in address:
             self.values[ident] = str(address["value"])
 
     def resolve(self, ref: Any) -> str | None:
