@@ -344,3 +344,17 @@ def test_event_parts_without_selectors_are_reported_not_dropped() -> None:
     rejected = rejections(records(source))
     assert rejected["$.Event.EventReport[0]"].value == "Weekly summary"
     assert rejected["$.Event.ShadowAttribute[0]"].reason.startswith("MISP proposals")
+
+
+def test_texts_given_as_other_json_values_are_kept_as_text() -> None:
+    # Hand-written events put numbers where MISP writes strings; records hold text.
+    items = records({"Event": {"info": "test", "Attribute": [
+        {"type": "threat-actor", "value": "Salty Spider", "uuid": a(1), "comment": 42},
+        {"type": "ip-dst", "value": "192.0.2.30", "uuid": a(2), "comment": 7.5}],
+        "Object": [{"name": "file", "uuid": a(3), "Attribute": [], "ObjectReference": [
+            {"uuid": 1234, "referenced_uuid": a(2), "relationship_type": "drops"}]}]}})
+    (actor,) = of(EntityRecord, items)
+    assert actor.description == "42"
+    assert observations(items)[a(2)].comment == "7.5"
+    (reference,) = [r for r in of(RelationshipRecord, items) if r.type == "drops"]
+    assert reference.ref == "1234"

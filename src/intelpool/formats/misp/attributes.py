@@ -87,9 +87,9 @@ def attribute_records(attr: Any, location: str, ctx: EventContext) -> Converted:
         return out
     ref = str(attr.get("uuid") or location)
     if found.entity_kind:
-        comment = attr.get("comment")
         out.records.append(EntityRecord(found.entity_kind, value.strip(), location, ref=ref,
-                                        description=comment or None, marking=out.marking))
+                                        description=optional_text(attr.get("comment")),
+                                        marking=out.marking))
         out.refs.append(ref)
     else:
         _observations(attr, found, info, misp_type, location, ref, out)
@@ -104,7 +104,7 @@ def _observations(attr: dict[str, Any], found: Conversion, info: TagInfo, misp_t
     category = attr.get("category")
     role = info.role or (role_of(category)
                          if isinstance(category, str) and category.strip() else None)
-    comment = attr.get("comment") if isinstance(attr.get("comment"), str) else None
+    comment = optional_text(attr.get("comment"))
     to_ids = attr.get("to_ids")
     first = _time(attr, "first_seen", location, out) or _time(attr, "timestamp", location, out)
     last = _time(attr, "last_seen", location, out)
