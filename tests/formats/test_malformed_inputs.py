@@ -3,7 +3,7 @@
 Each sample the project writes is cut short, has bytes flipped, has JSON values swapped for
 values of other types (NUL characters and over-long text among them) or has its lines
 shuffled among junk. Records must still hold the types they declare, and the whole submit must
-end in a summary or an InvalidInput on both stores.
+end in a summary or an InvalidInput on both stores, and what was stored must export again.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from intelpool.errors import InvalidInput
 from intelpool.formats import records as r
 from intelpool.formats.records import ImportOptions, Record
 from intelpool.formats.registry import get_importer
+from intelpool.pool.export import ExportRequest, export
 from tests import factories as f
 from tests.conftest import Store
 
@@ -122,3 +123,9 @@ def test_damaged_files_are_stored_or_refused_whole_on_every_store(
         except InvalidInput:
             continue
         assert summary.accepted + summary.duplicates + summary.rejected > 0
+    # Whatever was stored goes out again in every format.
+    with store.begin() as conn:
+        for fmt in ("stix", "misp", "csv"):
+            out = io.BytesIO()
+            export(conn, police, ExportRequest(format=fmt), out)
+            assert out.getvalue()

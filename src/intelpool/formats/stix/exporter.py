@@ -49,7 +49,7 @@ class _BundleWriter:
         self.entity_ids: dict[str, str] = {}
         # How often each (id, modified) was written: STIX allows one object per id and version.
         # Observations are not counted: their ids are unique by construction.
-        self.written: dict[tuple[str, Any], int] = {}
+        self.written: dict[tuple[str, str | None], int] = {}
 
     def write(self) -> None:
         stamp = stix_time(self.data.generated_at)
@@ -97,6 +97,8 @@ class _BundleWriter:
         (marking definitions, cyber observables) are the same object whoever holds them: once.
         """
         ident, modified = str(item["id"]), item.get("modified")
+        if modified is not None:
+            modified = str(modified)  # a kept body may hold anything there
         copies = self.written[ident, modified] = self.written.get((ident, modified), 0) + 1
         if copies == 1:
             return ident
