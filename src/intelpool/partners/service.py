@@ -175,4 +175,3 @@ def _group(conn: Connection, group_id: int, name: str) -> SharingGroup:
         .order_by(organisations.c.name)
     ).scalars()
     return SharingGroup(group_id, name, tuple(members))
-
