@@ -218,6 +218,18 @@ def test_entities_become_galaxy_clusters_and_event_tags() -> None:
     assert len(loaded(bank).galaxies) == 3
 
 
+def test_a_kept_cluster_body_of_the_wrong_shape_still_exports() -> None:
+    # Bodies are kept as the partner sent them: a galaxy or meta that is not an object.
+    odd = ExportEntity("threat-actor", "Odd Actor", BANK,
+                       ref="c0c0c0c0-0000-4000-8000-0000000000ff",
+                       body={"galaxy": "threat-actor", "meta": ["not", "an", "object"]})
+    bank = export(data(entities=[*ENTITIES, odd]))[0]
+    clusters = [c for g in bank["Galaxy"] for c in g["GalaxyCluster"]]
+    (found,) = [c for c in clusters if c["value"] == "Odd Actor"]
+    assert found["meta"] == {"synonyms": []}
+    assert len(loaded(bank).galaxies) >= 3
+
+
 def test_records_not_grouped_by_contribution_still_all_arrive() -> None:
     # An entity of contribution 1 after records of contribution 2: a second event for 1,
     # with the same uuid, which MISP merges.

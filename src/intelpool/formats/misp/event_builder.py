@@ -248,7 +248,7 @@ class EventBuilder:
         return list(by_type.values())
 
     def _galaxy(self, gtype: str, body: dict[str, Any] | None) -> dict[str, Any]:
-        known = (body or {}).get("galaxy") or {}
+        known = galaxies.as_dict(galaxies.as_dict(body).get("galaxy"))
         own = gtype.startswith(galaxies.OWN_PREFIX)
         return {"uuid": known.get("uuid") or shared_uuid(f"galaxy:{gtype}"),
                 "type": gtype, "name": known.get("name") or gtype,
@@ -258,7 +258,7 @@ class EventBuilder:
     def _cluster(self, entity: ExportEntity, gtype: str) -> dict[str, Any]:
         body = entity.body if entity.body and "galaxy" in entity.body else {}
         cluster = {k: v for k, v in _without_ids(body).items() if k != "galaxy"}
-        meta = dict(cluster.get("meta") or {})
+        meta = dict(galaxies.as_dict(cluster.get("meta")))
         meta["synonyms"] = list(entity.aliases)
         uid = self.cluster_uuid[_ref(entity)]
         cluster.update(uuid=uid, type=gtype, value=entity.name, meta=meta,

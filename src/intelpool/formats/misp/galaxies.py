@@ -52,8 +52,13 @@ def kind_of(galaxy_type: str) -> str:
     return KIND_OF_GALAXY.get(galaxy_type, "other")
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (kept bodies hold anything)."""
+    return value if isinstance(value, dict) else {}
+
+
 def galaxy_of(kind: str, body: dict[str, Any] | None) -> str:
-    named = ((body or {}).get("galaxy") or {}).get("type")
+    named = as_dict(as_dict(body).get("galaxy")).get("type")
     if isinstance(named, str) and named:
         return named
     return GALAXY_OF_KIND.get(kind, f"{OWN_PREFIX}{kind}")
