@@ -13,7 +13,7 @@ from intelpool.audit import service as audit
 from intelpool.config import Settings
 from intelpool.db.tables import contribution_grants
 from intelpool.errors import InvalidInput, NotFound
-from intelpool.matching import access_requests, engine, hits
+from intelpool.matching import access_requests, engine, hits, probe
 from intelpool.pool import reads
 from tests import factories as f
 from tests.conftest import Store
@@ -172,6 +172,9 @@ def test_widespread_selector_is_reported_once(
     ("c2-matchtest.net", "login.c2-matchtest.net", "subdomain",
      "domain login.c2-matchtest.net"),
     ("login.c2-matchtest.net", "c2-matchtest.net", "subdomain", "domain c2-matchtest.net"),
+    ("c2-matchtest.net", "a.login.c2-matchtest.net", "subdomain",
+     "domain a.login.c2-matchtest.net"),
+    ("a.login.c2-matchtest.net", "c2-matchtest.net", "subdomain", "domain c2-matchtest.net"),
     ("c2-matchtest.net", "mule@c2-matchtest.net", "email-domain",
      "email mule@c2-matchtest.net"),
     ("mule@c2-matchtest.net", "c2-matchtest.net", "email-domain", "domain c2-matchtest.net"),
@@ -188,6 +191,22 @@ def test_containment_matches_in_either_order(
     assert summary.hits == 1
     assert (view.kind, view.selector, view.partner_visible) == (kind, bank_side, False)
     assert police_view.partner_selector == bank_side
+
+
+def test_every_address_of_a_large_submission_meets_the_cidr_holding_it(
+    store: Store, tmp_path: Path, parties: dict[str, Principal],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Candidate keys are made a chunk of addresses at a time: none may be lost between chunks.
+    monkeypatch.setattr(probe, "_CHUNK", 2)
+    addresses = [f"45.137.{i}.9" for i in range(5)]
+    with store.begin() as conn:
+        f.submit_lines(conn, parties["police"], tmp_path, ["45.137.0.0/16", "10.0.0.0/8"],
+                       tlp="amber")
+        summary = f.submit_lines(conn, parties["bank"], tmp_path, addresses)
+        views = _hits(conn, parties["bank"])
+    assert summary.hits == 5
+    assert sorted(v.selector for v in views) == [f"ipv4 {a}" for a in addresses]
 
 
 def test_rematch_rebuilds_the_same_hits(

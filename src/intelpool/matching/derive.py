@@ -78,9 +78,3 @@ def _host_keys(host: str) -> Keys:
     is_address = host.startswith("[") or (host[-1].isdigit() and
                                           host.replace(".", "").isdigit())
     return Keys(None, None, host, None if is_address else reverse_name(host))
-
-
-def parent_names(name: str) -> list[str]:
-    """Registrable-looking parents of a domain: www.a.example.com -> a.example.com, example.com."""
-    labels = name.split(".")
-    return [".".join(labels[i:]) for i in range(1, len(labels) - 1)]

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from intelpool.db import bulk
-from intelpool.matching.derive import ip_key, keys, parent_names
+from intelpool.matching.derive import ip_key, keys
 
 PROBE_COLUMNS = ("probe_key", "observable_id", "contribution_id", "type", "value", "ip_lo",
                  "ip_hi", "host", "rev_name")
@@ -28,6 +28,7 @@ _HELD = (
     "{other_filter}"
 )
 _GROUP = " GROUP BY p.probe_key, x.id, hc.originator_id"
+_CHUNK = 20_000  # probe rows turned into CIDR keys at a time
 
 
 def create_tables(conn: Connection) -> None:
@@ -146,30 +147,43 @@ def _cidr_candidates(conn: Connection) -> None:
     """For each probe address, the network start of every CIDR prefix length in the pool.
 
     Joining on these exact keys finds every containing CIDR through the (type, ip_lo) index,
-    without scanning all CIDRs per address.
+    without scanning all CIDRs per address. Keys are loaded a chunk at a time, so memory does
+    not grow with the submission.
     """
     position = "instr(value, '/')" if bulk.is_sqlite(conn) else "strpos(value, '/')"
     lengths = [int(r[0]) for r in conn.exec_driver_sql(
         f"SELECT DISTINCT substr(value, {position} + 1) FROM observables WHERE type = 'cidr'")]
     if not lengths:
         return
-    rows: list[tuple[int, str]] = []
-    for key, kind, lo in conn.exec_driver_sql(
-            "SELECT probe_key, type, ip_lo FROM tmp_probe WHERE type IN ('ipv4', 'ipv6')"):
-        address = int(lo, 16)
-        bits, version = (32, 4) if kind == "ipv4" else (128, 6)
-        base = address & 0xFFFFFFFF if version == 4 else address
-        for length in lengths:
-            if length <= bits:
-                mask = ((1 << bits) - 1) ^ ((1 << (bits - length)) - 1)
-                rows.append((key, ip_key(base & mask, version)))
-    bulk.load_rows(conn, "tmp_cidr_keys", ("probe_key", "lo"), rows)
+    addresses = conn.exec_driver_sql(
+        "SELECT probe_key, type, ip_lo FROM tmp_probe WHERE type IN ('ipv4', 'ipv6')",
+        execution_options={"stream_results": True})
+    for chunk in addresses.partitions(_CHUNK):
+        rows: list[tuple[int, str]] = []
+        for key, kind, lo in chunk:
+            address = int(lo, 16)
+            bits, version = (32, 4) if kind == "ipv4" else (128, 6)
+            base = address & 0xFFFFFFFF if version == 4 else address
+            for length in lengths:
+                if length <= bits:
+                    mask = ((1 << bits) - 1) ^ ((1 << (bits - length)) - 1)
+                    rows.append((key, ip_key(base & mask, version)))
+        bulk.load_rows(conn, "tmp_cidr_keys", ("probe_key", "lo"), rows)
     bulk.analyze(conn, "tmp_cidr_keys")
 
 
 def _parents(conn: Connection) -> None:
-    rows = [(key, parent) for key, value in conn.exec_driver_sql(
-        "SELECT probe_key, value FROM tmp_probe WHERE type = 'domain'")
-        for parent in parent_names(value)]
-    bulk.load_rows(conn, "tmp_parents", ("probe_key", "parent"), rows)
+    """The registrable-looking parents of each probe domain (www.a.example.com: a.example.com
+    and example.com), made in SQL so that memory does not grow with the submission."""
+    find = "instr" if bulk.is_sqlite(conn) else "strpos"
+
+    def rest(name: str) -> str:  # the name without its first label
+        return f"substr({name}, {find}({name}, '.') + 1)"
+
+    conn.exec_driver_sql(
+        f"WITH RECURSIVE up (probe_key, parent) AS (SELECT probe_key, {rest('value')} "
+        f"FROM tmp_probe WHERE type = 'domain' AND {find}({rest('value')}, '.') > 0 "
+        f"UNION ALL SELECT probe_key, {rest('parent')} FROM up "
+        f"WHERE {find}({rest('parent')}, '.') > 0) "
+        "INSERT INTO tmp_parents (probe_key, parent) SELECT probe_key, parent FROM up")
     bulk.analyze(conn, "tmp_parents")
