@@ -68,11 +68,12 @@ print(json.dumps({"seconds": time.perf_counter() - started, "accepted": summary.
 """
 
 
-def run_child(code: str, *args: str) -> dict[str, Any]:
-    """Run ``code`` in a fresh interpreter; returns its JSON result plus its own peak RSS."""
+def run_child(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter (with ``env`` added to the environment); returns its
+    JSON result plus its own peak RSS."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
     out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
     # wait4 reports this child's own resource use (RUSAGE_CHILDREN would be the maximum
     # over every child so far).

@@ -10,7 +10,8 @@
 (c) one MISP event of K attributes: intelpool's whole submit (no peer: the rate and memory).
 Each side runs in a fresh process; peak memory is that process's. Running (a), (b) and (c)
 at twice the size too shows whether memory grows with the file: it rises while SQLite's page
-caches (bounded, 64 MiB each for the pool and its scratch tables) fill, then stays.
+caches (bounded, 64 MiB each for the pool and its scratch tables) fill, then stays. (b) and (c)
+run once more at both sizes with 8 MiB caches, full from the start: what is left is flat.
 
     .venv/bin/python -m benchmarks.ingest [--lines N] [--indicators M] [--attributes K] [--json]
 Needs the peers: `make bench` (pip extra `bench`: intelmq, stix2).
@@ -190,6 +191,12 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     stix_peer = run_child(STIX2, str(bundle))
     misp = run_child(SUBMIT_CHILD, str(tmp / "c.db"), str(event), "misp", "cert")
     misp_large = run_child(SUBMIT_CHILD, str(tmp / "c2.db"), str(large_event), "misp", "cert")
+    small_caches = {"INTELPOOL_SQLITE_CACHE_MIB": "8"}
+    flat = {f"intelpool_{name}_{size}_size_peak_rss_mib_with_8_mib_caches": round(run_child(
+        SUBMIT_CHILD, str(tmp / f"{name}-{size}.db"), str(path), name, "cert",
+        env=small_caches)["peak_rss_mib"])
+        for name, size, path in (("stix", "single", bundle), ("stix", "double", large_bundle),
+                                 ("misp", "single", event), ("misp", "double", large_event))}
     return {
         "url_feed_lines": args.lines,
         "intelpool_feed_seconds": round(ours["seconds"], 1),
@@ -222,6 +229,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "intelpool_misp_attributes_per_s": round(args.attributes / misp["seconds"]),
         "intelpool_misp_peak_rss_mib": round(misp["peak_rss_mib"]),
         "intelpool_misp_double_size_peak_rss_mib": round(misp_large["peak_rss_mib"]),
+        **flat,
         "targets": ">= 100,000 selectors/s end to end; >= 10x IntelMQ's parser; >= 20x "
                    "stix2.parse; memory flat in file size",
     }

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     min_statistic_count: int = 3
     # How many records the ingest service stages per database round trip.
     ingest_batch_size: int = 20_000
+    # Page cache of the embedded pool in MiB, twice over (the pool's and its scratch tables'):
+    # with the program itself, the bound on an import's memory whatever the file's size.
+    sqlite_cache_mib: int = 64
 
 
 def resolve_database_url(explicit: str | None) -> str:

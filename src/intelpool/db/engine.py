@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-from intelpool.config import normalise_database_url
+from intelpool.config import Settings, normalise_database_url
 
 # Python's sqlite3 binds None and bool only after a failed search for an adapter, which
 # raises and catches exceptions: bulk loads full of NULLs ran three times slower. Registered
@@ -21,12 +22,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_database_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, Settings().sqlite_cache_mib))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(cache_mib: int, dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -34,7 +35,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     # A bounded page cache, and scratch tables that spill to disk: memory stays flat however
     # large a submission or the pool grows.
-    cursor.execute("PRAGMA cache_size=-65536")
+    kib = -1024 * max(1, int(cache_mib))  # negative: a size in KiB, not in pages
+    cursor.execute(f"PRAGMA cache_size={kib}")
     cursor.execute("PRAGMA temp_store=FILE")
-    cursor.execute("PRAGMA temp.cache_size=-65536")
+    cursor.execute(f"PRAGMA temp.cache_size={kib}")
     cursor.close()
