@@ -102,7 +102,6 @@ _EPOCH = re.compile(r"^(\d{9,10}|\d{12,13})(\.\d+)?$")
 _DATE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
                  "%d.%m.%Y")
 _TRUE, _FALSE = {"1", "true", "yes", "y", "t"}, {"0", "false", "no", "n", "f"}
-_MAX_ROLE = 64  # the stored role's width
 _BLANKS = {"", "-", "?", "n/a", "null", "none"}  # how tables say "no value"
 
 
@@ -365,14 +364,8 @@ def _flag(text: str) -> bool:
     return text.lower() in _TRUE
 
 
-def _role(text: str) -> str:
-    if len(text) > _MAX_ROLE:
-        raise ValueError(f"role longer than {_MAX_ROLE} characters")
-    return text
-
-
 _READERS: dict[str, Callable[[str], Any]] = {
-    "first_seen": parse_date, "last_seen": parse_date, "tags": split_tags, "role": _role,
+    "first_seen": parse_date, "last_seen": parse_date, "tags": split_tags, "role": str,
     "comment": str, "to_ids": _flag, "tlp": TLP.parse, "pap": PAP.parse}
 
 

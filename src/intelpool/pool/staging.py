@@ -116,7 +116,6 @@ class ObservationStager:
         )
         conn.exec_driver_sql("DELETE FROM tmp_obs")
 
-
     def _db_time(self, value: datetime | None) -> Any:
         if value is None:
             return None

@@ -57,6 +57,8 @@ _TEXT: dict[type, tuple[str, ...]] = {
     RelationshipRecord: ("type", "source_ref", "target_ref", "ref"),
     ExtraObjectRecord: ("type", "ref"),
 }
+NAME_LENGTH = declared_length(entities.c.name)  # longer names and titles are shortened
+TITLE_LENGTH = declared_length(contributions.c.title)
 _LIMITS: dict[type, tuple[tuple[str, int], ...]] = {
     ObservationRecord: _limits(observations, "role", "ref"),
     EntityRecord: _limits(entities, "kind", "ref"),
@@ -166,7 +168,7 @@ class ContributionWriter:
             self.reject(Rejection(record.location, record.ref or "", problem))
         elif isinstance(record, EntityRecord):
             self._buffer("entities", (
-                self._target(record.marking), record.kind, record.name[:500], record.ref,
+                self._target(record.marking), record.kind, record.name[:NAME_LENGTH], record.ref,
                 record.description, _json(list(record.aliases)) if record.aliases else None,
                 _json(record.body)))
         elif isinstance(record, RelationshipRecord):
@@ -196,7 +198,7 @@ class ContributionWriter:
         if meta.title and not self.title:
             if "\x00" in meta.title:
                 raise InvalidInput("the file's title contains a NUL character")
-            values["title"] = meta.title[:500]
+            values["title"] = meta.title[:TITLE_LENGTH]
         if meta.tags:
             self.tags = values["tags"] = _json(list(dict.fromkeys(meta.tags)))
         if meta.marking:

@@ -104,7 +104,7 @@ class _BundleWriter:
             return ident
         if modified is None:
             return None
-        item["id"] = derived_id(str(item["type"]), ident, str(modified), str(contribution_id),
+        item["id"] = derived_id(str(item["type"]), ident, modified, str(contribution_id),
                                 str(copies))
         return str(item["id"])
 
