@@ -1,4 +1,4 @@
-"""Bambenek C2 IP and C2 domain master lists (parsers only)."""
+"""Bambenek C2 IP and C2 domain master lists and the DGA domain feed (parsers only)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ def test_c2dns_gives_domains() -> None:
     ]
     assert observations(records)[1].tags == ("banjori",)
     assert rejections(records) == [("line 18", "line has 2 fields, expected 4")]
+
+
+def test_dga_feed_gives_domains_with_the_day_they_are_generated_for() -> None:
+    records = parse_file("feed:bambenek-dga", "bambenek-dga.txt")
+    assert values(records) == [("qwmxkbnvpzrt.example", "domain", "dga"),
+                               ("hjgtrewqasdf.test", "domain", "dga"),
+                               ("plokijuhygtf.example", "domain", "dga")]
+    first, second, third = observations(records)
+    assert first.tags == ("Cryptolocker - Flashback",)
+    assert first.last_seen == utc(2026, 11, 14)
+    assert second.tags == ("tinba",)
+    assert third.tags == ("ramnit", "nimnul")
+    assert rejections(records) == [("line 17", "bad date in date: '2026-11-31'")]

@@ -21,6 +21,8 @@ from tests.formats.feeds.support import DATA
     ("spamhaus-asndrop.jsonl", "feed:spamhaus-asndrop"),
     ("bambenek-c2ip.txt", "feed:bambenek-c2ip"),
     ("bambenek-c2dns.txt", "feed:bambenek-c2dns"),
+    ("bambenek-dga.txt", "feed:bambenek-dga"),
+    ("spamhaus-cert.txt", "feed:spamhaus-cert"),
     ("dshield.txt", "feed:dshield-block"),
     ("dataplane.txt", "feed:dataplane"),
     ("cymru-cap.txt", "feed:cymru-cap"),

@@ -1,8 +1,10 @@
-"""Bambenek Consulting C2 master lists: C2 IP addresses and C2 domains.
+"""Bambenek Consulting feeds: the C2 IP and C2 domain master lists, and the DGA domain feed.
 
 CSV lines ``value,description,date,manpage`` under a ``#`` comment header; the description
-("IP used by shiotob/urlzone/bebloh C&C") names the malware family, kept as tags (one per
-name the family goes by). The date is when the entry was last confirmed.
+("IP used by shiotob/urlzone/bebloh C&C", "Domain used by Cryptolocker - Flashback DGA for
+10 Nov 2016") names the malware family, kept as tags (one per name the family goes by). In
+the master lists the date is when the entry was last confirmed; in the DGA feed it is the day
+the family's algorithm generates the domain for.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from intelpool.formats.records import ImportOptions, ObservationRecord, Record
 from intelpool.formats.registry import importer
 
 _FAMILY = re.compile(r"^(?:IP|Domain) used by (.+?)(?: C&C| C2)?$", re.IGNORECASE)
+_DGA_FAMILY = re.compile(r"^Domain used by (.+?)(?:\s*\(DGA\)|\s+DGA)?(?:\s+for\s.*)?$",
+                         re.IGNORECASE)
 
 
 @importer("feed:bambenek-c2ip", "Bambenek Consulting C2 IP master list", themes=("botnet",),
@@ -37,24 +41,36 @@ def parse_c2ip(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
 @importer("feed:bambenek-c2dns", "Bambenek Consulting C2 domain master list",
           themes=("botnet",), sniff=sniff_all(b"Bambenek Consulting", b"c2-dommasterlist"))
 def parse_c2dns(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
-    yield from each_line(csv_rows(stream), _handler(lambda _: "domain"))
+    yield from each_line(csv_rows(stream), _handler(_domain))
 
 
-def _handler(type_of: Callable[[str], str]) -> Callable[[Line], Iterator[Record]]:
+@importer("feed:bambenek-dga", "Bambenek Consulting DGA domain feed", themes=("botnet",),
+          sniff=sniff_all(b"Bambenek Consulting", b"dga-feed"))
+def parse_dga(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
+    yield from each_line(csv_rows(stream), _handler(_domain, role="dga", family=_DGA_FAMILY))
+
+
+def _domain(_value: str) -> str:
+    return "domain"
+
+
+def _handler(type_of: Callable[[str], str], role: str = "c2",
+             family: re.Pattern[str] = _FAMILY) -> Callable[[Line], Iterator[Record]]:
     def handle(line: Line) -> Iterator[Record]:
         fields_between(line, line.fields, 4, 4)
         observed, description, date, _manual = line.fields
         if value(observed) is None:
             raise BadLine("line has no value")
         yield ObservationRecord(value=observed, location=line.location, type=type_of(observed),
-                                role="c2", last_seen=parse_time(date, "date"),
-                                tags=_families(description), comment=value(description))
+                                role=role, last_seen=parse_time(date, "date"),
+                                tags=_families(description, family),
+                                comment=value(description))
 
     return handle
 
 
-def _families(description: str) -> tuple[str, ...]:
-    match = _FAMILY.match(description.strip())
+def _families(description: str, family: re.Pattern[str]) -> tuple[str, ...]:
+    match = family.match(description.strip())
     if match is None:
         return ()
     return tuple(name.strip() for name in match.group(1).split("/") if name.strip())
