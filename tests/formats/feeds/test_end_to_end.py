@@ -59,6 +59,10 @@ CASES = [
          {"botnet", "intrusion", "online-fraud", "other"}),
     Case("feed:shadowserver-sinkhole", "shadowserver-sinkhole.csv", {"ipv4": 1, "ipv6": 1}, 2,
          {"botnet"}),
+    Case("feed:microsoft-ctip", "microsoft-ctip.json", {"ipv4": 1, "ipv6": 1}, 3, {"botnet"},
+         parts=1),
+    Case("feed:microsoft-bingmurls", "microsoft-bingmurls.json", {"url": 2, "ipv4": 1}, 2,
+         {"other"}, parts=1),
     Case("feed:certeu", "certeu.csv", {"ipv4": 2, "url": 2, "domain": 1}, 2,
          {"malware-distribution", "online-fraud"}, parts=1),
 ]

@@ -28,6 +28,8 @@ from tests.formats.feeds.support import DATA
     ("cymru-cap.txt", "feed:cymru-cap"),
     ("shadowserver-sinkhole.csv", "feed:shadowserver-sinkhole"),
     ("certeu.csv", "feed:certeu"),
+    ("microsoft-ctip.json", "feed:microsoft-ctip"),
+    ("microsoft-bingmurls.json", "feed:microsoft-bingmurls"),
 ])
 def test_a_feed_with_a_signature_is_recognised(name: str, fmt: str) -> None:
     head = (DATA / name).read_bytes()[:SNIFF_BYTES]
