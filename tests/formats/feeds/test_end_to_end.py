@@ -47,7 +47,7 @@ CASES = [
     Case("feed:spamhaus-drop", "spamhaus-drop.jsonl", {"cidr": 2}, 1, {"other"}),
     Case("feed:spamhaus-asndrop", "spamhaus-asndrop.txt", {"asn": 2}, 1, {"other"}),
     Case("feed:spamhaus-asndrop", "spamhaus-asndrop.jsonl", {"asn": 2}, 1, {"other"}),
-    Case("feed:spamhaus-cert", "spamhaus-cert.txt", {"ipv4": 6, "url": 1}, 3,
+    Case("feed:spamhaus-cert", "spamhaus-cert.txt", {"ipv4": 7, "url": 1}, 3,
          {"botnet", "intrusion", "online-fraud", "other"}),
     Case("feed:bambenek-c2ip", "bambenek-c2ip.txt", {"ipv4": 2}, 2, {"botnet"}),
     Case("feed:bambenek-c2dns", "bambenek-c2dns.txt", {"domain": 2}, 2, {"botnet"}),

@@ -16,6 +16,7 @@ def test_each_host_gets_the_role_its_bot_name_stands_for() -> None:
         ("192.0.2.14", "ipv4", "spam"),
         ("http://spam-link.example/offer", "url", "spam-link"),
         ("192.0.2.15", "ipv4", "spam"),
+        ("192.0.2.18", "ipv4", "proxy"),
     ]
     bot = observations(records)[1]
     assert bot.tags == ("patcher",)
@@ -33,6 +34,8 @@ def test_what_the_host_connected_to_is_a_comment_not_a_selector() -> None:
     assert by_value["192.0.2.10"].comment == "announced by AS64500 (DE)"
     # An address and port in the domain field is not repeated; an unknown ASN is left out.
     assert by_value["192.0.2.13"].comment == "located in DE; connected to 198.51.100.30:8080/tcp"
+    assert by_value["192.0.2.18"].comment == (
+        "announced by AS64502 (AT); connected to 198.51.100.31:3128")
     assert "198.51.100.20" not in by_value and "sink.example.net" not in by_value
 
 

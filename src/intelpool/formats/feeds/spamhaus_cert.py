@@ -114,13 +114,14 @@ def _origin(asn: str | None, country: str | None) -> str | None:
 def _contact(domain: str | None, remote_ip: str | None, port: str | None,
              protocol: str | None) -> str | None:
     """What the host connected to, as the feed states it (a C&C or a sinkhole)."""
-    host = remote_ip or domain
+    # The domain field sometimes holds an address and port instead of a name.
+    name = domain if domain and ":" not in domain else None
+    host = remote_ip or name
     if host is None:
-        return None
+        return f"connected to {domain}" if domain else None
     target = ip_port(host, port) if port else host
     if protocol:
         target += f"/{protocol}"
-    # The domain field sometimes holds an address and port instead of a name: left out.
-    if domain and domain != host and ":" not in domain:
-        return f"connected to {domain} at {target}"
+    if name and name != host:
+        return f"connected to {name} at {target}"
     return f"connected to {target}"
