@@ -99,7 +99,7 @@ def _infected(entry: dict[str, object], location: str) -> Iterator[Record]:
         value=source, location=location, type=ip_type(source), role="botnet-member",
         first_seen=parse_time(entry.get("firstreporteddatetime"), "firstreporteddatetime"),
         last_seen=parse_time(entry.get("lastreporteddatetime"), "lastreporteddatetime"),
-        tags=split_tags(entry.get("externalid")), comment="; ".join(n for n in notes if n),
+        tags=split_tags(entry.get("externalid")), comment="; ".join(n for n in notes if n) or None,
         marking=_marking(entry))
 
 
