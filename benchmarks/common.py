@@ -90,5 +90,25 @@ def run_child(code: str, *args: str, env: dict[str, str] | None = None) -> dict[
     return result
 
 
+def timed_rounds(sides: dict[str, tuple[str, Path | None, tuple[str, ...]]],
+                 rounds: int) -> dict[str, dict[str, Any]]:
+    """Each side (child code, database or None, arguments) run ``rounds`` times, the sides
+    taking turns so that a slow spell of a shared machine falls on all of them; per side, the
+    run of median time, with every run's seconds under ``"runs"``. A side's database is made
+    afresh for each run."""
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}
+    for _ in range(rounds):
+        for name, (code, db, args) in sides.items():
+            if db is not None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+            results[name].append(run_child(code, *([str(db)] if db else []), *args))
+    chosen = {}
+    for name, runs in results.items():
+        runs.sort(key=lambda run: run["seconds"])
+        chosen[name] = {**runs[len(runs) // 2], "runs": [round(r["seconds"], 1) for r in runs]}
+    return chosen
+
+
 def write_lines(path: Path, lines: list[str]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

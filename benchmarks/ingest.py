@@ -12,8 +12,11 @@ Each side runs in a fresh process; peak memory is that process's. Running (a), (
 at twice the size too shows whether memory grows with the file: it rises while SQLite's page
 caches (bounded, 64 MiB each for the pool and its scratch tables) fill, then stays. (b) and (c)
 run once more at both sizes with 8 MiB caches, full from the start: what is left is flat.
+With ``--rounds R`` every timed side runs R times, the sides taking turns, and the median
+is reported beside every run's time: on a shared machine one run can be far off.
 
-    .venv/bin/python -m benchmarks.ingest [--lines N] [--indicators M] [--attributes K] [--json]
+    .venv/bin/python -m benchmarks.ingest [--lines N] [--indicators M] [--attributes K]
+                                          [--rounds R] [--json]
 Needs the peers: `make bench` (pip extra `bench`: intelmq, stix2).
 """
 
@@ -26,7 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import SUBMIT_CHILD, run_child
+from benchmarks.common import SUBMIT_CHILD, run_child, timed_rounds
 
 INTELMQ = """
 import base64, json, sys, time, unittest
@@ -179,17 +182,20 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     stix_bundle(large_bundle, args.indicators * 2)
     misp_event(event, args.attributes)
     misp_event(large_event, args.attributes * 2)
-    ours = run_child(SUBMIT_CHILD, str(tmp / "a.db"), str(feed), "feed:openphish", "cert")
+    timed = timed_rounds({
+        "feed": (SUBMIT_CHILD, tmp / "a.db", (str(feed), "feed:openphish", "cert")),
+        "floor": (STORE_FLOOR, tmp / "floor.db", (str(feed),)),
+        "intelmq": (INTELMQ, None, (str(peer_feed),)),
+        "stix": (SUBMIT_CHILD, tmp / "b.db", (str(bundle), "stix", "law-enforcement")),
+        "stix2": (STIX2, None, (str(bundle),)),
+        "misp": (SUBMIT_CHILD, tmp / "c.db", (str(event), "misp", "cert")),
+    }, args.rounds)
+    ours, floor, intelmq = timed["feed"], timed["floor"], timed["intelmq"]
+    stix_ours, stix_peer, misp = timed["stix"], timed["stix2"], timed["misp"]
     ours_large = run_child(SUBMIT_CHILD, str(tmp / "a2.db"), str(large), "feed:openphish",
                            "cert")
-    floor = run_child(STORE_FLOOR, str(tmp / "floor.db"), str(feed))
-    intelmq = run_child(INTELMQ, str(peer_feed))
-    stix_ours = run_child(SUBMIT_CHILD, str(tmp / "b.db"), str(bundle), "stix",
-                          "law-enforcement")
     stix_large = run_child(SUBMIT_CHILD, str(tmp / "b2.db"), str(large_bundle), "stix",
                            "law-enforcement")
-    stix_peer = run_child(STIX2, str(bundle))
-    misp = run_child(SUBMIT_CHILD, str(tmp / "c.db"), str(event), "misp", "cert")
     misp_large = run_child(SUBMIT_CHILD, str(tmp / "c2.db"), str(large_event), "misp", "cert")
     small_caches = {"INTELPOOL_SQLITE_CACHE_MIB": "8"}
     flat = {f"intelpool_{name}_{size}_size_peak_rss_mib_with_8_mib_caches": round(run_child(
@@ -198,34 +204,41 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         for name, size, path in (("stix", "single", bundle), ("stix", "double", large_bundle),
                                  ("misp", "single", event), ("misp", "double", large_event))}
     return {
+        "rounds": args.rounds,
         "url_feed_lines": args.lines,
         "intelpool_feed_seconds": round(ours["seconds"], 1),
+        "intelpool_feed_seconds_runs": ours["runs"],
         "intelpool_feed_selectors_per_s": round(ours["accepted"] / ours["seconds"]),
         "intelpool_feed_process_cpu_seconds": round(ours["cpu_s"], 1),
         "intelpool_feed_peak_rss_mib": round(ours["peak_rss_mib"]),
         "intelpool_feed_double_size_peak_rss_mib": round(ours_large["peak_rss_mib"]),
         "floor_sqlite_alone_same_rows_seconds": round(floor["seconds"], 1),
+        "floor_sqlite_alone_seconds_runs": floor["runs"],
         "floor_sqlite_alone_rows_per_s": round(floor["rows"] / floor["seconds"]),
         "ratio_intelpool_end_to_end_time_to_sqlite_alone": round(
             ours["seconds"] / floor["seconds"], 1),
         "peer_intelmq_openphish_parser_lines": intelmq["events"],
         "peer_intelmq_openphish_parser_seconds": round(intelmq["seconds"], 1),
+        "peer_intelmq_seconds_runs": intelmq["runs"],
         "peer_intelmq_events_per_s": round(intelmq["events"] / intelmq["seconds"]),
         "peer_intelmq_peak_rss_mib": round(intelmq["peak_rss_mib"]),
         "ratio_intelpool_end_to_end_rate_to_intelmq_parser_rate": round(
             (ours["accepted"] / ours["seconds"]) / (intelmq["events"] / intelmq["seconds"]), 1),
         "stix_indicators": args.indicators,
         "intelpool_stix_seconds": round(stix_ours["seconds"], 1),
+        "intelpool_stix_seconds_runs": stix_ours["runs"],
         "intelpool_stix_records_per_s": round(args.indicators / stix_ours["seconds"]),
         "intelpool_stix_process_cpu_seconds": round(stix_ours["cpu_s"], 1),
         "intelpool_stix_peak_rss_mib": round(stix_ours["peak_rss_mib"]),
         "intelpool_stix_double_size_peak_rss_mib": round(stix_large["peak_rss_mib"]),
         "peer_stix2_parse_seconds": round(stix_peer["seconds"], 1),
+        "peer_stix2_parse_seconds_runs": stix_peer["runs"],
         "peer_stix2_peak_rss_mib": round(stix_peer["peak_rss_mib"]),
         "ratio_stix2_parse_time_to_intelpool_end_to_end": round(
             stix_peer["seconds"] / stix_ours["seconds"], 1),
         "misp_event_attributes": args.attributes,
         "intelpool_misp_seconds": round(misp["seconds"], 1),
+        "intelpool_misp_seconds_runs": misp["runs"],
         "intelpool_misp_attributes_per_s": round(args.attributes / misp["seconds"]),
         "intelpool_misp_peak_rss_mib": round(misp["peak_rss_mib"]),
         "intelpool_misp_double_size_peak_rss_mib": round(misp_large["peak_rss_mib"]),
@@ -241,6 +254,8 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=200_000)
     parser.add_argument("--attributes", type=int, default=400_000)
     parser.add_argument("--peer-lines", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="timed runs of each side, taking turns; the median is reported")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
