@@ -8,6 +8,9 @@
 (b) a STIX 2.1 bundle of M indicators: intelpool's whole submit against ``stix2.parse``
     of the same bundle alone;
 (c) one MISP event of K attributes: intelpool's whole submit (no peer: the rate and memory).
+The targets compare the whole submit with the peers' parsers alone. For context, the
+``context_`` figures put intelpool's own parsing alone (importer and canonicalisation, no
+store) beside the same peers.
 Each side runs in a fresh process; peak memory is that process's. Running (a), (b) and (c)
 at twice the size too shows whether memory grows with the file: it rises while SQLite's page
 caches (bounded, 64 MiB each for the pool and its scratch tables) fill, then stays. (b) and (c)
@@ -104,6 +107,30 @@ raw.commit()
 print(json.dumps({"seconds": time.perf_counter() - started, "rows": len(rows)}))
 """
 
+# intelpool's side without the store, for a like-for-like look at the parsers: the importer's
+# records, each selector validated and canonicalised as the ingest service does. Nothing is
+# deduplicated, stored or matched: the targets compare the whole submit, not this.
+PARSER_ALONE = """
+import json, sys, time
+from pathlib import Path
+from intelpool.formats.records import ImportOptions, ObservationRecord
+from intelpool.formats.registry import get_importer
+from intelpool.observables import InvalidObservable, parse_selector
+
+path, fmt = Path(sys.argv[1]), sys.argv[2]
+started = time.perf_counter()
+selectors = 0
+with path.open("rb") as fh:
+    for record in get_importer(fmt).parse(fh, ImportOptions()):
+        if isinstance(record, ObservationRecord):
+            try:
+                parse_selector(record.value, record.type)
+                selectors += 1
+            except InvalidObservable:
+                pass
+print(json.dumps({"seconds": time.perf_counter() - started, "selectors": selectors}))
+"""
+
 TLP_GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
 
 
@@ -186,12 +213,15 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "feed": (SUBMIT_CHILD, tmp / "a.db", (str(feed), "feed:openphish", "cert")),
         "floor": (STORE_FLOOR, tmp / "floor.db", (str(feed),)),
         "intelmq": (INTELMQ, None, (str(peer_feed),)),
+        "feed_parser": (PARSER_ALONE, None, (str(feed), "feed:openphish")),
         "stix": (SUBMIT_CHILD, tmp / "b.db", (str(bundle), "stix", "law-enforcement")),
         "stix2": (STIX2, None, (str(bundle),)),
+        "stix_parser": (PARSER_ALONE, None, (str(bundle), "stix")),
         "misp": (SUBMIT_CHILD, tmp / "c.db", (str(event), "misp", "cert")),
     }, args.rounds)
     ours, floor, intelmq = timed["feed"], timed["floor"], timed["intelmq"]
     stix_ours, stix_peer, misp = timed["stix"], timed["stix2"], timed["misp"]
+    feed_parser, stix_parser = timed["feed_parser"], timed["stix_parser"]
     ours_large = run_child(SUBMIT_CHILD, str(tmp / "a2.db"), str(large), "feed:openphish",
                            "cert")
     stix_large = run_child(SUBMIT_CHILD, str(tmp / "b2.db"), str(large_bundle), "stix",
@@ -224,6 +254,11 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "peer_intelmq_peak_rss_mib": round(intelmq["peak_rss_mib"]),
         "ratio_intelpool_end_to_end_rate_to_intelmq_parser_rate": round(
             (ours["accepted"] / ours["seconds"]) / (intelmq["events"] / intelmq["seconds"]), 1),
+        "context_intelpool_feed_parser_alone_selectors_per_s": round(
+            feed_parser["selectors"] / feed_parser["seconds"]),
+        "context_ratio_intelpool_parser_alone_rate_to_intelmq_parser_rate": round(
+            (feed_parser["selectors"] / feed_parser["seconds"])
+            / (intelmq["events"] / intelmq["seconds"]), 1),
         "stix_indicators": args.indicators,
         "intelpool_stix_seconds": round(stix_ours["seconds"], 1),
         "intelpool_stix_seconds_runs": stix_ours["runs"],
@@ -236,6 +271,9 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "peer_stix2_peak_rss_mib": round(stix_peer["peak_rss_mib"]),
         "ratio_stix2_parse_time_to_intelpool_end_to_end": round(
             stix_peer["seconds"] / stix_ours["seconds"], 1),
+        "context_intelpool_stix_parser_alone_seconds": round(stix_parser["seconds"], 1),
+        "context_ratio_stix2_parse_time_to_intelpool_parser_alone": round(
+            stix_peer["seconds"] / stix_parser["seconds"], 1),
         "misp_event_attributes": args.attributes,
         "intelpool_misp_seconds": round(misp["seconds"], 1),
         "intelpool_misp_seconds_runs": misp["runs"],
