@@ -1,0 +1,173 @@
+"""An e-mail message as a partner saved it (``.eml``: RFC 5322 headers and MIME parts).
+
+A bank or CERT reporting a phishing or fraud e-mail submits the message itself. What it
+yields:
+
+- the sender addresses: ``From`` (role ``sender``), ``Reply-To`` (``reply-to``),
+  ``Return-Path`` (``return-path``), and ``X-Originating-IP`` (``sending-ip``) when the sending
+  webmail stated it;
+- the selectors in every text part, plain or HTML (link targets included), decoded from
+  base64 or quoted-printable and picked out as the ``freetext`` importer does; the
+  recipients' own addresses (``To``, ``Cc``, ``Delivered-To``) are left out wherever they
+  appear: they are the victims', not the sender's;
+- each attachment's file name, SHA-256 and MD5 (role ``attachment``).
+
+``Received`` headers are not read: most of their hops are the receiving side's own mail
+servers, which must not become selectors. A report forwarded *as an attachment* carries the
+reported message as a ``message/rfc822`` part: then only the attached messages are read, since
+the carrier's headers and text are the reporter's own. The subject becomes the contribution's
+title when none was given. A message is read whole (messages are small); a file with no
+``From``, ``To`` or ``Subject`` header is refused as not an e-mail message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import BytesParser
+from email.utils import getaddresses
+from html.parser import HTMLParser
+from typing import IO
+
+from intelpool.errors import InvalidInput
+from intelpool.formats.freetext import extract
+from intelpool.formats.records import DocumentMeta, ImportOptions, ObservationRecord, Record
+from intelpool.formats.registry import importer
+
+_SENDERS = (("from", "sender"), ("reply-to", "reply-to"), ("return-path", "return-path"))
+_NEEDED = ("from", "to", "subject")
+_RECIPIENTS = ("to", "cc", "delivered-to")
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]", re.MULTILINE)
+_KNOWN = (b"received:", b"from:", b"to:", b"subject:", b"date:", b"message-id:",
+          b"mime-version:", b"return-path:")
+_IP_HEADER = re.compile(r"\[?([0-9A-Fa-f:.]+)\]?")
+
+
+def _sniff(head: bytes) -> float:
+    """Sure when the file opens with header lines, several of them an e-mail's own."""
+    top = head.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    if top.startswith(b"From "):  # an mbox file's separator line
+        top = top.partition(b"\n")[2]
+    if not _HEADER_LINE.match(top):
+        return 0.0
+    names = {line.split(b":", 1)[0].lower() + b":" for line in top.splitlines()
+             if _HEADER_LINE.match(line)}
+    return 0.7 if len(names.intersection(_KNOWN)) >= 3 else 0.0
+
+
+@importer("email", "an e-mail message (.eml): senders, the selectors in its text, its "
+          "attachments", sniff=_sniff)
+def parse(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
+    # compat32 keeps headers as the text they are: the structured header classes of the newer
+    # policies fail with a traceback on some damaged headers.
+    message = BytesParser(policy=policy.compat32).parse(stream)
+    if not any(_header(message, h) for h in _NEEDED):
+        raise InvalidInput("not an e-mail message: it has no From, To or Subject header")
+    attached = [part for part in message.walk()
+                if part.get_content_type() == "message/rfc822" and part is not message]
+    reported = [inner for part in attached for inner in _inner_messages(part)] or [message]
+    subject = _header(reported[0], "subject")
+    yield DocumentMeta(title=subject or None)
+    for number, reported_message in enumerate(reported, start=1):
+        where = f"attached message {number}, " if attached else ""
+        yield from _message(reported_message, where)
+
+
+def _inner_messages(part: Message) -> Iterator[Message]:
+    payload = part.get_payload()
+    for inner in payload if isinstance(payload, list) else ():
+        if isinstance(inner, Message):
+            yield inner
+
+
+def _header(message: Message, name: str) -> str:
+    """A header's text, RFC 2047 encoded words decoded where they can be."""
+    raw = message.get(name)
+    return "" if raw is None else _decoded(str(raw))
+
+
+def _decoded(text: str) -> str:
+    try:
+        return str(make_header(decode_header(text))).strip()
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return text.strip()
+
+
+def _message(message: Message, where: str) -> Iterator[Record]:
+    recipients = {address.lower() for _display, address in
+                  getaddresses([_header(message, name) for name in _RECIPIENTS])}
+    for name, role in _SENDERS:
+        for _display, address in getaddresses([_header(message, name)]):
+            if "@" in address:
+                yield ObservationRecord(value=address, location=f"{where}header {name}",
+                                        type="email", role=role)
+    origin = _IP_HEADER.fullmatch(_header(message, "x-originating-ip"))
+    if origin:
+        yield ObservationRecord(value=origin.group(1), location=f"{where}header "
+                                "x-originating-ip", role="sending-ip")
+    for index, part in enumerate(message.walk()):
+        if part.is_multipart() or part.get_content_type() == "message/rfc822":
+            continue
+        if part.get_filename() or part.get_content_disposition() == "attachment":
+            yield from _attachment(part, f"{where}attachment {index}")
+        elif part.get_content_maintype() == "text":
+            yield from _text(part, f"{where}part {index}", recipients)
+
+
+def _text(part: Message, where: str, recipients: set[str]) -> Iterator[Record]:
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    try:
+        text = data.decode(part.get_content_charset() or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = data.decode("utf-8", errors="replace")
+    if part.get_content_subtype() == "html":
+        text = _html_text(text)
+    seen: set[tuple[str, str]] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        for kind, value in extract(line):
+            if (kind, value) not in seen and value.lower() not in recipients:
+                seen.add((kind, value))
+                yield ObservationRecord(value=value, location=f"{where} line {number}",
+                                        type=kind)
+
+
+class _HtmlText(HTMLParser):
+    """The text of an HTML part, with link and image targets on lines of their own."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "action") and value:
+                self.lines.append(value)
+
+    def handle_data(self, data: str) -> None:
+        self.lines.append(data)
+
+
+def _html_text(html: str) -> str:
+    parser = _HtmlText()
+    parser.feed(html)
+    parser.close()
+    return "\n".join(parser.lines)
+
+
+def _attachment(part: Message, where: str) -> Iterator[Record]:
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    name = _decoded(part.get_filename() or "")
+    shown = f"attachment {name!r}" if name else "an attachment without a name"
+    if name:
+        yield ObservationRecord(value=name, location=where, type="filename", role="attachment")
+    if data:
+        for kind, digest in (("sha256", hashlib.sha256(data)), ("md5", hashlib.md5(data))):
+            yield ObservationRecord(value=digest.hexdigest(), location=where, type=kind,
+                                    role="attachment", comment=shown)
