@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from intelpool.db.tables import contributions, observables, observations
 from intelpool.errors import InvalidInput
-from intelpool.formats.records import DocumentMeta, ImportOptions, ObservationRecord, Record
+from intelpool.formats.records import (
+    DocumentMeta,
+    ImportOptions,
+    ObservationRecord,
+    Record,
+    Rejection,
+)
 from intelpool.formats.registry import SNIFF_BYTES, detect_format, get_importer
 from tests import factories as f
 from tests.conftest import Store
@@ -124,3 +130,22 @@ def test_encoded_subjects_and_file_names_are_decoded() -> None:
     meta = records[0]
     assert isinstance(meta, DocumentMeta) and meta.title == "Überweisung bestätigen"
     assert _selectors(records)["Rechnung_März.pdf"][0] == "attachment"
+
+
+def test_a_mailbox_is_read_message_by_message() -> None:
+    mbox = (b"From reporter@bank.example Mon Nov 16 09:00:00 2026\n"
+            + (DATA / "phishing.eml").read_bytes()
+            + b"\nFrom reporter@bank.example Mon Nov 16 09:05:00 2026\n"
+            + (DATA / "forwarded.eml").read_bytes()
+            + b"\nFrom reporter@bank.example Mon Nov 16 09:10:00 2026\n"
+            + b"no headers here, only text\n")
+    records = list(get_importer("email").parse(io.BytesIO(mbox), ImportOptions()))
+    meta = records[0]
+    assert isinstance(meta, DocumentMeta) and meta.title is None  # the file's name stays
+    found = _selectors(records)
+    assert found["security@examp1e-bank.example.com"] == ("sender", "message 1, header from")
+    assert found["notify@parcel-track.example.net"] == (
+        "sender", "message 2, attached message 1, header from")
+    assert "clerk@bank.example" not in found
+    assert [(r.location, r.reason) for r in records if isinstance(r, Rejection)] == [
+        ("message 3", "not an e-mail message: it has no From, To or Subject header")]

@@ -18,6 +18,9 @@ reported message as a ``message/rfc822`` part: then only the attached messages a
 the carrier's headers and text are the reporter's own. The subject becomes the contribution's
 title when none was given. A message is read whole (messages are small); a file with no
 ``From``, ``To`` or ``Subject`` header is refused as not an e-mail message.
+
+A mailbox (mbox: messages after ``From `` separator lines) is read one message at a time;
+locations start with ``message N``, and a message without those headers is one rejection.
 """
 
 from __future__ import annotations
@@ -36,7 +39,13 @@ from typing import IO
 
 from intelpool.errors import InvalidInput
 from intelpool.formats.freetext import extract
-from intelpool.formats.records import DocumentMeta, ImportOptions, ObservationRecord, Record
+from intelpool.formats.records import (
+    DocumentMeta,
+    ImportOptions,
+    ObservationRecord,
+    Record,
+    Rejection,
+)
 from intelpool.formats.registry import importer
 
 _SENDERS = (("from", "sender"), ("reply-to", "reply-to"), ("return-path", "return-path"))
@@ -60,22 +69,70 @@ def _sniff(head: bytes) -> float:
     return 0.7 if len(names.intersection(_KNOWN)) >= 3 else 0.0
 
 
-@importer("email", "an e-mail message (.eml): senders, the selectors in its text, its "
-          "attachments", sniff=_sniff)
+@importer("email", "an e-mail message (.eml) or a mailbox (mbox): senders, the selectors in "
+          "the text, attachments", sniff=_sniff)
 def parse(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
+    if stream.read(5) == b"From ":
+        stream.seek(0)
+        yield from _mailbox(stream)
+        return
+    stream.seek(0)
+    message = _parsed(stream.read())
+    if message is None:
+        raise InvalidInput(f"not an e-mail message: {_NO_HEADERS}")
+    reported, attached = _reported(message)
+    yield DocumentMeta(title=_header(reported[0], "subject") or None)
+    for number, reported_message in enumerate(reported, start=1):
+        yield from _message(reported_message, f"attached message {number}, " if attached else "")
+
+
+_NO_HEADERS = "it has no From, To or Subject header"
+_MBOX_QUOTED = re.compile(rb"^>+From ")
+
+
+def _mailbox(stream: IO[bytes]) -> Iterator[Record]:
+    """Every message of an mbox file, one at a time; the file's name stays its title."""
+    yield DocumentMeta()
+    for number, raw in enumerate(_mbox_messages(stream), start=1):
+        message = _parsed(raw)
+        if message is None:
+            yield Rejection(f"message {number}", "", f"not an e-mail message: {_NO_HEADERS}")
+            continue
+        reported, attached = _reported(message)
+        for inner, reported_message in enumerate(reported, start=1):
+            where = f"message {number}, " + (f"attached message {inner}, " if attached else "")
+            yield from _message(reported_message, where)
+
+
+def _mbox_messages(stream: IO[bytes]) -> Iterator[bytes]:
+    """The raw messages of an mbox file: each starts after a ``From `` separator line."""
+    lines: list[bytes] = []
+    for line in stream:
+        if line.startswith(b"From "):
+            if lines:
+                yield b"".join(lines)
+            lines = []
+        else:
+            # mboxrd quoting: a body line that began with "From " was stored as ">From ".
+            lines.append(line[1:] if _MBOX_QUOTED.match(line) else line)
+    if lines:
+        yield b"".join(lines)
+
+
+def _parsed(raw: bytes) -> Message | None:
+    """The message in ``raw``, or None when it has none of the headers every e-mail has."""
     # compat32 keeps headers as the text they are: the structured header classes of the newer
     # policies fail with a traceback on some damaged headers.
-    message = BytesParser(policy=policy.compat32).parse(stream)
-    if not any(_header(message, h) for h in _NEEDED):
-        raise InvalidInput("not an e-mail message: it has no From, To or Subject header")
+    message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    return message if any(_header(message, h) for h in _NEEDED) else None
+
+
+def _reported(message: Message) -> tuple[list[Message], bool]:
+    """The messages a report is about: those attached to it, else the message itself."""
     attached = [part for part in message.walk()
                 if part.get_content_type() == "message/rfc822" and part is not message]
-    reported = [inner for part in attached for inner in _inner_messages(part)] or [message]
-    subject = _header(reported[0], "subject")
-    yield DocumentMeta(title=subject or None)
-    for number, reported_message in enumerate(reported, start=1):
-        where = f"attached message {number}, " if attached else ""
-        yield from _message(reported_message, where)
+    inner = [each for part in attached for each in _inner_messages(part)]
+    return (inner, True) if inner else ([message], False)
 
 
 def _inner_messages(part: Message) -> Iterator[Message]:
