@@ -38,7 +38,7 @@ from html.parser import HTMLParser
 from typing import IO
 
 from intelpool.errors import InvalidInput
-from intelpool.formats.freetext import extract
+from intelpool.formats.freetext import text_records
 from intelpool.formats.records import (
     DocumentMeta,
     ImportOptions,
@@ -51,7 +51,7 @@ from intelpool.formats.registry import importer
 _SENDERS = (("from", "sender"), ("reply-to", "reply-to"), ("return-path", "return-path"))
 _NEEDED = ("from", "to", "subject")
 _RECIPIENTS = ("to", "cc", "delivered-to")
-_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[ \t]", re.MULTILINE)
+_HEADER_LINE = re.compile(rb"[A-Za-z][A-Za-z0-9-]*:[ \t]")  # used with match()
 _KNOWN = (b"received:", b"from:", b"to:", b"subject:", b"date:", b"message-id:",
           b"mime-version:", b"return-path:")
 _IP_HEADER = re.compile(r"\[?([0-9A-Fa-f:.]+)\]?")
@@ -185,13 +185,11 @@ def _text(part: Message, where: str, recipients: set[str]) -> Iterator[Record]:
         text = data.decode("utf-8", errors="replace")
     if part.get_content_subtype() == "html":
         text = _html_text(text)
-    seen: set[tuple[str, str]] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        for kind, value in extract(line):
-            if (kind, value) not in seen and value.lower() not in recipients:
-                seen.add((kind, value))
-                yield ObservationRecord(value=value, location=f"{where} line {number}",
-                                        type=kind)
+    seen: set[tuple[str | None, str]] = set()
+    for record in text_records(text, where):
+        if (record.type, record.value) not in seen and record.value.lower() not in recipients:
+            seen.add((record.type, record.value))
+            yield record
 
 
 class _HtmlText(HTMLParser):

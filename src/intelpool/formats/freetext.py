@@ -224,6 +224,14 @@ def extract(line: str) -> list[tuple[str, str]]:
     return [(kind, value) for _, _, kind, value in sorted(found)]
 
 
+def text_records(text: str, where: str) -> Iterator[ObservationRecord]:
+    """Observations of the selectors in ``text`` (already decoded), located ``{where} line N``:
+    for formats whose text comes out of a container (a PDF page, an e-mail part)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for kind, value in extract(line):
+            yield ObservationRecord(value=value, location=f"{where} line {number}", type=kind)
+
+
 @importer("freetext", "selectors picked out of prose (a report, an e-mail body); "
           "never chosen automatically")
 def parse(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:

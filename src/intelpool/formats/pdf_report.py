@@ -20,11 +20,10 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import PyPdfError
 
 from intelpool.errors import InvalidInput
-from intelpool.formats.freetext import extract
+from intelpool.formats.freetext import text_records
 from intelpool.formats.records import (
     DocumentMeta,
     ImportOptions,
-    ObservationRecord,
     Record,
     Rejection,
 )
@@ -54,10 +53,7 @@ def parse(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
             yield Rejection(f"page {number}", "", f"the page's text cannot be read: {exc!r}"[:300])
             continue
         text_seen = text_seen or bool(text.strip())
-        for line_number, line in enumerate(text.splitlines(), start=1):
-            for kind, value in extract(line):
-                yield ObservationRecord(value=value, location=f"page {number} line {line_number}",
-                                        type=kind)
+        yield from text_records(text, f"page {number}")
     if not text_seen:
         raise InvalidInput("the PDF holds no text (a scanned report?): intelpool reads text, "
                            "not images")
@@ -66,13 +62,13 @@ def parse(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
 def _open(stream: IO[bytes]) -> PdfReader:
     try:
         reader = PdfReader(stream)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InvalidInput("the PDF is protected by a password: submit an unprotected copy")
-        return reader
-    except InvalidInput:
-        raise
+        # An empty user password opens a file that is only protected against editing.
+        locked = reader.is_encrypted and not reader.decrypt("")
     except _DAMAGED as exc:
         raise InvalidInput(f"not a readable PDF: {exc}"[:300]) from None
+    if locked:
+        raise InvalidInput("the PDF is protected by a password: submit an unprotected copy")
+    return reader
 
 
 def _pages(reader: PdfReader) -> Iterator[PageObject]:

@@ -100,6 +100,25 @@ def each_line(
         yield from records
 
 
+EntryHandler = Callable[[dict[str, object], str], Iterable[Record]]
+
+
+def each_entry(stream: IO[bytes], name: str, handle: EntryHandler,
+               shown: Callable[[dict[str, object]], object]) -> Iterator[Record]:
+    """``each_line`` for a feed that is a JSON array of objects: the records of every entry
+    (its location ``$[N]``), or one rejection of an entry that is not an object or that its
+    handler refuses; a rejection shows ``shown(entry)``."""
+    for index, item in enumerate(json_items(stream, "item", name, b"[")):
+        location = f"$[{index}]"
+        if not isinstance(item, dict):
+            yield Rejection(location, str(item)[:200], "entry is not a JSON object")
+            continue
+        try:
+            yield from list(handle(item, location))
+        except BadLine as exc:
+            yield Rejection(location, str(shown(item))[:200], str(exc))
+
+
 def fields_between(line: Line, fields: list[str] | tuple[str, ...], low: int, high: int) -> None:
     """Raise ``BadLine`` unless the line has from ``low`` to ``high`` fields."""
     if not low <= len(fields) <= high:

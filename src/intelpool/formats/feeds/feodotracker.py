@@ -18,16 +18,16 @@ from intelpool.formats.feeds._common import (
     Line,
     MalwareFamilies,
     csv_rows,
+    each_entry,
     each_line,
     fields_between,
     first_char,
     ip_port,
     ip_type,
-    json_items,
     parse_time,
     value,
 )
-from intelpool.formats.records import ImportOptions, ObservationRecord, Record, Rejection
+from intelpool.formats.records import ImportOptions, ObservationRecord, Record
 from intelpool.formats.registry import importer
 
 _CSV_HEADER = "first_seen_utc"
@@ -47,15 +47,9 @@ def _sniff(head: bytes) -> float:
 def parse(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
     families = MalwareFamilies()
     if first_char(stream) == b"[":
-        for index, item in enumerate(json_items(stream, "item", "Feodo Tracker", b"[")):
-            location = f"$[{index}]"
-            if not isinstance(item, dict):
-                yield Rejection(location, str(item)[:200], "entry is not a JSON object")
-                continue
-            try:
-                yield from list(_entry(item, location, families))
-            except BadLine as exc:
-                yield Rejection(location, str(item.get("ip_address"))[:200], str(exc))
+        yield from each_entry(stream, "Feodo Tracker",
+                              lambda item, location: _entry(item, location, families),
+                              lambda item: item.get("ip_address"))
         return
     yield from each_line(csv_rows(stream), lambda line: _csv_row(line, families))
 

@@ -15,15 +15,15 @@ regard to case.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import IO
 
 from intelpool.access.handling import TLP
 from intelpool.errors import HandlingError
 from intelpool.formats.feeds._common import (
     BadLine,
+    each_entry,
     ip_type,
-    json_items,
     parse_time,
     sniff_all,
     split_tags,
@@ -34,7 +34,6 @@ from intelpool.formats.records import (
     Marking,
     ObservationRecord,
     Record,
-    Rejection,
 )
 from intelpool.formats.registry import importer
 
@@ -44,31 +43,19 @@ _MARKINGS = {tlp: Marking(tlp=tlp) for tlp in TLP}  # one instance per label, as
 @importer("feed:microsoft-ctip", "Microsoft CTIP infected hosts (Interflow JSON)",
           themes=("botnet",), sniff=sniff_all(b'"indicatorthreattype"', b'"networksourceipv4"'))
 def parse_ctip(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
-    yield from _each_entry(stream, "Microsoft CTIP", "networksourceipv4", _infected)
+    yield from each_entry(stream, "Microsoft CTIP", _infected,
+                          lambda item: value(_lower_keys(item).get("networksourceipv4")) or item)
 
 
 @importer("feed:microsoft-bingmurls", "Microsoft Bing malicious URLs (Interflow JSON)",
           themes=("other",), sniff=sniff_all(b'"IndicatorThreatType"', b'"Url"'))
 def parse_bingmurls(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
-    yield from _each_entry(stream, "Microsoft BingMURLs", "url", _malicious_url)
+    yield from each_entry(stream, "Microsoft BingMURLs", _malicious_url,
+                          lambda item: value(_lower_keys(item).get("url")) or item)
 
 
-Handler = Callable[[dict[str, object], str], Iterator[Record]]
-
-
-def _each_entry(stream: IO[bytes], name: str, shown: str, handle: Handler) -> Iterator[Record]:
-    """Records of every entry (its keys in lower case), or one rejection of an entry the
-    handler refuses; ``shown`` is the key whose value a rejection shows."""
-    for index, item in enumerate(json_items(stream, "item", name, b"[")):
-        location = f"$[{index}]"
-        if not isinstance(item, dict):
-            yield Rejection(location, str(item)[:200], "entry is not a JSON object")
-            continue
-        entry = {str(key).lower(): v for key, v in item.items()}
-        try:
-            yield from list(handle(entry, location))
-        except BadLine as exc:
-            yield Rejection(location, str(value(entry.get(shown)) or item)[:200], str(exc))
+def _lower_keys(item: dict[str, object]) -> dict[str, object]:
+    return {str(key).lower(): v for key, v in item.items()}
 
 
 def _marking(entry: dict[str, object]) -> Marking | None:
@@ -81,7 +68,8 @@ def _marking(entry: dict[str, object]) -> Marking | None:
         raise BadLine(str(exc)) from None
 
 
-def _infected(entry: dict[str, object], location: str) -> Iterator[Record]:
+def _infected(item: dict[str, object], location: str) -> Iterator[Record]:
+    entry = _lower_keys(item)
     source = value(entry.get("networksourceipv4")) or value(entry.get("networksourceipv6"))
     if source is None:
         raise BadLine("entry has no networksourceipv4 or networksourceipv6")
@@ -103,7 +91,8 @@ def _infected(entry: dict[str, object], location: str) -> Iterator[Record]:
         marking=_marking(entry))
 
 
-def _malicious_url(entry: dict[str, object], location: str) -> Iterator[Record]:
+def _malicious_url(item: dict[str, object], location: str) -> Iterator[Record]:
+    entry = _lower_keys(item)
     url = value(entry.get("url"))
     if url is None:
         raise BadLine("entry has no Url")

@@ -12,13 +12,13 @@ from typing import IO
 
 from intelpool.formats.feeds._common import (
     BadLine,
+    each_entry,
     ip_type,
-    json_items,
     parse_time,
     sniff_all,
     value,
 )
-from intelpool.formats.records import ImportOptions, ObservationRecord, Record, Rejection
+from intelpool.formats.records import ImportOptions, ObservationRecord, Record
 from intelpool.formats.registry import importer
 
 # PhishTank's placeholder for "no known target": as a tag it would only add noise.
@@ -28,15 +28,8 @@ _NO_TARGET = "other"
 @importer("feed:phishtank", "PhishTank verified phishing URLs (JSON)", themes=("online-fraud",),
           sniff=sniff_all(b'"phish_id"', b'"phish_detail_url"'))
 def parse(stream: IO[bytes], options: ImportOptions) -> Iterator[Record]:
-    for index, item in enumerate(json_items(stream, "item", "PhishTank", b"[")):
-        location = f"$[{index}]"
-        if not isinstance(item, dict):
-            yield Rejection(location, str(item)[:200], "entry is not a JSON object")
-            continue
-        try:
-            yield from list(_report(item, location))
-        except BadLine as exc:
-            yield Rejection(location, str(item.get("url") or item.get("phish_id"))[:200], str(exc))
+    yield from each_entry(stream, "PhishTank", _report,
+                          lambda item: item.get("url") or item.get("phish_id"))
 
 
 def _report(item: dict[str, object], location: str) -> Iterator[Record]:
