@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean system system-test
 
 $(BIN)/intelpool: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,10 +11,16 @@ $(BIN)/intelpool: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(BIN)/intelpool
 
-demo: $(BIN)/intelpool
+system:
+	bash system/install-debian.sh system/debian-run.txt
+
+system-test:
+	bash system/install-debian.sh system/debian-run.txt system/debian-test.txt
+
+demo: system $(BIN)/intelpool
 	$(BIN)/intelpool demo
 
-test: $(BIN)/intelpool
+test: system-test $(BIN)/intelpool
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
