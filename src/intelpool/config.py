@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # Page cache of the embedded pool in MiB, twice over (the pool's and its scratch tables'):
     # with the program itself, the bound on an import's memory whatever the file's size.
     sqlite_cache_mib: int = 64
+    # Months an operation's linked targets stay in the deconfliction register unless renewed.
+    deconfliction_months: int = 24
 
 
 def resolve_database_url(explicit: str | None) -> str:

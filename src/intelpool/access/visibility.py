@@ -4,9 +4,11 @@ Organisation O sees a contribution's content when:
 1. O is its originator; or
 2. its audience is the pool; or
 3. O is named in its audience, or is a member of a sharing group in its audience; or
-4. its originator granted O access (an access request after a hit; the grant records the
-   consent that releases H2 data).
-(Operation participation, when operations exist, extends this function and nothing else.)
+4. it belongs to an operation O has joined (as lead, participant or observer); a removed
+   member loses access at once, a closed operation stays readable to its members; or
+5. its originator granted O access (an access request after a hit, or an answer to a request
+   for information asked through the host; the grant records the consent that releases H2
+   data).
 There is no bypass: a principal without an organisation sees nothing.
 """
 
@@ -20,6 +22,8 @@ from intelpool.db.tables import (
     contribution_audience_orgs,
     contribution_grants,
     contributions,
+    operation_contributions,
+    operation_members,
     sharing_group_members,
 )
 
@@ -61,10 +65,25 @@ def visible_contribution(
             contribution_grants.c.organisation_id == org,
         )
     )
+    in_operation = exists(
+        select(1)
+        .select_from(
+            operation_contributions.join(
+                operation_members,
+                operation_members.c.operation_id == operation_contributions.c.operation_id,
+            )
+        )
+        .where(
+            operation_contributions.c.contribution_id == cid,
+            operation_members.c.organisation_id == org,
+            operation_members.c.state == "joined",
+        )
+    )
     return or_(
         contribution.c.originator_id == org,
         contribution.c.audience_pool == true(),
         named,
         in_group,
+        in_operation,
         granted,
     )

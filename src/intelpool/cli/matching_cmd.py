@@ -102,6 +102,11 @@ def deconflict_cmd(
             seen = f"yes: {', '.join(map(str, h.contributions))}" if h.visible else "no"
             table.add_row(f"{r.selector}{note}", h.partner, h.kind, seen, ", ".join(h.themes))
     console.print(table)
+    for r in results:
+        for p in r.operations:
+            console.print(f"{r.selector}: {p.lead} has it as a target ({p.match})"
+                          + (f"; contact {p.contact}" if p.contact else ""), highlight=False,
+                          markup=False)
 
 
 def score_cmd(
@@ -149,7 +154,10 @@ def rematch_cmd(db: DbOption = None, as_: Annotated[str | None, typer.Option(
 
 def notifications_cmd(as_: AsOption, db: DbOption = None, json: JsonOption = False) -> None:
     """Notices for your organisation: hits, access requests and decisions."""
+    from intelpool.operations.work import remind
+
     with transaction(db) as conn:
+        remind(conn)
         items = notifications.inbox(conn, acting_as(conn, as_))
     if json:
         print_json(items)

@@ -81,6 +81,9 @@ def submit(
         help="Observable type of every untyped value (e.g. a list of domains).")] = None,
     rejections: Annotated[Path | None, typer.Option(
         help="Write every rejected record with its location and reason (CSV).")] = None,
+    operation: Annotated[int | None, typer.Option(
+        help="Share it with every member of this operation (under its own handling).")]
+    = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -115,9 +118,15 @@ def submit(
                 rate = f"{records / elapsed:,.0f}/s" if elapsed > 0 else ""
                 progress.update(task, completed=done_bytes, records=records, rate=rate)
 
-            summary = ingest.submit(conn, acting_as(conn, as_), sub,
+            principal = acting_as(conn, as_)
+            summary = ingest.submit(conn, principal, sub,
                                     batch_size=Settings().ingest_batch_size,
                                     on_rejection=on_rejection, progress=report)
+            if operation is not None:
+                from intelpool.operations import links
+
+                links.attach(conn, principal, operation, summary.contribution_id,
+                             again_ok=summary.already_submitted)
     finally:
         if writer_file:
             writer_file.close()

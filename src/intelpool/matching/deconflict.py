@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, select, tuple_
 
@@ -39,6 +40,8 @@ class DeconflictResult:
     error: str | None = None
     warning: str | None = None  # a warninglist that marks the value
     holders: list[Holder] = field(default_factory=list)
+    # Operations of other leads touching it, for organisations taking part in operations.
+    operations: list[Any] = field(default_factory=list)
 
 
 def deconflict(conn: Connection, principal: Principal, values: list[str]) -> list[DeconflictResult]:
@@ -60,6 +63,10 @@ def deconflict(conn: Connection, principal: Principal, values: list[str]) -> lis
     probe.run_rules(conn, principal.organisation_id or 0)
     for key, holder in _holders(conn, principal):
         results[key].holders.append(holder)
+    from intelpool.operations.alerts import pointers  # operations build on matching
+
+    for pointer in pointers(conn, principal, values):
+        results[values.index(pointer.input)].operations.append(pointer)
     audit.record(conn, principal, "pool.deconflict", subject_type="selectors",
                  detail={"selectors": len(parsed),
                          "held": sum(1 for r in results if r.holders)})

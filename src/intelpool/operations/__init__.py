@@ -1,0 +1,1 @@
+"""Joint operations (cases), deconfliction of operations, requests for information."""
