@@ -11,7 +11,14 @@ from intelpool.access import Principal
 from intelpool.cli.main import app
 from intelpool.db.engine import make_engine
 from intelpool.db.migrate import upgrade
-from intelpool.db.tables import contributions, observations, organisations
+from intelpool.db.tables import (
+    contributions,
+    deconfliction_alerts,
+    observations,
+    operations,
+    organisations,
+    rfis,
+)
 from intelpool.partners import service as partners
 from intelpool.partners.identity import principal_for_token
 
@@ -38,8 +45,13 @@ def test_demo_fills_a_fresh_pool_and_prints_a_read_token_per_partner_kind(
             assert conn.execute(select(func.count()).select_from(observations)).scalar_one()
             names = set(conn.execute(select(organisations.c.name)).scalars())
             police = principal_for_token(conn, tokens["law-enforcement"])
+            assert conn.execute(select(func.count()).select_from(operations)).scalar_one() == 3
+            assert conn.execute(select(func.count()).select_from(rfis)).scalar_one() == 2
+            alerts = conn.execute(select(deconfliction_alerts.c.kind)).scalars().all()
     finally:
         engine.dispose()
     assert "Stale Org" not in names
+    assert {"target", "action-day"} <= set(alerts)
+    assert "casework in progress: 3 operations, 2 requests for information" in result.stdout
     assert police.organisation_name.startswith("Police")
     assert (tmp_path / "demo" / "scenario" / "ground_truth.json").exists()

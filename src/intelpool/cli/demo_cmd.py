@@ -60,6 +60,11 @@ def demo(
                   f"structures) in {generated.elapsed_seconds:.1f} s", highlight=False)
     loaded = run_load(engine, scenario, quiet=False)
     print_load_summary(loaded)
+    from intelpool.scenario.casework import stage
+
+    work = stage(engine, scenario)
+    console.print(f"casework in progress: {work.operations} operations, {work.rfis} requests "
+                  f"for information, {work.alerts} deconfliction alerts", highlight=False)
     tokens = _tokens(engine, read_manifest(scenario))
     console.print(f"demo pool ready in {time.perf_counter() - began:.1f} s at "
                   f"{engine.url.render_as_string(hide_password=True)}", highlight=False)
