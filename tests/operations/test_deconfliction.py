@@ -113,6 +113,9 @@ def test_private_partners_never_learn_of_police_operations(store: Store,
                                                     "an operation of a partner"]
         stranger = member(conn, "Police IT", "law-enforcement", "IT")
         assert deconflict(conn, stranger, ["evil-c2.net"])[0].operations == []
+        assert alerts.list_alerts(conn, stranger) == []
+        with pytest.raises(NotFound, match=r"^no deconfliction alert DC-1$"):
+            alerts.resolve(conn, stranger, "DC-1", "proceed")
 
 
 def test_a_private_takedown_request_on_a_police_target_is_held(store: Store,

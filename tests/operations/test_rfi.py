@@ -191,3 +191,15 @@ def test_states_close_reopen_expire_and_bad_inputs(store: Store, tmp_path: Path)
             rfi.create(conn, who["requester"], rfi.RfiRequest(to=["Nobody"], question="q"))
         with pytest.raises(NotFound, match=f"^no request for information {rfi_id}$"):
             rfi_views.show(conn, who["stranger"], rfi_id)
+
+
+def test_a_green_answer_goes_to_the_requester_not_the_pool(store: Store,
+                                                            tmp_path: Path) -> None:
+    with store.begin() as conn:
+        who = _people(conn)
+        rfi_id = _ask(conn, who)
+        rfi_answers.answer(conn, who["recipient"], rfi_id, "see file",
+                           submission=_file(tmp_path, ANSWER, tlp="green"))
+        found = reads.search(conn, who["requester"], ANSWER[0])
+        assert [o.handling.audience for o in found] == [["org:Police DE"]]
+        assert reads.search(conn, who["stranger"], ANSWER[0]) == []

@@ -24,6 +24,7 @@ from intelpool.db.tables import (
     contribution_grants,
     contributions,
     operation_contributions,
+    organisations,
     rfi_answers,
     rfi_items,
     rfi_notes,
@@ -60,6 +61,11 @@ def answer(conn: Connection, principal: Principal, rfi_id: int, text: str, *,
     if submission is not None:
         accepted = TLP.parse(row["answer_tlp"]) if row["answer_tlp"] else None
         delivered = accepted is None or TLP.parse(submission.handling.tlp).rank <= accepted.rank
+        # Never the pool, whatever the TLP: the readers are named (or, until consent, none).
+        readers = _readers(conn, row) - {me} if delivered else set()
+        submission.handling.audience = [
+            f"org:{name}" for name in sorted(conn.execute(select(organisations.c.name).where(
+                organisations.c.id.in_(readers or {me}))).scalars())]
         summary = ingest.submit(conn, principal, submission, settings=settings)
         contribution_id = summary.contribution_id
     answer_id = conn.execute(insert(rfi_answers).values(
@@ -114,9 +120,7 @@ def _deliver(conn: Connection, principal: Principal, row: Any, answer_id: int) -
     cid, rfi_id = found["contribution_id"], row["id"]
     asker = rfi.host_id(conn) if row["on_behalf"] else row["requester_org_id"]
     if cid is not None:
-        readers = {asker} | (set(conn.execute(select(rfi_recipients.c.organisation_id).where(
-            rfi_recipients.c.rfi_id == rfi_id)).scalars()) if row["meeting_at"] else set())
-        _add_audience(conn, cid, readers - {principal.organisation_id})
+        _add_audience(conn, cid, _readers(conn, row) - {principal.organisation_id})
         if row["on_behalf"]:
             _grant(conn, cid, row["requester_org_id"], rfi_id, principal)
         if row["operation_id"] is not None and conn.execute(
@@ -132,6 +136,15 @@ def _deliver(conn: Connection, principal: Principal, row: Any, answer_id: int) -
                                  f"{principal.organisation_name} answered request for "
                                  f"information {rfi_id}{item}"
                                  + (f" with contribution {cid}" if cid else ""), "rfi", rfi_id)
+
+
+def _readers(conn: Connection, row: Any) -> set[int | None]:
+    """Who an answer's file goes to: the asker (the host centre when it asked on a partner's
+    behalf) and, in a consultation, every invitee."""
+    asker = rfi.host_id(conn) if row["on_behalf"] else row["requester_org_id"]
+    invitees = set(conn.execute(select(rfi_recipients.c.organisation_id).where(
+        rfi_recipients.c.rfi_id == row["id"])).scalars()) if row["meeting_at"] else set()
+    return {asker} | invitees
 
 
 def _add_audience(conn: Connection, contribution_id: int, orgs: set[int | None]) -> None:
