@@ -84,6 +84,7 @@ CASES: dict[str, tuple[tuple[str, str], list[tuple[str, str, bytes]]]] = {
         ("freetext", "r.txt", b"Beacons to 198.51.100.23 every minute.\n"),
         ("stix", "b.json", _stix(_sco("ipv4-addr", 5, value="198.51.100.23/32"))),
         ("misp", "ip.json", _misp("ip-dst", "::ffff:198.51.100.23")),
+        ("feed:blocklistde", "all.txt", b"198.51.100.23\n"),
     ]),
     "address with a port": (("ip-port", "198.51.100.7:8443"), [
         ("text", "l.txt", b"198.51.100.7:8443\n"),
@@ -106,6 +107,7 @@ CASES: dict[str, tuple[tuple[str, str], list[tuple[str, str, bytes]]]] = {
         ("freetext", "r.txt", b"The kit sits at hxxps://login.example[.]com:443/a today.\n"),
         ("stix", "b.json", _stix(_sco("url", 9, value="https://LOGIN.example.com/a"))),
         ("misp", "url.json", _misp("url", "https://login.example.com:443/a")),
+        ("feed:openphish", "feed.txt", b"https://Login.Example.com:443/a\n"),
     ]),
     "forum handle": (("handle", "exploit.in:ByteTrader53"), [
         ("text", "l.txt", b"exploit.in:ByteTrader53\n"),

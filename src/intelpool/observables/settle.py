@@ -11,6 +11,7 @@ IPv4 address written as IPv6 (``::ffff:192.0.2.1``) or as a one-address block
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from intelpool.observables import canonical, names
@@ -22,6 +23,7 @@ _NAMES = frozenset({T.DOMAIN, T.HOSTNAME})
 # ip-port stays one, since "2001:db8::1:443" must not silently become another address.
 _ADDRESSES = frozenset({T.IPV4, T.IPV6, T.CIDR})
 _MAPPED = "::ffff:"
+_ADDRESS_CHARS = re.compile(r"[0-9a-f:.\[\]/]+")
 
 
 def address_kind(text: str) -> str:
@@ -36,7 +38,10 @@ def address_kind(text: str) -> str:
 
 
 def _looks_like_address(text: str) -> bool:
-    return text.startswith("[") or ":" in text or text.replace(".", "").isdigit()
+    """An IP address, block or endpoint rather than a name ("example.com:8080" is neither)."""
+    if text.replace(".", "").isdigit():
+        return True
+    return (text.startswith("[") or ":" in text) and _ADDRESS_CHARS.fullmatch(text) is not None
 
 
 def stated_kind(kind: str, text: str) -> str:
