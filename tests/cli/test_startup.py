@@ -16,9 +16,9 @@ HEAVY = ("sqlalchemy", "alembic", "pydantic", "pydantic_settings", "orjson", "ri
 _PROBE = """
 import sys
 sys.argv = ["intelpool", *sys.argv[1:]]
-from intelpool.cli.main import app
+from intelpool.cli.main import run
 try:
-    app()
+    run()
 except SystemExit:
     pass
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY or
@@ -46,6 +46,32 @@ def test_a_search_loads_no_settings_migrations_or_formats(store: Store) -> None:
                          store.url, "--json"))
     assert "sqlalchemy" in loaded  # it did reach the pool
     assert not loaded & {"alembic", "pydantic", "pydantic_settings", "intelpool.formats"}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from intelpool.cli.main import run; run()",
+                           *args], capture_output=True, text=True)
+
+
+def test_a_command_run_alone_answers_as_the_whole_application(store: Store) -> None:
+    """``run`` builds only the command it is asked for; the answers are the same."""
+    from typer.testing import CliRunner
+
+    from intelpool.cli.main import app
+
+    for args in (["org", "add", "Police DE", "--kind", "law-enforcement"],
+                 ["org", "list", "--json"], ["group", "list", "--json"]):
+        alone = _run(*args, "--db", store.url)
+        whole = CliRunner().invoke(app, [*args, "--db", store.url])
+        assert alone.returncode == 0, alone.stderr
+        if args[1] == "add":  # the name is taken now: the whole application refuses it
+            assert whole.exit_code == 1 and "Police DE" in whole.stderr
+            continue
+        assert alone.stdout == whole.stdout
+    unknown = _run("no-such-command")
+    assert unknown.returncode == 2 and "No such command" in unknown.stderr
+    missing = _run("search", "--db", store.url)
+    assert missing.returncode == 2 and "Missing" in missing.stderr
 
 
 def test_the_quick_head_revision_is_alembics(store: Store) -> None:

@@ -52,16 +52,22 @@ class _Commands(TyperGroup):
             raise _fail(f"database error: {message}") from None
 
 
-app = typer.Typer(
-    name="intelpool",
-    cls=_Commands,
-    help="intelpool: a shared cybercrime intelligence pool under its originators' control.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    # Plain help and usage errors: rendering them with rich cost more than the command.
-    rich_markup_mode=None,
-)
+
+
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        name="intelpool",
+        cls=_Commands,
+        help="intelpool: a shared cybercrime intelligence pool under its originators' control.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        # Plain help and usage errors: rendering them with rich cost more than the command.
+        rich_markup_mode=None,
+    )
+
+
+app = _new_app()
 
 # Every cli module named *_cmd contributes its commands, built-in or added later alike.
 for _info in sorted(pkgutil.iter_modules(intelpool.cli.__path__), key=lambda m: m.name):
@@ -69,5 +75,27 @@ for _info in sorted(pkgutil.iter_modules(intelpool.cli.__path__), key=lambda m: 
         importlib.import_module(f"intelpool.cli.{_info.name}").register(app)
 
 
+def _only(name: str) -> typer.Typer | None:
+    """The application with only the command or command group ``name``, or None when there
+    is none: Typer builds every command's parameters before running one, and one is enough
+    to run it (help and unknown names take the whole application)."""
+    lean = _new_app()
+    lean.registered_commands = [
+        c for c in app.registered_commands
+        if (c.name or (c.callback.__name__.lower().replace("_", "-") if c.callback else None))
+        == name]
+    lean.registered_groups = [g for g in app.registered_groups if g.name == name]
+    if not lean.registered_commands and not lean.registered_groups:
+        return None
+
+    @lean.callback()
+    def _root() -> None:
+        """A group, as the whole application is, even with one command."""
+
+    return lean
+
+
 def run() -> None:
-    app()
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    chosen = _only(name) if name and not name.startswith("-") else None
+    (chosen or app)()
