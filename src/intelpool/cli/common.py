@@ -2,7 +2,8 @@
 
 Only typer and the standard library are imported here at start-up: every command module
 imports this one, and ``intelpool --help`` must not pay for SQLAlchemy, Alembic, pydantic,
-orjson or rich. The consoles are made on first use, the services inside the helpers.
+orjson or rich. The consoles are made on first use, the services inside the functions
+that need them.
 """
 
 from __future__ import annotations
