@@ -1,38 +1,63 @@
-"""Settings from the environment (INTELPOOL_*), defaulting to an embedded SQLite pool."""
+"""Settings from the environment (INTELPOOL_*), defaulting to an embedded SQLite pool.
+
+What every command needs at start-up (the pool's URL, the embedded pool's cache size) is
+read here from the environment directly; the full ``Settings`` (pydantic-settings, which
+takes longer to import than most commands take to run) loads when first asked for.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from intelpool.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from intelpool.settings import Settings
+
+__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_SQLITE_CACHE_MIB", "Settings", "environment",
+           "normalise_database_url", "resolve_database_url", "sqlite_cache_mib"]
 
 DEFAULT_DATABASE_URL = "sqlite:///intelpool.db"
+DEFAULT_SQLITE_CACHE_MIB = 64
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INTELPOOL_", env_file=None, extra="ignore")
+def __getattr__(name: str) -> Any:
+    if name == "Settings":
+        from intelpool.settings import Settings
 
-    database_url: str = DEFAULT_DATABASE_URL
-    # Directory of extra MISP-format warninglists, on top of the built-in ones.
-    warninglist_dir: Path | None = None
-    # A selector held by more organisations than this is "widespread": reported once, not per pair.
-    widespread_threshold: int = 10
-    # Statistics over fewer rows than this are suppressed so small counts reveal nothing.
-    min_statistic_count: int = 3
-    # How many records the ingest service stages per database round trip.
-    ingest_batch_size: int = 20_000
-    # Page cache of the embedded pool in MiB, twice over (the pool's and its scratch tables'):
-    # with the program itself, the bound on an import's memory whatever the file's size.
-    sqlite_cache_mib: int = 64
-    # Months an operation's linked targets stay in the deconfliction register unless renewed.
-    deconfliction_months: int = 24
+        return Settings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def environment(name: str) -> str | None:
+    """``INTELPOOL_<NAME>`` from the environment, its name matched without regard to case
+    (as ``Settings`` matches it), or None."""
+    key = f"INTELPOOL_{name}".upper()
+    value = os.environ.get(key)
+    if value is None:
+        value = next((v for k, v in os.environ.items() if k.upper() == key), None)
+    return value
+
+
+def sqlite_cache_mib() -> int:
+    """INTELPOOL_SQLITE_CACHE_MIB: the embedded pool's page cache in MiB (each of two)."""
+    text = environment("SQLITE_CACHE_MIB")
+    if text is None or not text.strip():
+        return DEFAULT_SQLITE_CACHE_MIB
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(f"INTELPOOL_SQLITE_CACHE_MIB={text!r} is not a whole number of "
+                           "MiB") from None
 
 
 def resolve_database_url(explicit: str | None) -> str:
     """--db, else INTELPOOL_DATABASE_URL, else ./intelpool.db."""
     if explicit:
         return normalise_database_url(explicit)
-    return normalise_database_url(Settings().database_url)
+    return normalise_database_url(environment("DATABASE_URL") or DEFAULT_DATABASE_URL)
 
 
 def normalise_database_url(url: str) -> str:

@@ -37,8 +37,6 @@ def test_ipv4_invalid(value: str, reason: str) -> None:
 @pytest.mark.parametrize(("value", "expected"), [
     ("2001:DB8:0:0:0:0:0:1", "2001:db8::1"),
     ("[2001:db8::1]", "2001:db8::1"),
-    ("::ffff:192.0.2.1", "::ffff:192.0.2.1"),
-    ("::FFFF:c000:0201", "::ffff:192.0.2.1"),
 ])
 def test_ipv6_canonical(value: str, expected: str) -> None:
     assert canonical(value, "ipv6") == expected
@@ -117,7 +115,6 @@ def test_domain_canonical(value: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(("value", "reason"), [
-    ("localhost", "needs a dot"),
     ("www..example.com", "an empty label"),
     ("-bad.example.com", "bad label '-bad'"),
     ("example.c0m", "bad top-level domain 'c0m'"),

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 import typer
-from rich.table import Table
 
-from intelpool.audit import service as audit
 from intelpool.cli.common import (
     AsOption,
     DbOption,
     JsonOption,
     acting_as,
-    console,
+    new_table,
     print_json,
     transaction,
 )
@@ -31,12 +28,17 @@ def audit_trail(
     json: JsonOption = False,
 ) -> None:
     """Show your organisation's audit trail (organisation admins)."""
+    import orjson
+
+    from intelpool.audit import service as audit
+    from intelpool.cli.common import console
+
     with transaction(db) as conn:
         events = audit.trail(conn, acting_as(conn, as_), limit=limit)
     if json:
         print_json(events)
         return
-    table = Table("when (UTC)", "who", "action", "subject", "detail")
+    table = new_table("when (UTC)", "who", "action", "subject", "detail")
     for e in events:
         subject = f"{e.subject_type} {e.subject_id}" if e.subject_type else ""
         table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, subject,

@@ -1,4 +1,10 @@
-"""What every command shares: the pool location, acting as a user, output, clean failures."""
+"""What every command shares: the pool location, acting as a user, output, clean failures.
+
+Only typer and the standard library are imported here at start-up: every command module
+imports this one, and ``intelpool --help`` must not pay for SQLAlchemy, Alembic, pydantic,
+orjson or rich. The consoles are made on first use, the services inside the functions
+that need them.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +13,37 @@ from contextlib import contextmanager
 from dataclasses import is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import orjson
 import typer
-from rich.console import Console
-from sqlalchemy import Connection, Engine, inspect
 
-from intelpool.access import Principal
-from intelpool.config import resolve_database_url
-from intelpool.db.engine import make_engine
-from intelpool.db.migrate import current_revision, head_revision
 from intelpool.errors import IntelpoolError, InvalidInput
-from intelpool.partners.identity import principal_for_email
-from intelpool.pool.views import to_dict
 
-console = Console()
-err_console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from sqlalchemy import Connection, Engine
+
+    from intelpool.access import Principal
+
+    console: Console
+    err_console: Console
+
+_consoles: dict[str, Console] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """``console`` and ``err_console``: rich consoles, made (and rich imported) when first
+    used."""
+    if name not in ("console", "err_console"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    found = _consoles.get(name)
+    if found is None:
+        from rich.console import Console
+
+        found = _consoles[name] = Console(stderr=name == "err_console")
+    return found
+
 
 DbOption = Annotated[
     str | None,
@@ -40,6 +60,10 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON 
 
 
 def open_engine(db: str | None, *, require_current: bool = True) -> Engine:
+    from intelpool.config import resolve_database_url
+    from intelpool.db.engine import make_engine
+    from intelpool.db.revision import current_revision, head_revision
+
     url = resolve_database_url(db)
     engine = make_engine(url)
     database = engine.url.database
@@ -47,12 +71,13 @@ def open_engine(db: str | None, *, require_current: bool = True) -> Engine:
             database != ":memory:" and not Path(database).exists():
         raise IntelpoolError(f"no pool at {url}: run 'intelpool init' first")
     if require_current:
-        if not inspect(engine).has_table("alembic_version"):
+        current = current_revision(engine)
+        if current is None:
             raise IntelpoolError(
                 f"no pool at {engine.url.render_as_string(hide_password=True)}: "
                 "run 'intelpool init' first"
             )
-        if current_revision(engine) != head_revision(engine):
+        if current != head_revision():
             raise IntelpoolError("the pool's schema is older than intelpool: run 'intelpool init'")
     return engine
 
@@ -68,10 +93,15 @@ def transaction(db: str | None) -> Iterator[Connection]:
 
 
 def acting_as(conn: Connection, email: str | None) -> Principal:
+    from intelpool.access import Principal
+    from intelpool.partners.identity import principal_for_email
+
     return Principal.operator() if email is None else principal_for_email(conn, email)
 
 
 def _default(value: Any) -> Any:
+    from intelpool.pool.views import to_dict
+
     if is_dataclass(value) and not isinstance(value, type):
         return to_dict(value)
     if isinstance(value, (set, frozenset, tuple)):
@@ -80,9 +110,18 @@ def _default(value: Any) -> Any:
 
 
 def print_json(value: Any) -> None:
+    import orjson
+
     data = orjson.dumps(value, default=_default,
                         option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS)
     typer.echo(data.decode())
+
+
+def new_table(*columns: str) -> Table:
+    """A rich table with these column headers (rich imported when a command prints one)."""
+    from rich.table import Table
+
+    return Table(*columns)
 
 
 def parse_date(text: str | None) -> datetime | None:

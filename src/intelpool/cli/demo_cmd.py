@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import orjson
 import typer
-from sqlalchemy import Engine, func, inspect, select
-from sqlalchemy.engine import make_url
 
-from intelpool.access import Principal
-from intelpool.cli.common import console, open_engine
+from intelpool.cli import common
+from intelpool.cli.common import open_engine
 from intelpool.cli.scenario_cmd import print_load_summary, run_generate, run_load
-from intelpool.config import normalise_database_url
-from intelpool.db.migrate import upgrade
-from intelpool.db.tables import organisations
 from intelpool.errors import IntelpoolError
-from intelpool.observables import InvalidObservable, parse_selector
-from intelpool.partners.identity import create_token
-from intelpool.scenario.generate import DEFAULT_SEED
-from intelpool.scenario.load import fallback_formats, read_manifest
+from intelpool.scenario import DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DEMO_DIR = Path("intelpool-demo")
 TOKEN_KINDS = ("host", "law-enforcement", "private", "cert")
@@ -45,30 +39,34 @@ def demo(
 ) -> None:
     """Build a demo pool (./intelpool-demo/pool.db) from a generated taskforce scenario, print
     read tokens for a host, police, bank and CERT user, and serve the API."""
+    from intelpool.config import normalise_database_url
+    from intelpool.scenario.load import fallback_formats, read_manifest
+
     began = time.perf_counter()
     url = normalise_database_url(db) if db else f"sqlite:///{directory / 'pool.db'}"
     engine = _fresh_pool(url)
     formats, companion = fallback_formats()
     for kind, fmt in sorted(formats.items()):
-        console.print(f"no importer for {kind} partners' own format here: they write {fmt}",
+        common.console.print(f"no importer for {kind} partners' own format here: they write {fmt}",
                       style="dim", highlight=False)
     scenario = directory / "scenario"
     generated = run_generate(scenario, scale=scale, seed=DEFAULT_SEED, formats=formats,
                              companion=companion, quiet=False)
-    console.print(f"generated {generated.contributions:,} contributions "
+    common.console.print(f"generated {generated.contributions:,} contributions "
                   f"({generated.selectors:,} selectors, {generated.structures} planted "
                   f"structures) in {generated.elapsed_seconds:.1f} s", highlight=False)
-    loaded = run_load(engine, scenario, quiet=False)
-    print_load_summary(loaded)
     from intelpool.scenario.casework import stage
 
+    loaded = run_load(engine, scenario, quiet=False)
+    print_load_summary(loaded)
     work = stage(engine, scenario)
-    console.print(f"casework in progress: {work.operations} operations, {work.rfis} requests "
-                  f"for information, {work.alerts} deconfliction alerts", highlight=False)
+    common.console.print(f"casework in progress: {work.operations} operations, {work.rfis} "
+                         f"requests for information, {work.alerts} deconfliction alerts",
+                         highlight=False)
     tokens = _tokens(engine, read_manifest(scenario))
-    console.print(f"demo pool ready in {time.perf_counter() - began:.1f} s at "
+    common.console.print(f"demo pool ready in {time.perf_counter() - began:.1f} s at "
                   f"{engine.url.render_as_string(hide_password=True)}", highlight=False)
-    console.print("read tokens (shown once):")
+    common.console.print("read tokens (shown once):")
     for kind, org, email, secret in tokens:
         typer.echo(f"  {kind:<16} {org:<30} {email:<34} {secret}")
     base = f"http://127.0.0.1:{port}/api/v1"
@@ -90,6 +88,12 @@ def demo(
 
 def _fresh_pool(url: str) -> Engine:
     """An empty pool at ``url`` at the newest schema; an embedded file is recreated."""
+    from sqlalchemy import func, inspect, select
+    from sqlalchemy.engine import make_url
+
+    from intelpool.db.migrate import upgrade
+    from intelpool.db.tables import organisations
+
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(str(parsed.database))
@@ -109,6 +113,9 @@ def _fresh_pool(url: str) -> Engine:
 
 def _tokens(engine: Engine, manifest: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """A read token for the analyst of the first partner of each kind."""
+    from intelpool.access import Principal
+    from intelpool.partners.identity import create_token
+
     out = []
     with engine.begin() as conn:
         for kind in TOKEN_KINDS:
@@ -123,6 +130,10 @@ def _tokens(engine: Engine, manifest: dict[str, Any]) -> list[tuple[str, str, st
 
 def _shared_selector(scenario: Path) -> str | None:
     """A key selector several partners hold, to show a first search."""
+    import orjson
+
+    from intelpool.observables import InvalidObservable, parse_selector
+
     truth = orjson.loads((scenario / "ground_truth.json").read_bytes())
     for structure in truth["structures"]:
         for member in structure["key_members"]:

@@ -10,15 +10,8 @@ from typing import Annotated
 
 import typer
 
-from intelpool.cli.common import (
-    AsOption,
-    DbOption,
-    acting_as,
-    err_console,
-    parse_date,
-    transaction,
-)
-from intelpool.pool.export import ExportRequest, export
+from intelpool.cli import common
+from intelpool.cli.common import AsOption, DbOption, acting_as, parse_date, transaction
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +32,8 @@ def export_cmd(
     db: DbOption = None,
 ) -> None:
     """Export what you may see, computed for your organisation, markings included."""
+    from intelpool.pool.export import ExportRequest, export
+
     request = ExportRequest(format=format, observable_type=type, themes=tuple(theme or []),
                             since=parse_date(since))
     with transaction(db) as conn:
@@ -57,4 +52,4 @@ def export_cmd(
             finally:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
-    err_console.print(f"exported {count:,} observations as {format}", highlight=False)
+    common.err_console.print(f"exported {count:,} observations as {format}", highlight=False)

@@ -6,25 +6,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
 
-from intelpool.access import Permission, require
-from intelpool.audit import notifications
+from intelpool.cli import common
 from intelpool.cli.common import (
     AsOption,
     DbOption,
     JsonOption,
     acting_as,
-    console,
-    err_console,
+    new_table,
     parse_date,
     print_json,
     transaction,
 )
-from intelpool.config import Settings
-from intelpool.matching import access_requests, engine, hits, scoring, warninglists
-from intelpool.matching.deconflict import deconflict
 
 access_app = typer.Typer(help="Access requests: ask an originator to release matched data.",
                          no_args_is_help=True)
@@ -49,13 +42,15 @@ def hits_cmd(
     json: JsonOption = False,
 ) -> None:
     """Selectors of yours that partners hold too (hit/no-hit where you may not see theirs)."""
+    from intelpool.matching import hits
+
     with transaction(db) as conn:
         report = hits.list_hits(conn, acting_as(conn, as_), since=parse_date(since),
                                 limit=limit)
     if json:
         print_json(report)
         return
-    table = Table("hit", "your selector", "match", "partner", "partner's data", "themes",
+    table = new_table("hit", "your selector", "match", "partner", "partner's data", "themes",
                   "last (UTC)")
     for h in report.hits:
         held = ", ".join(map(str, h.partner_contributions))
@@ -63,11 +58,13 @@ def hits_cmd(
                   else "not visible to you: 'intelpool access request'")
         table.add_row(str(h.id), h.selector, h.kind, h.partner, theirs, ", ".join(
             h.partner_themes), f"{h.last_at:%Y-%m-%d %H:%M}")
-    console.print(table if report.hits else "no hits")
+    common.console.print(table if report.hits else "no hits")
     if len(report.hits) == limit:
-        err_console.print(f"showing the newest {limit} hits: use --limit or --since for more")
+        common.err_console.print(
+            f"showing the newest {limit} hits: use --limit or --since for more")
     for w in report.widespread:
-        console.print(f"widespread: {w.selector} is held by {w.organisations} organisations")
+        common.console.print(
+            f"widespread: {w.selector} is held by {w.organisations} organisations")
 
 
 def deconflict_cmd(
@@ -77,6 +74,8 @@ def deconflict_cmd(
     json: JsonOption = False,
 ) -> None:
     """Before acting: which of these selectors do other partners already hold?"""
+    from intelpool.matching.deconflict import deconflict
+
     values: list[str] = []
     for item in items:
         path = Path(item)
@@ -90,7 +89,7 @@ def deconflict_cmd(
     if json:
         print_json(results)
         return
-    table = Table("selector", "held by", "match", "visible to you", "themes")
+    table = new_table("selector", "held by", "match", "visible to you", "themes")
     for r in results:
         if r.error:
             table.add_row(r.input, f"[red]not a selector: {r.error}", "", "", "")
@@ -101,10 +100,10 @@ def deconflict_cmd(
         for h in r.holders:
             seen = f"yes: {', '.join(map(str, h.contributions))}" if h.visible else "no"
             table.add_row(f"{r.selector}{note}", h.partner, h.kind, seen, ", ".join(h.themes))
-    console.print(table)
+    common.console.print(table)
     for r in results:
         for p in r.operations:
-            console.print(f"{r.selector}: {p.lead} has it as a target ({p.match})"
+            common.console.print(f"{r.selector}: {p.lead} has it as a target ({p.match})"
                           + (f"; contact {p.contact}" if p.contact else ""), highlight=False,
                           markup=False)
 
@@ -117,27 +116,35 @@ def score_cmd(
     json: JsonOption = False,
 ) -> None:
     """A confidence score from 0 to 100 with its breakdown, from what you may see."""
+    from intelpool.matching import scoring
+
     with transaction(db) as conn:
         view = scoring.score(conn, acting_as(conn, as_), value, type)
     if json:
         print_json(view)
         return
-    console.print(f"{view.selector}: score {view.score} from {view.organisations} "
+    common.console.print(f"{view.selector}: score {view.score} from {view.organisations} "
                   f"organisation(s), half-life {view.half_life_days:g} days"
                   + (f"; warninglist {view.warning}" if view.warning else ""), highlight=False)
-    table = Table("contribution", "originator", "evaluation", "age (days)", "decay", "weight")
+    table = new_table("contribution", "originator", "evaluation", "age (days)", "decay", "weight")
     for s in view.sightings:
         table.add_row(str(s.contribution_id), s.originator, s.evaluation, f"{s.age_days:g}",
                       f"{s.decay:.3f}", f"{s.weight:.3f}")
     if view.sightings:
-        console.print(table)
+        common.console.print(table)
 
 
 def rematch_cmd(db: DbOption = None, as_: Annotated[str | None, typer.Option(
         "--as", help="A host admin to act as (default: the console operator).")] = None,
         json: JsonOption = False) -> None:
     """Recompute warninglist marks, widespread selectors and every hit of the pool."""
-    with transaction(db) as conn, Progress(console=err_console, transient=True,
+    from rich.progress import Progress
+
+    from intelpool.access import Permission, require
+    from intelpool.config import Settings
+    from intelpool.matching import engine
+
+    with transaction(db) as conn, Progress(console=common.err_console, transient=True,
                                            disable=json) as progress:
         require(acting_as(conn, as_), Permission.PARTNERS_MANAGE)
         task = progress.add_task("rematching organisations", total=None)
@@ -149,11 +156,12 @@ def rematch_cmd(db: DbOption = None, as_: Annotated[str | None, typer.Option(
     if json:
         print_json(summary)
     else:
-        console.print(f"rematched: {summary.hits:,} hits, {summary.widespread:,} widespread")
+        common.console.print(f"rematched: {summary.hits:,} hits, {summary.widespread:,} widespread")
 
 
 def notifications_cmd(as_: AsOption, db: DbOption = None, json: JsonOption = False) -> None:
     """Notices for your organisation: hits, access requests and decisions."""
+    from intelpool.audit import notifications
     from intelpool.operations.work import remind
 
     with transaction(db) as conn:
@@ -163,21 +171,24 @@ def notifications_cmd(as_: AsOption, db: DbOption = None, json: JsonOption = Fal
         print_json(items)
         return
     for n in items:
-        console.print(f"{n.created_at:%Y-%m-%d %H:%M} [{n.kind}] {n.message}", highlight=False,
-                      markup=False)
+        common.console.print(f"{n.created_at:%Y-%m-%d %H:%M} [{n.kind}] {n.message}",
+                             highlight=False, markup=False)
 
 
 def warninglists_cmd(json: JsonOption = False) -> None:
     """The warninglists in force (built-in and INTELPOOL_WARNINGLIST_DIR)."""
+    from intelpool.config import Settings
+    from intelpool.matching import warninglists
+
     lists = warninglists.load(Settings().warninglist_dir)
     if json:
         print_json(lists)
         return
-    table = Table("name", "type", "entries", "applied", "source")
+    table = new_table("name", "type", "entries", "applied", "source")
     for wl in lists:
         table.add_row(wl.name, wl.kind, str(len(wl.entries)), "yes" if wl.applied else
                       "no (type not supported)", wl.source)
-    console.print(table)
+    common.console.print(table)
 
 
 @access_app.command("request")
@@ -189,9 +200,11 @@ def access_request(
     json: JsonOption = False,
 ) -> None:
     """Ask the originator to release the data behind a hit."""
+    from intelpool.matching import access_requests
+
     with transaction(db) as conn:
         view = access_requests.request_access(conn, acting_as(conn, as_), hit, reason)
-    print_json(view) if json else console.print(f"access request {view.id} sent to "
+    print_json(view) if json else common.console.print(f"access request {view.id} sent to "
                                                 f"{view.holder}", highlight=False)
 
 
@@ -203,25 +216,29 @@ def access_list(
     json: JsonOption = False,
 ) -> None:
     """Access requests to and from your organisation."""
+    from intelpool.matching import access_requests
+
     with transaction(db) as conn:
         items = access_requests.list_requests(conn, acting_as(conn, as_), status=status)
     if json:
         print_json(items)
         return
-    table = Table("id", "hit", "from", "to", "status", "reason", "H2")
+    table = new_table("id", "hit", "from", "to", "status", "reason", "H2")
     for r in items:
         table.add_row(str(r.id), str(r.hit_id or ""), r.requester, r.holder, r.status,
                       r.reason, "yes" if r.h2 else "")
-    console.print(table)
+    common.console.print(table)
 
 
 def _decide(request: int, as_: str, note: str | None, db: str | None, grant: bool) -> None:
+    from intelpool.matching import access_requests
+
     with transaction(db) as conn:
         view = access_requests.decide(conn, acting_as(conn, as_), request, grant=grant,
                                       note=note)
     extra = " (recorded as the originator's consent to release H2 data)" if view.h2 and grant \
         else ""
-    console.print(f"access request {view.id} {view.status}{extra}", highlight=False)
+    common.console.print(f"access request {view.id} {view.status}{extra}", highlight=False)
 
 
 @access_app.command("grant")

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from intelpool.cli.common import AsOption, DbOption, JsonOption, acting_as, console, print_json
+from intelpool.cli import common
+from intelpool.cli.common import AsOption, DbOption, JsonOption, acting_as, print_json
 from intelpool.cli.common import transaction as _transaction
 
 operation_app = typer.Typer(help="Joint operations (cases) with partner organisations.",
@@ -39,7 +40,7 @@ def when(text: str, option: str) -> datetime:
 
 
 def done(message: str) -> None:
-    console.print(message, highlight=False, markup=False)
+    common.console.print(message, highlight=False, markup=False)
 
 
 @operation_app.command("create")
@@ -190,7 +191,7 @@ def tasks_cmd(as_: AsOption, all: Annotated[bool, typer.Option(
         table.add_row(str(t.id), f"{t.operation_id} {t.operation}", t.text, t.assignee,
                       f"{t.due_at:%Y-%m-%d %H:%M}" if t.due_at else "",
                       "done" if t.done_at else "overdue" if t.overdue else "open")
-    console.print(table if items else "no tasks")
+    common.console.print(table if items else "no tasks")
 
 
 @operation_app.command("note")
@@ -314,7 +315,7 @@ def list_cmd(as_: AsOption, db: DbOption = None, json: JsonOption = False) -> No
         you = o.your_role if o.your_state == "joined" else f"invited as {o.your_role}"
         table.add_row(str(o.id), o.name + (" (confidential)" if o.confidential else ""),
                       o.lead, o.status, you, ", ".join(o.themes))
-    console.print(table if items else "no operations")
+    common.console.print(table if items else "no operations")
 
 
 @operation_app.command("show")
@@ -362,7 +363,7 @@ def alerts_list(as_: AsOption, db: DbOption = None, json: JsonOption = False) ->
         table.add_row(a.number, a.kind, str(a.your_operation), a.your_target, a.match,
                       a.other_lead, a.contact or "", f"{a.your_outcome or '-'} / "
                       f"{a.other_outcome or '-'}")
-    console.print(table if items else "no deconfliction alerts")
+    common.console.print(table if items else "no deconfliction alerts")
 
 
 @deconfliction_app.command("resolve")

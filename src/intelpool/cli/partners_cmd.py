@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from intelpool.cli import common
 from intelpool.cli.common import (
     DbOption,
     JsonOption,
     OptionalAsOption,
     acting_as,
-    console,
+    new_table,
     print_json,
     transaction,
 )
-from intelpool.partners import identity
-from intelpool.partners import service as partners
 
 org_app = typer.Typer(help="Partner organisations of the pool.", no_args_is_help=True)
 user_app = typer.Typer(help="Users of partner organisations.", no_args_is_help=True)
@@ -43,26 +41,30 @@ def org_add(
     json: JsonOption = False,
 ) -> None:
     """Add a partner organisation (host admins and the console operator)."""
+    from intelpool.partners import service as partners
+
     with transaction(db) as conn:
         org = partners.add_organisation(conn, acting_as(conn, as_), name, kind, country)
     if json:
         print_json(org)
     else:
-        console.print(f"added organisation {org.name} ({org.kind.value}) as id {org.id}")
+        common.console.print(f"added organisation {org.name} ({org.kind.value}) as id {org.id}")
 
 
 @org_app.command("list")
 def org_list(db: DbOption = None, json: JsonOption = False) -> None:
     """List the partner organisations."""
+    from intelpool.partners import service as partners
+
     with transaction(db) as conn:
         orgs = partners.list_organisations(conn)
     if json:
         print_json(orgs)
         return
-    table = Table("id", "name", "kind", "country")
+    table = new_table("id", "name", "kind", "country")
     for org in orgs:
         table.add_row(str(org.id), org.name, org.kind.value, org.country or "")
-    console.print(table)
+    common.console.print(table)
 
 
 @user_app.command("add")
@@ -75,12 +77,14 @@ def user_add(
     json: JsonOption = False,
 ) -> None:
     """Add a user to an organisation (its admins, host admins, the console operator)."""
+    from intelpool.partners import service as partners
+
     with transaction(db) as conn:
         user = partners.add_user(conn, acting_as(conn, as_), email, org, role)
     if json:
         print_json(user)
     else:
-        console.print(f"added {user.email} to {user.organisation} as {user.role}")
+        common.console.print(f"added {user.email} to {user.organisation} as {user.role}")
 
 
 @user_app.command("list")
@@ -91,15 +95,17 @@ def user_list(
     json: JsonOption = False,
 ) -> None:
     """List users (an organisation admin sees its own organisation's)."""
+    from intelpool.partners import service as partners
+
     with transaction(db) as conn:
         users = partners.list_users(conn, acting_as(conn, as_), org)
     if json:
         print_json(users)
         return
-    table = Table("id", "email", "organisation", "role")
+    table = new_table("id", "email", "organisation", "role")
     for u in users:
         table.add_row(str(u.id), u.email, u.organisation, u.role)
-    console.print(table)
+    common.console.print(table)
 
 
 @token_app.command("create")
@@ -113,6 +119,8 @@ def token_create(
     json: JsonOption = False,
 ) -> None:
     """Create an API token and print it once; only its hash is stored."""
+    from intelpool.partners import identity
+
     with transaction(db) as conn:
         token = identity.create_token(conn, acting_as(conn, as_), email, expires_days=expires,
                                       scopes=scope or [])
@@ -121,7 +129,7 @@ def token_create(
         return
     typer.echo(token.secret)
     expiry = token.expires_at.isoformat() if token.expires_at else "never"
-    console.print(f"token {token.id} for {token.email}, scopes {' '.join(token.scopes)}, "
+    common.console.print(f"token {token.id} for {token.email}, scopes {' '.join(token.scopes)}, "
                   f"expires {expiry}; it is not shown again", style="dim", highlight=False)
 
 
@@ -132,9 +140,11 @@ def token_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke a token at once."""
+    from intelpool.partners import identity
+
     with transaction(db) as conn:
         identity.revoke_token(conn, acting_as(conn, as_), token_id)
-    console.print(f"revoked token {token_id}")
+    common.console.print(f"revoked token {token_id}")
 
 
 @group_app.command("add")
@@ -146,12 +156,14 @@ def group_add(
     json: JsonOption = False,
 ) -> None:
     """Create a sharing group (host admins and the console operator)."""
+    from intelpool.partners import service as partners
+
     with transaction(db) as conn:
         group = partners.add_group(conn, acting_as(conn, as_), name, member or [])
     if json:
         print_json(group)
     else:
-        console.print(f"added sharing group {group.name}: {', '.join(group.members) or '-'}")
+        common.console.print(f"added sharing group {group.name}: {', '.join(group.members) or '-'}")
 
 
 @group_app.command("members")
@@ -163,21 +175,25 @@ def group_members(
     db: DbOption = None,
 ) -> None:
     """Change a sharing group's members."""
+    from intelpool.partners import service as partners
+
     with transaction(db) as conn:
         group = partners.set_group_members(conn, acting_as(conn, as_), name, add or [],
                                            remove or [])
-    console.print(f"{group.name}: {', '.join(group.members) or '-'}")
+    common.console.print(f"{group.name}: {', '.join(group.members) or '-'}")
 
 
 @group_app.command("list")
 def group_list(db: DbOption = None, json: JsonOption = False) -> None:
     """List sharing groups and their members."""
+    from intelpool.partners import service as partners
+
     with transaction(db) as conn:
         groups = partners.list_groups(conn)
     if json:
         print_json(groups)
         return
-    table = Table("id", "name", "members")
+    table = new_table("id", "name", "members")
     for g in groups:
         table.add_row(str(g.id), g.name, ", ".join(g.members))
-    console.print(table)
+    common.console.print(table)

@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from intelpool.access.handling import HandlingRequest
 from intelpool.cli.common import (
     AsOption,
     DbOption,
     JsonOption,
     acting_as,
-    console,
-    err_console,
+    new_table,
     open_engine,
     print_json,
     transaction,
 )
-from intelpool.config import Settings
-from intelpool.db.migrate import upgrade
-from intelpool.formats.records import ImportOptions, Rejection
-from intelpool.pool import ingest, reads
-from intelpool.pool.views import EvaluationView, HandlingView, ObservationView
+
+if TYPE_CHECKING:
+    from intelpool.formats.records import Rejection
+    from intelpool.pool.views import EvaluationView, HandlingView, ObservationView
 
 contribution_app = typer.Typer(help="Contributions: what each submission brought.",
                                no_args_is_help=True)
@@ -41,6 +36,9 @@ def register(app: typer.Typer) -> None:
 
 def init(db: DbOption = None) -> None:
     """Create the pool, or upgrade it to the newest schema (Alembic migrations)."""
+    from intelpool.cli.common import console
+    from intelpool.db.migrate import upgrade
+
     engine = open_engine(db, require_current=False)
     try:
         revision = upgrade(engine)
@@ -88,6 +86,14 @@ def submit(
     json: JsonOption = False,
 ) -> None:
     """Submit a file to the pool under your handling and evaluation."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from intelpool.access.handling import HandlingRequest
+    from intelpool.cli.common import console, err_console
+    from intelpool.config import Settings
+    from intelpool.formats.records import ImportOptions
+    from intelpool.pool import ingest
+
     options = ImportOptions(columns=dict(_pair(c) for c in column or []), delimiter=delimiter,
                             default_type=type)
     request = HandlingRequest(tlp=tlp, audience=audience or [], codes=handling or [],
@@ -165,19 +171,23 @@ def search(
     json: JsonOption = False,
 ) -> None:
     """Every observation of a selector that you may see."""
+    from intelpool.pool import reads
+
     with transaction(db) as conn:
         results = reads.search(conn, acting_as(conn, as_), value, type)
     if json:
         print_json(results)
         return
     if not results:
-        console.print("nothing you may see holds this selector")
+        typer.echo("nothing you may see holds this selector")
         return
     _observation_table(results)
 
 
 def _observation_table(rows: list[ObservationView]) -> None:
-    table = Table("contribution", "originator", "selector", "role", "seen", "handling",
+    from intelpool.cli.common import console
+
+    table = new_table("contribution", "originator", "selector", "role", "seen", "handling",
                   "evaluation", "themes")
     for r in rows:
         seen = " - ".join(d.strftime("%Y-%m-%d") for d in (r.first_seen, r.last_seen) if d)
@@ -206,12 +216,15 @@ def contribution_list(
     json: JsonOption = False,
 ) -> None:
     """Contributions you may see."""
+    from intelpool.cli.common import console
+    from intelpool.pool import reads
+
     with transaction(db) as conn:
         items = reads.list_contributions(conn, acting_as(conn, as_), limit=limit)
     if json:
         print_json(items)
         return
-    table = Table("id", "originator", "received (UTC)", "title", "format", "handling",
+    table = new_table("id", "originator", "received (UTC)", "title", "format", "handling",
                   "observations")
     for c in items:
         table.add_row(str(c.id), c.originator, c.received_at.strftime("%Y-%m-%d %H:%M"),
@@ -229,6 +242,9 @@ def contribution_show(
     json: JsonOption = False,
 ) -> None:
     """One contribution you may see, with its observations."""
+    from intelpool.cli.common import console
+    from intelpool.pool import reads
+
     with transaction(db) as conn:
         detail = reads.show_contribution(conn, acting_as(conn, as_), contribution_id,
                                          limit=limit)

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from intelpool.cli.common import AsOption, DbOption, JsonOption, acting_as, console, print_json
+from intelpool.cli import common
+from intelpool.cli.common import AsOption, DbOption, JsonOption, acting_as, print_json
 from intelpool.cli.common import transaction as _transaction
 
 rfi_app = typer.Typer(help="Requests for information and consultations.", no_args_is_help=True)
@@ -19,7 +20,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _say(message: str) -> None:
-    console.print(message, highlight=False, markup=False)
+    common.console.print(message, highlight=False, markup=False)
 
 
 @rfi_app.command("create")
@@ -86,7 +87,7 @@ def list_cmd(as_: AsOption, db: DbOption = None, json: JsonOption = False) -> No
         table.add_row(str(r.id), r.requester, r.question, r.status, r.your_part,
                       f"{r.due_at:%Y-%m-%d}" if r.due_at else "",
                       ", ".join(f"{x.organisation}: {x.state}" for x in r.recipients))
-    console.print(table if items else "no requests for information")
+    common.console.print(table if items else "no requests for information")
 
 
 @rfi_app.command("show")

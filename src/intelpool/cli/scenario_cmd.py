@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import Engine
 
-from intelpool.cli.common import DbOption, JsonOption, console, err_console, open_engine, print_json
-from intelpool.config import Settings
+from intelpool.cli import common
+from intelpool.cli.common import DbOption, JsonOption, open_engine, print_json
 from intelpool.errors import InvalidInput
-from intelpool.scenario.generate import DEFAULT_SEED, GenerateSummary, generate
-from intelpool.scenario.load import LoadSummary, load
+from intelpool.scenario import DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from sqlalchemy import Engine
+
+    from intelpool.scenario.generate import GenerateSummary
+    from intelpool.scenario.load import LoadSummary
 
 scenario_app = typer.Typer(help="Synthetic taskforce scenarios: partners, planted criminal "
                                 "structures, ground truth.", no_args_is_help=True)
@@ -24,14 +28,18 @@ def register(app: typer.Typer) -> None:
 
 
 def _progress(verb: str, quiet: bool) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn(f"[bold]{verb}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
-                    console=err_console, transient=True, disable=quiet)
+                    console=common.err_console, transient=True, disable=quiet)
 
 
 def run_generate(out: Path, *, scale: float, seed: int, formats: dict[str, str],
                  companion: str, quiet: bool) -> GenerateSummary:
     """Generate with a progress bar (periods done, selectors written)."""
+    from intelpool.scenario.generate import generate
+
     with _progress("generating", quiet) as progress:
         task = progress.add_task("generate", total=None, detail="")
 
@@ -44,6 +52,9 @@ def run_generate(out: Path, *, scale: float, seed: int, formats: dict[str, str],
 
 def run_load(engine: Engine, directory: Path, *, quiet: bool) -> LoadSummary:
     """Load with a progress bar (contributions done, selectors per second)."""
+    from intelpool.config import Settings
+    from intelpool.scenario.load import load
+
     with _progress("loading", quiet) as progress:
         task = progress.add_task("load", total=None, detail="")
 
@@ -89,7 +100,7 @@ def generate_cmd(
     if json:
         print_json(summary)
         return
-    console.print(f"wrote {summary.contributions:,} contributions ({summary.selectors:,} "
+    common.console.print(f"wrote {summary.contributions:,} contributions ({summary.selectors:,} "
                   f"selectors; {summary.structures} planted structures with "
                   f"{summary.members:,} members; {summary.decoys} decoys) to {summary.out} in "
                   f"{summary.elapsed_seconds:.1f} s", highlight=False)
@@ -116,11 +127,12 @@ def load_cmd(
 
 def print_load_summary(summary: LoadSummary) -> None:
     rate = summary.observations / summary.elapsed_seconds if summary.elapsed_seconds else 0
-    console.print(f"loaded {summary.contributions:,} contributions of {summary.organisations} "
+    common.console.print(
+                  f"loaded {summary.contributions:,} contributions of {summary.organisations} "
                   f"organisations: {summary.observations:,} observations, "
                   f"{summary.rejections:,} rejections, {summary.entities:,} entities, "
                   f"{summary.relationships:,} relationships in {summary.elapsed_seconds:.1f} s "
                   f"({rate:,.0f} observations/s); {summary.hits:,} hits between partners, "
                   f"{summary.widespread:,} widespread selectors", highlight=False)
     for reason, count in list(summary.rejection_reasons.items())[:5]:
-        console.print(f"  {count:,} rejected: {reason}", style="dim", highlight=False)
+        common.console.print(f"  {count:,} rejected: {reason}", style="dim", highlight=False)

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from intelpool.cli.common import DbOption, console, open_engine
+from intelpool.cli import common
+from intelpool.cli.common import DbOption, open_engine
 
 
 def register(app: typer.Typer) -> None:
@@ -24,6 +25,6 @@ def serve(
     from intelpool.api.app import create_app
 
     engine = open_engine(db)
-    console.print(f"serving {engine.url.render_as_string(hide_password=True)} on "
+    common.console.print(f"serving {engine.url.render_as_string(hide_password=True)} on "
                   f"http://{host}:{port}/api/v1/health", highlight=False)
     uvicorn.run(create_app(engine), host=host, port=port, log_level="info")

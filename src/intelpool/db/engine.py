@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-from intelpool.config import Settings, normalise_database_url
+from intelpool.config import normalise_database_url, sqlite_cache_mib
 
 # Python's sqlite3 binds None and bool only after a failed search for an adapter, which
 # raises and catches exceptions: bulk loads full of NULLs ran three times slower. Registered
@@ -22,7 +22,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_database_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", partial(_sqlite_pragmas, Settings().sqlite_cache_mib))
+        event.listen(engine, "connect", partial(_sqlite_pragmas, sqlite_cache_mib()))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

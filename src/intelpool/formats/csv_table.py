@@ -37,6 +37,7 @@ from intelpool.formats.records import (
 )
 from intelpool.formats.registry import SNIFF_BYTES, importer
 from intelpool.observables import ObservableType
+from intelpool.observables.settle import address_kind
 
 DELIMITERS = (",", "\t", ";", "|")
 IP = "ip"  # pseudo type: ipv4, ipv6, cidr or ip-port, told from the value
@@ -125,11 +126,7 @@ def column_type(name: str) -> str | None:
 def resolve(kind: str | None, value: str) -> str | None:
     """A pseudo type made concrete for ``value``; None leaves the type to detection."""
     if kind == IP:
-        if "/" in value:
-            return ObservableType.CIDR
-        if value.startswith("[") or (value.count(":") == 1 and "." in value):
-            return ObservableType.IP_PORT
-        return ObservableType.IPV6 if ":" in value else ObservableType.IPV4
+        return address_kind(value.strip())
     if kind == HOST:
         return ObservableType.DOMAIN if "." in value else ObservableType.HOSTNAME
     return kind or None

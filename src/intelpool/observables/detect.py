@@ -13,7 +13,7 @@ import re
 from intelpool.observables.crypto_wallets import looks_like_btc
 from intelpool.observables.finance import looks_like_iban, luhn_valid
 from intelpool.observables.identity import KNOWN_PLATFORMS
-from intelpool.observables.names import FILE_EXTENSIONS
+from intelpool.observables.names import FILE_EXTENSIONS, PRIVATE_TLDS
 from intelpool.observables.types import ObservableType as T
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -32,17 +32,32 @@ _CARD = re.compile(r"[0-9](?:[ -]?[0-9]){11,18}")
 _BASE58_BTC = re.compile(r"[13][1-9A-HJ-NP-Za-km-z]{24,33}")
 _XMR = re.compile(r"[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?")
 _IBAN = re.compile(r"[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,30}")
+# A forum or messenger name as handles print it: lower-case letters, digits, ".", "_", "-",
+# with at least one letter ("10:30" is a time, not a handle).
+_PLATFORM = re.compile(r"(?=[a-z0-9._-]*[a-z])[a-z0-9][a-z0-9._-]{0,62}", re.IGNORECASE)
+_SCHEMES = frozenset({"mailto", "tel", "http", "https", "ftp", "urn", "data", "file"})
 # Last labels that make a dotted name something other than a domain: top-level names
 # outside the public DNS (host names) and file extensions (file names).
-_PRIVATE_TLDS = ("onion", "i2p", "bit", "loki", "local", "localhost", "internal", "lan",
-                 "intranet", "corp")
 _SUFFIX_TYPES = {**dict.fromkeys(FILE_EXTENSIONS, T.FILENAME),
-                 **dict.fromkeys(_PRIVATE_TLDS, T.HOSTNAME)}
+                 **dict.fromkeys(PRIVATE_TLDS, T.HOSTNAME)}
 
 
 def _names_platform(text: str) -> bool:
     """True for "platform:name" with a platform the pool knows (telegram:, jabber: ...)."""
     return text.partition(":")[0].lower() in KNOWN_PLATFORMS
+
+
+def _handle_shape(text: str) -> bool:
+    """True for "platform:name" as the pool prints a handle: a platform name with a letter
+    (a known messenger or any forum, e.g. ``exploit.in``), then the account name with no
+    space after the colon. A name of digits only is a port ("example.com:8080"); schemes
+    of other selectors (``mailto:``, ``tel:``) are not platforms."""
+    platform, _, name = text.partition(":")
+    if platform.lower() in KNOWN_PLATFORMS:
+        return bool(name)
+    return (bool(name) and not name[0].isspace() and not name.isdigit()
+            and not name.startswith("//") and platform.lower() not in _SCHEMES
+            and _PLATFORM.fullmatch(platform) is not None)
 
 
 def detect(text: str) -> str | None:
@@ -55,11 +70,14 @@ def detect(text: str) -> str | None:
         if ":" in text:
             if _SSDEEP.fullmatch(text):
                 return T.SSDEEP  # its base64 parts may hold "/"
-            if _names_platform(text):
-                return T.HANDLE  # jabber:user@server/resource
+            if _handle_shape(text):
+                return T.HANDLE  # jabber:user@server/resource, forum:name/with/slashes
         return T.URL  # host/path without a scheme
     if "@" in text:
-        return T.HANDLE if text[0] == "@" or _names_platform(text) else T.EMAIL
+        if text[0] == "@" or _names_platform(text):
+            return T.HANDLE
+        # An e-mail local part holds no ":", so "forum:name@x" is a handle.
+        return T.HANDLE if ":" in text.partition("@")[0] and _handle_shape(text) else T.EMAIL
     first = text[0]
     if "0" <= first <= "9":
         if _IPV4ISH.fullmatch(text):
@@ -87,7 +105,9 @@ def _with_colon(text: str) -> str | None:
         return T.SSDEEP
     if _IPV6ISH.fullmatch(text):
         return T.IPV6
-    if _names_platform(text):
+    if text[:4].lower() == "tel:":
+        return T.PHONE
+    if _handle_shape(text):
         return T.HANDLE
     return None
 

@@ -23,6 +23,10 @@ vhd vhdx jpg jpeg png gif bmp ico htm html php asp aspx jsp pyc elf dylib apk de
 gz tgz tar bz2 xz csv xml json yml yaml lock pdb torrent eml msg ics vcf
 """
 FILE_EXTENSIONS = frozenset(_FILE_EXTENSIONS_TEXT.split())
+# Last labels that make a dotted name a host name, not a domain: top-level names outside the
+# public DNS.
+PRIVATE_TLDS = frozenset({"onion", "i2p", "bit", "loki", "local", "localhost", "internal",
+                          "lan", "intranet", "corp"})
 
 
 def _normalise(value: str) -> str:

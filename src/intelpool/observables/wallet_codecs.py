@@ -5,8 +5,6 @@ Decoders return None on malformed input; the address canonicalisers turn that in
 
 from __future__ import annotations
 
-from Crypto.Hash import keccak
-
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BASE58_INDEX = {char: digit for digit, char in enumerate(BASE58)}
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -21,6 +19,8 @@ _MONERO_BLOCK_BYTES = {0: 0, 2: 1, 3: 2, 5: 3, 6: 4, 7: 5, 9: 6, 10: 7, 11: 8}
 
 def keccak256(data: bytes) -> bytes:
     """Keccak-256 as Ethereum and Monero use it (not NIST SHA3-256: the padding differs)."""
+    from Crypto.Hash import keccak  # only ETH and XMR addresses need it; it loads slowly
+
     return keccak.new(digest_bits=256, data=data).digest()
 
 

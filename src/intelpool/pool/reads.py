@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, func, select
+from sqlalchemy import Connection, RowMapping, Select, and_, func, or_, select
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.visibility import visible_contribution
@@ -24,7 +24,7 @@ from intelpool.db.tables import (
 )
 from intelpool.db.types import json_list
 from intelpool.errors import InvalidInput, NotFound
-from intelpool.observables import InvalidObservable, parse_selector
+from intelpool.observables import InvalidObservable, parse_selector, search_candidates
 from intelpool.pool.views import (
     ANONYMOUS_ORIGINATOR,
     ContributionDetail,
@@ -52,24 +52,34 @@ def search(
     conn: Connection, principal: Principal, value: str, type_hint: str | None = None,
     *, limit: int = 1000,
 ) -> list[ObservationView]:
-    """Every observation of ``value`` the principal may see, newest contribution first."""
+    """Every observation of ``value`` the principal may see, newest contribution first.
+
+    Without a type, ``value`` is looked for as the type detection gives it and as each type
+    whose values detection cannot tell apart (a file name, a JA3 ...): whatever the pool
+    prints as a selector is found as printed."""
     require(principal, Permission.POOL_READ)
     try:
-        kind, canonical = parse_selector(value, type_hint)
+        wanted = ([parse_selector(value, type_hint)] if type_hint is not None
+                  else search_candidates(value))
     except InvalidObservable as exc:
         shown = exc.shown_value if exc.shown_value is not None else value
         raise InvalidInput(f"cannot search for {shown!r}: {exc}") from None
+    kind, canonical = wanted[0]
     visible = _visible_contributions(principal).subquery()
     rows = conn.execute(
-        select(observations, visible, observables.c.warning)
+        select(observations, visible, observables.c.warning,
+               observables.c.type.label("observable_type"),
+               observables.c.value.label("observable_value"))
         .join(observables, observables.c.id == observations.c.observable_id)
         .join(visible, visible.c.id == observations.c.contribution_id)
-        .where(observables.c.type == kind, observables.c.value == canonical)
+        .where(or_(*(and_(observables.c.type == t, observables.c.value == v)
+                     for t, v in wanted)))
         .order_by(visible.c.received_at.desc(), visible.c.id.desc())
         .limit(limit)
     ).mappings().all()
     context = contribution_context(conn, [r["contribution_id"] for r in rows])
-    views = [_observation(r, kind, canonical, principal, context) for r in rows]
+    views = [_observation(r, r["observable_type"], r["observable_value"], principal, context)
+             for r in rows]
     audit.record(conn, principal, "pool.search", subject_type="observable",
                  subject_id=f"{kind}:{canonical}"[:64],
                  detail={"value": canonical, "type": kind, "results": len(views),

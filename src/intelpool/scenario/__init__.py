@@ -22,3 +22,6 @@ A scenario directory holds:
   ``decoys`` (type, value, reason, the structures a shared-hosting decoy links, seen_by).
   Selectors outside both lists are noise: each partner's own, never shared.
 """
+
+# The seed of the demo and of a scenario generated without --seed.
+DEFAULT_SEED = 20240501

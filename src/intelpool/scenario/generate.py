@@ -30,6 +30,7 @@ from typing import IO, Any
 import orjson
 
 from intelpool.errors import InvalidInput
+from intelpool.scenario import DEFAULT_SEED
 from intelpool.scenario.context import WINDOW_DAYS, Context
 from intelpool.scenario.contributions import Period, period_files
 from intelpool.scenario.model import FileSpec, Member, Partner, Selector, Structure
@@ -40,7 +41,6 @@ from intelpool.scenario.structures import CLIENT_COUNTS, build_client, client_co
 from intelpool.scenario.views import plan_views
 from intelpool.scenario.writers import COMPANION, write_file
 
-DEFAULT_SEED = 20240501
 CONTRIBUTIONS_DIR = "contributions"
 ProgressFn = Callable[[int, int, int], None]  # (periods done, periods, selectors written)
 

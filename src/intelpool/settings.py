@@ -1,0 +1,32 @@
+"""Every setting from the environment (INTELPOOL_*), validated (pydantic-settings).
+
+Import it as ``intelpool.config.Settings``; ``intelpool.config`` reads the few settings
+every command needs at start-up without loading pydantic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from intelpool.config import DEFAULT_DATABASE_URL, DEFAULT_SQLITE_CACHE_MIB
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INTELPOOL_", env_file=None, extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    # Directory of extra MISP-format warninglists, on top of the built-in ones.
+    warninglist_dir: Path | None = None
+    # A selector held by more organisations than this is "widespread": reported once, not per pair.
+    widespread_threshold: int = 10
+    # Statistics over fewer rows than this are suppressed so small counts reveal nothing.
+    min_statistic_count: int = 3
+    # How many records the ingest service stages per database round trip.
+    ingest_batch_size: int = 20_000
+    # Page cache of the embedded pool in MiB, twice over (the pool's and its scratch tables'):
+    # with the program itself, the bound on an import's memory whatever the file's size.
+    sqlite_cache_mib: int = DEFAULT_SQLITE_CACHE_MIB
+    # Months an operation's linked targets stay in the deconfliction register unless renewed.
+    deconfliction_months: int = 24
