@@ -84,7 +84,9 @@ async def current_viewer(request: Request) -> Viewer:
             sent = field if isinstance(field, str) else None
         if not sent or not secrets.compare_digest(sent, state.csrf_token):
             raise CsrfRefused()
-    return Viewer(state.principal, state.csrf_token, engine)
+    viewer = Viewer(state.principal, state.csrf_token, engine)
+    request.state.viewer = viewer  # so an error page still shows the viewer's navigation
+    return viewer
 
 
 CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
@@ -122,9 +124,9 @@ def _local_path(request: Request) -> str:
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return templates.TemplateResponse(request, "error.html",
-                                      {"viewer": None, "status": status, "message": message,
-                                       "nav": []}, status_code=status)
+    viewer = getattr(request.state, "viewer", None)
+    return render(request, viewer, "error.html", {"status": status, "message": message},
+                  status=status)
 
 
 def is_htmx(request: Request) -> bool:
