@@ -73,6 +73,9 @@ def test_search_a_defanged_value_and_a_pasted_list(live: Live, sign_in_as: SignI
     expect(page.locator("h1")).to_have_text(f"domain {SHARED}")
     expect(page.locator("body")).to_contain_text("Score")
     shot(page, "selector")
+    page.emulate_media(color_scheme="dark")
+    page.goto("/search?q=" + quote(f"{SHARED}\n185.220.101.7", safe=""))
+    shot(page, "dark")
 
 
 def test_a_submitted_file_hits_and_the_originator_grants_access(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from intelpool.access import Principal
 from intelpool.errors import InvalidInput
 from intelpool.matching import deconflict, hits, scoring
+from intelpool.matching.hits import HitView
 from intelpool.pool import reads
 from intelpool.pool.views import ObservationView
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, is_htmx, render
@@ -42,11 +43,15 @@ class Line:
     hidden: list[HiddenHolder] = field(default_factory=list)
 
 
-def _lookup(conn: Connection, me: Principal, values: list[str]) -> list[Line]:
+def _lookup(conn: Connection, me: Principal, values: list[str],
+            known_hits: list[HitView] | None = None) -> list[Line]:
     held = deconflict.deconflict(conn, me, values)
-    # A request is made on a hit: the viewer's own holding matched the partner's.
-    requestable = {h.selector: h.id for h in hits.list_hits(conn, me).hits
-                   if not h.partner_visible}
+    # A request is made on a hit: the viewer's own holding matched the partner's. Hits are
+    # read only when some partner holds data the viewer may not see.
+    hidden_somewhere = any(not h.visible for found in held for h in found.holders)
+    if hidden_somewhere and known_hits is None:
+        known_hits = hits.list_hits(conn, me).hits
+    requestable = {h.selector: h.id for h in known_hits or [] if not h.partner_visible}
     lines = []
     for value, found in zip(values, held, strict=True):
         line = Line(value, found.selector, found.error, found.warning)
@@ -107,8 +112,9 @@ def selector(request: Request, viewer: CurrentViewer, value: str,
     with viewer.transaction() as conn:
         observations = reads.search(conn, me, value, type)
         score = scoring.score(conn, me, value, type)
-        line = _lookup(conn, me, [score.selector.split(" ", 1)[1]])[0]
-        my_hits = [h for h in hits.list_hits(conn, me).hits if h.selector == score.selector]
+        all_hits = hits.list_hits(conn, me).hits
+        line = _lookup(conn, me, [score.selector.split(" ", 1)[1]], all_hits)[0]
+        my_hits = [h for h in all_hits if h.selector == score.selector]
     # Detection without the type may read the value as another type: then no holders.
     hidden = line.hidden if line.selector == score.selector else []
     return render(request, viewer, "selector.html", {
