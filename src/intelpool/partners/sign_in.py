@@ -105,6 +105,8 @@ def _open(conn: Connection, principal: Principal, scopes: str | None,
           method: str) -> OpenedSession:
     secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utcnow()
+    # Sessions that ran out are swept here, so the table holds only live ones and a few idle.
+    conn.execute(delete(web_sessions).where(web_sessions.c.expires_at <= now))
     conn.execute(insert(web_sessions).values(
         session_hash=_digest(secret), user_id=principal.user_id, scopes=scopes,
         csrf_token=csrf, created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS),
