@@ -117,3 +117,49 @@ def test_pages_render_for_their_users_and_audit_the_reads(store: Store,
     csv_text = police.get("/contributions.csv").text
     assert csv_text.splitlines()[0].startswith("id,originator,received_at,title,format,tlp,pap")
     assert HIDDEN_TITLE in csv_text and "amber" in csv_text
+
+
+def test_submit_refuses_what_the_command_line_refuses_and_lists_rejections(
+        store: Store, tmp_path: Path) -> None:
+    pool = build_pool(store.engine, tmp_path)
+    police = signed_in(store.engine, pool.police)
+    token = csrf_of(police.get("/submit").text)
+
+    def count() -> int:
+        with store.begin() as conn:
+            return int(conn.execute(select(func.count()).select_from(contributions))
+                       .scalar_one())
+
+    before = count()
+    refused = police.post("/submit", data={"csrf": token, "tlp": "red", "audience": "pool",
+                                           "title": "Red to all"},
+                          files={"file": ("list.txt", b"refused-red.net\n")})
+    assert refused.status_code == 422
+    assert "TLP:RED may not have audience pool" in refused.text
+    assert 'value="Red to all"' in refused.text  # the form comes back as filled in
+    conflicting = police.post("/submit", data={"csrf": token, "tlp": "clear", "codes": "H2"},
+                              files={"file": ("list.txt", b"refused-red.net\n")})
+    assert "H2 (no dissemination without permission) contradicts TLP:CLEAR" in conflicting.text
+    assert count() == before
+    stored = police.post("/submit", data={"csrf": token, "tlp": "amber", "format": "text",
+                                          "audience": ["org:Bank NL"], "codes": "H1"},
+                         files={"file": ("list.txt", b"kept-amber.net\nnot a selector\n")})
+    assert stored.status_code == 200 and "1 accepted" in stored.text
+    assert "not a selector" in stored.text and "line 2" in stored.text
+    assert count() == before + 1
+    bank = signed_in(store.engine, pool.bank)
+    assert "kept-amber.net" in bank.get("/search?q=kept-amber.net").text
+
+
+def test_pages_build_no_sql() -> None:
+    """Pages call services; only repository modules issue queries."""
+    import intelpool.web
+
+    folder = Path(intelpool.web.__file__).parent
+    for module in folder.glob("*.py"):
+        source = module.read_text()
+        imported = re.findall(r"from sqlalchemy[.\w]* import ([^\n]+)", source)
+        assert all(name.strip() in {"Connection", "Engine"}
+                   for line in imported for name in line.split(",")), module.name
+        assert not re.search(r"\b(select|insert|update|delete|text)\(", source), module.name
+        assert "intelpool.db.tables" not in source, module.name

@@ -36,7 +36,7 @@ def node_modules() -> Path | None:
     return None
 
 
-@router.get("/static/vendor/{name}", include_in_schema=False)
+@router.api_route("/static/vendor/{name}", methods=["GET", "HEAD"], include_in_schema=False)
 def vendor(name: str) -> FileResponse:
     root = node_modules()
     if name not in VENDOR_FILES or root is None or not (root / VENDOR_FILES[name]).is_file():
@@ -45,7 +45,7 @@ def vendor(name: str) -> FileResponse:
                         headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("/static/{name}", include_in_schema=False)
+@router.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
 def own(name: str) -> FileResponse:
     path = STATIC_DIR / name
     if "/" in name or not path.is_file():
