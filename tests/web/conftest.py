@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from intelpool.api.app import create_app
 from intelpool.db.engine import make_engine
 from intelpool.db.migrate import upgrade
+from intelpool.db.tables import metadata
+from intelpool.partners import sign_in
 from tests.web.helpers import PASSWORD, Pool, build_pool
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
@@ -45,17 +48,35 @@ class Watched:
     errors: list[str] = field(default_factory=list)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """argon2id at a small cost: these tests check the flows, not the work factor."""
+    saved = sign_in._hasher
+    sign_in._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    sign_in._hasher = saved
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def live(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The app served on a fresh pool of either store, for one module's tests."""
     tmp = tmp_path_factory.mktemp("web")
-    engine = make_engine(f"sqlite:///{tmp / 'pool.db'}")
-    upgrade(engine)
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp / 'pool.db'}")
+        upgrade(engine)
+    else:
+        engine = make_engine(request.getfixturevalue("pg_schema_url"))
+        tables = ", ".join(t.name for t in metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     pool = build_pool(engine, tmp / "files")
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=port,
@@ -126,7 +147,7 @@ def sign_in_as(live: Live, browser: Browser) -> Iterator[Callable[..., tuple[Pag
 @pytest.fixture
 def shot(request: pytest.FixtureRequest) -> Callable[[Page, str], None]:
     SCREENSHOTS.mkdir(exist_ok=True)
-    prefix = request.node.name.removeprefix("test_")[:40]
+    prefix = request.node.name.removeprefix("test_").replace("[", "-").rstrip("]")
 
     def save(page: Page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"{prefix}--{name}.png"), full_page=True)
