@@ -163,3 +163,23 @@ def test_pages_build_no_sql() -> None:
                    for line in imported for name in line.split(",")), module.name
         assert not re.search(r"\b(select|insert|update|delete|text)\(", source), module.name
         assert "intelpool.db.tables" not in source, module.name
+
+
+def test_search_offers_a_one_click_request_where_a_hit_hides_the_partners_data(
+        store: Store, tmp_path: Path) -> None:
+    pool = build_pool(store.engine, tmp_path)
+    bank = signed_in(store.engine, pool.bank)
+    token = csrf_of(bank.get("/submit").text)
+    bank.post("/submit", data={"csrf": token, "tlp": "green", "format": "text"},
+              files={"file": ("mine.txt", HIDDEN_ONLY.encode())})
+    page = bank.get(f"/search?q={HIDDEN_ONLY}")
+    assert "Police DE</strong> holds data on this selector you may not see" in page.text
+    hit = re.search(r'name="hit" value="(\d+)"', page.text)
+    assert hit, "no one-click request on the hit"
+    asked = bank.post("/hits/request", data={"hit": hit.group(1), "reason": "our case 7"},
+                      headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert asked.status_code == 200 and "sent to Police DE" in asked.text
+    assert "<html" not in asked.text  # htmx gets the fragment only
+    again = bank.post("/hits/request", data={"hit": hit.group(1), "reason": "again"},
+                      headers={"X-CSRF-Token": token})
+    assert again.status_code == 422 and "already pending" in again.text
