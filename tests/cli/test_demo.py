@@ -20,6 +20,7 @@ from intelpool.db.tables import (
     rfis,
 )
 from intelpool.partners import service as partners
+from intelpool.partners import sign_in
 from intelpool.partners.identity import principal_for_token
 
 
@@ -38,6 +39,10 @@ def test_demo_fills_a_fresh_pool_and_prints_a_read_token_per_partner_kind(
               if line.split()[-1:] and line.split()[-1].startswith("ipt_")}
     assert set(tokens) == {"host", "law-enforcement", "private", "cert"}
     assert "http://127.0.0.1:8000/api/v1/health" in result.stdout
+    assert "web interface: http://127.0.0.1:8000/ " in result.stdout
+    passwords = {line.split()[0]: (line.split()[-3], line.split()[-1])
+                 for line in result.stdout.splitlines() if " password " in line}
+    assert set(passwords) == {"host", "law-enforcement", "private", "cert"}
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -48,10 +53,13 @@ def test_demo_fills_a_fresh_pool_and_prints_a_read_token_per_partner_kind(
             assert conn.execute(select(func.count()).select_from(operations)).scalar_one() == 3
             assert conn.execute(select(func.count()).select_from(rfis)).scalar_one() == 2
             alerts = conn.execute(select(deconfliction_alerts.c.kind)).scalars().all()
+            email, password = passwords["private"]
+            bank = sign_in.sign_in_with_password(conn, email, password).principal
     finally:
         engine.dispose()
     assert "Stale Org" not in names
     assert {"target", "action-day"} <= set(alerts)
     assert "casework in progress: 3 operations, 2 requests for information" in result.stdout
     assert police.organisation_name.startswith("Police")
+    assert bank.email == email and bank.role == "admin"
     assert (tmp_path / "demo" / "scenario" / "ground_truth.json").exists()

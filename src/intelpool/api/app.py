@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from intelpool import __version__
 from intelpool.api import routes_pool
 from intelpool.errors import Forbidden, IntelpoolError, InvalidInput, NotFound, NotSupported
+from intelpool.web import mount as mount_web
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -16,6 +17,7 @@ def create_app(engine: Engine) -> FastAPI:
                   docs_url="/api/v1/docs", redoc_url=None)
     app.state.engine = engine
     app.include_router(routes_pool.router, prefix="/api/v1")
+    mount_web(app)  # the web interface at /
 
     @app.exception_handler(IntelpoolError)
     def _error(_request: Request, exc: IntelpoolError) -> JSONResponse:

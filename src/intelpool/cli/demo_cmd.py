@@ -1,4 +1,5 @@
-"""The demo: a fresh pool filled with the demo scenario, read tokens, and the API served."""
+"""The demo: a fresh pool filled with the demo scenario, users to sign in as, and the web
+interface and API served."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def demo(
     directory: Annotated[Path, typer.Option("--dir", hidden=True)] = DEMO_DIR,
 ) -> None:
     """Build a demo pool (./intelpool-demo/pool.db) from a generated taskforce scenario, print
-    read tokens for a host, police, bank and CERT user, and serve the API."""
+    a password and a read token for a host, police, bank and CERT user, and serve the web
+    interface and the API."""
     from intelpool.config import normalise_database_url
     from intelpool.scenario.load import fallback_formats, read_manifest
 
@@ -66,8 +68,11 @@ def demo(
     tokens = _tokens(engine, read_manifest(scenario))
     common.console.print(f"demo pool ready in {time.perf_counter() - began:.1f} s at "
                   f"{engine.url.render_as_string(hide_password=True)}", highlight=False)
-    common.console.print("read tokens (shown once):")
-    for kind, org, email, secret in tokens:
+    typer.echo(f"web interface: http://127.0.0.1:{port}/ — sign in as (shown once):")
+    for kind, org, email, _secret, password in tokens:
+        typer.echo(f"  {kind:<16} {org:<30} {email:<34} password {password}")
+    common.console.print("read tokens for the API (shown once):")
+    for kind, org, email, secret, _password in tokens:
         typer.echo(f"  {kind:<16} {org:<30} {email:<34} {secret}")
     base = f"http://127.0.0.1:{port}/api/v1"
     typer.echo(f"API: {base}/health")
@@ -111,9 +116,11 @@ def _fresh_pool(url: str) -> Engine:
     return engine
 
 
-def _tokens(engine: Engine, manifest: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """A read token for the analyst of the first partner of each kind."""
+def _tokens(engine: Engine, manifest: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """A generated password and a read token for the admin of the first partner of each
+    kind (an admin reaches every page, administration and audit trail included)."""
     from intelpool.access import Principal
+    from intelpool.partners import sign_in
     from intelpool.partners.identity import create_token
 
     out = []
@@ -121,10 +128,12 @@ def _tokens(engine: Engine, manifest: dict[str, Any]) -> list[tuple[str, str, st
         for kind in TOKEN_KINDS:
             org = next(p for p in manifest["partners"] if p["kind"] == kind)
             email = next(u["email"] for u in manifest["users"]
-                         if u["organisation"] == org["name"] and u["role"] == "analyst")
+                         if u["organisation"] == org["name"] and u["role"] == "admin")
             token = create_token(conn, Principal.operator(), email, expires_days=None,
                                  scopes=["read"])
-            out.append((kind, org["name"], email, token.secret))
+            password = sign_in.generate_password()
+            sign_in.set_password(conn, Principal.operator(), email, password)
+            out.append((kind, org["name"], email, token.secret, password))
     return out
 
 

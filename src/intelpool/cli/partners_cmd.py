@@ -197,3 +197,26 @@ def group_list(db: DbOption = None, json: JsonOption = False) -> None:
     for g in groups:
         table.add_row(str(g.id), g.name, ", ".join(g.members))
     common.console.print(table)
+
+
+@user_app.command("passwd")
+def user_passwd(
+    email: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from standard input (first line) "
+                                 "instead of prompting.")] = False,
+    as_: OptionalAsOption = None,
+    db: DbOption = None,
+) -> None:
+    """Set a user's password for the web interface (stored as an argon2id hash)."""
+    import sys
+
+    from intelpool.partners import sign_in
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
+    with transaction(db) as conn:
+        sign_in.set_password(conn, acting_as(conn, as_), email, password)
+    common.console.print(f"password set for {email}; its open sessions were ended")

@@ -1,4 +1,4 @@
-"""The serve command: the HTTP API (and later the web interface) on one port."""
+"""The serve command: the web interface and the HTTP API on one port."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DbOption = None,
 ) -> None:
-    """Serve the pool over HTTP: REST API under /api/v1 (bearer tokens)."""
+    """Serve the pool over HTTP: the web interface at / (sign in with a password set by
+    'intelpool user passwd'), the REST API under /api/v1 (bearer tokens)."""
     import uvicorn
 
     from intelpool.api.app import create_app
 
     engine = open_engine(db)
     common.console.print(f"serving {engine.url.render_as_string(hide_password=True)} on "
-                  f"http://{host}:{port}/api/v1/health", highlight=False)
+                         f"http://{host}:{port}/ (API: /api/v1/health)", highlight=False)
     uvicorn.run(create_app(engine), host=host, port=port, log_level="info")

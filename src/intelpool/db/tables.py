@@ -55,6 +55,7 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("role IN ('admin','analyst','contributor','reader')", name="role"),
+    Column("password_hash", String(200)),  # argon2id; none until a password is set
 )
 
 tokens = Table(
@@ -525,4 +526,18 @@ rfi_notes = Table(
     Column("author_user_id", ForeignKey("users.id"), nullable=False),
     Column("author_org_id", ForeignKey("organisations.id"), nullable=False),
     Column("at", UTCDateTime, nullable=False),
+)
+
+# Signed-in browser sessions of the web interface; the cookie holds the secret, this its hash.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("session_hash", String(64), nullable=False, unique=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("scopes", String(64)),  # a session opened with a token keeps the token's scopes
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
 )

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
-from intelpool.access import Principal, Role
+from intelpool.access import Permission, Principal, Role, require
 from intelpool.access.permissions import Scope, permissions_for
 from intelpool.audit import service as audit
 from intelpool.db.tables import organisations, tokens, users
 from intelpool.db.types import utcnow
 from intelpool.errors import Forbidden, InvalidInput, NotFound
-from intelpool.partners.models import IssuedToken
+from intelpool.partners.models import IssuedToken, TokenInfo
 from intelpool.partners.service import require_manages_users_of
 
 TOKEN_PREFIX = "ipt_"
@@ -123,3 +123,15 @@ def revoke_token(conn: Connection, principal: Principal, token_id: int) -> None:
     conn.execute(update(tokens).where(tokens.c.id == token_id).values(revoked_at=utcnow()))
     audit.record(conn, principal, "token.revoke", subject_type="token", subject_id=token_id,
                  subject_organisation_id=row.organisation_id)
+
+
+def list_tokens(conn: Connection, principal: Principal) -> list[TokenInfo]:
+    """Tokens of the users the principal manages (its own organisation's, or all for hosts)."""
+    query = (select(tokens, users.c.email, users.c.organisation_id)
+             .join(users, users.c.id == tokens.c.user_id))
+    if Permission.PARTNERS_MANAGE not in principal.permissions:
+        require(principal, Permission.ORG_USERS_MANAGE)
+        query = query.where(users.c.organisation_id == principal.organisation_id)
+    return [TokenInfo(r["id"], r["email"], r["prefix"], tuple(str(r["scopes"]).split()),
+                      r["created_at"], r["expires_at"], r["last_used_at"], r["revoked_at"])
+            for r in conn.execute(query.order_by(tokens.c.id.desc())).mappings()]

@@ -43,6 +43,20 @@ class IssuedToken:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """A token as listed: never its secret, only the prefix that identifies it."""
+
+    id: int
+    email: str
+    prefix: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class SharingGroup:
     id: int
     name: str

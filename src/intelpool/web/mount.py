@@ -1,0 +1,62 @@
+"""Mounting the web interface on the app: page routers, assets, security headers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+
+from fastapi import FastAPI, Request, Response
+
+from intelpool.web import (
+    assets,
+    page_admin,
+    page_audit,
+    page_auth,
+    page_contributions,
+    page_dashboard,
+    page_hits,
+    page_search,
+    page_submit,
+)
+from intelpool.web.core import NavLink, Viewer
+from intelpool.web.limits import SignInLimiter
+
+# The pages, in navigation order. A new page is one module with ``router`` and ``NAV``.
+PAGE_MODULES: tuple[ModuleType, ...] = (
+    page_dashboard, page_search, page_contributions, page_submit, page_hits, page_admin,
+    page_audit, page_auth,
+)
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def navigation(viewer: Viewer) -> list[NavLink]:
+    links: list[NavLink] = [link for module in PAGE_MODULES for link in module.NAV]
+    return [link for link in links if link.permission is None or viewer.can(link.permission)]
+
+
+def mount(app: FastAPI) -> None:
+    """Serve the web interface at / beside the API (which keeps /api/v1)."""
+    app.state.sign_in_limiter = SignInLimiter()
+    app.include_router(assets.router)
+    for module in PAGE_MODULES:
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        began = time.perf_counter()
+        response = await call_next(request)
+        # Server time per page, for the browser's developer tools and for measuring.
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - began) * 1000:.1f}"
+        if not request.url.path.startswith("/api/"):
+            response.headers["Content-Security-Policy"] = CSP
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Referrer-Policy"] = "same-origin"
+            response.headers["X-Frame-Options"] = "DENY"
+            if not request.url.path.startswith("/static/"):
+                response.headers["Cache-Control"] = "no-store"
+        return response
