@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     # Page cache of the embedded pool in MiB, twice over (the pool's and its scratch tables'):
     # with the program itself, the bound on an import's memory whatever the file's size.
     sqlite_cache_mib: int = 64
+    # HTTP API: the largest upload accepted (bytes; streamed to disk, never held in memory),
+    # requests per minute per token (per server process), where uploads are spooled.
+    api_max_upload_bytes: int = 1 << 30
+    api_rate_limit_per_minute: int = 1200
+    api_upload_dir: Path | None = None
 
 
 def resolve_database_url(explicit: str | None) -> str:
