@@ -21,7 +21,7 @@ def test_every_route_declares_the_permission_it_needs() -> None:
     missing = [f"{methods} {path}" for methods, path, declared in routes if declared is None]
     assert missing == []
     public = {path for _, path, declared in routes if declared == PUBLIC}
-    assert public == {"/api/v1/health"}
+    assert public == {"/api/v1/health", "/taxii2/"}
 
 
 def test_health_names_the_store(client: TestClient, store: Store) -> None:
@@ -42,6 +42,9 @@ def test_basic_auth_takes_a_token_as_password(client: TestClient, world: World) 
     basic = base64.b64encode(f"{world.bank_user.email}:{secret}".encode()).decode()
     response = client.get("/api/v1/contributions", headers={"Authorization": f"Basic {basic}"})
     assert response.status_code == 200 and response.json()["items"]
+    other = base64.b64encode(f"admin@police-de.example:{secret}".encode()).decode()
+    assert client.get("/api/v1/contributions",
+                      headers={"Authorization": f"Basic {other}"}).status_code == 401
 
 
 def test_search_returns_what_the_token_holder_may_see(

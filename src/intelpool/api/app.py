@@ -14,12 +14,13 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from intelpool import __version__
-from intelpool.api import errors, rest
+from intelpool.api import errors, rest, taxii
 from intelpool.api.guard import RateLimiter
 from intelpool.api.limits import BodyLimit
 from intelpool.config import Settings
 
 API_PREFIX = "/api/v1"
+TAXII_PREFIX = "/taxii2"
 
 
 def rest_routers() -> list[tuple[str, APIRouter]]:
@@ -47,5 +48,6 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for _name, router in rest_routers():
         app.include_router(router, prefix=API_PREFIX, responses=errors.ERROR_RESPONSES)
+    app.include_router(taxii.router, prefix=TAXII_PREFIX)
     app.add_middleware(BodyLimit, limit=settings.api_max_upload_bytes)
     return app

@@ -40,6 +40,8 @@ class ApiError(Exception):
         self.headers, self.details = headers, details or {}
 
 
+TAXII_PATH = "/taxii2/"
+
 # Most specific first: Conflict is an InvalidInput.
 _DOMAIN: list[tuple[type[IntelpoolError], int, str]] = [
     (Conflict, 409, "conflict"),
@@ -61,7 +63,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+                   headers: dict[str, str] | None = None,
+                   request: Request | None = None) -> JSONResponse:
+    if request is not None and request.url.path.startswith(TAXII_PATH):
+        # TAXII clients read the specification's error message.
+        taxii = {"title": code.replace("_", " "), "description": message,
+                 "http_status": str(status)}
+        return JSONResponse(taxii, status_code=status, headers=headers,
+                            media_type="application/taxii+json;version=2.1")
     body = {"error": {"code": code, "message": message, "details": details or {}}}
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -71,11 +80,12 @@ def install(app: FastAPI) -> None:
     def _domain(_request: Request, exc: IntelpoolError) -> JSONResponse:
         status, code = next(((s, c) for kind, s, c in _DOMAIN if isinstance(exc, kind)),
                             (400, "bad_request"))
-        return error_response(status, code, str(exc))
+        return error_response(status, code, str(exc), request=_request)
 
     @app.exception_handler(ApiError)
     def _api(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers,
+                              _request)
 
     @app.exception_handler(RequestValidationError)
     def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -87,10 +97,10 @@ def install(app: FastAPI) -> None:
         first = errors[0] if errors else {"location": "", "message": "invalid request"}
         return error_response(status, _HTTP_CODES[status],
                               f"{first['location']}: {first['message']}",
-                              {"errors": errors})
+                              {"errors": errors}, request=_request)
 
     @app.exception_handler(StarletteHTTPException)
     def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
         return error_response(exc.status_code, code, str(exc.detail),
-                              headers=getattr(exc, "headers", None))
+                              headers=getattr(exc, "headers", None), request=_request)

@@ -53,7 +53,9 @@ class RateLimiter:
             return (1 - tokens) / self.refill
 
 
-def _secret(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
+def _secret(request: Request, credentials: HTTPAuthorizationCredentials | None
+            ) -> tuple[str | None, str]:
+    """(the Basic user name, if any; the token)."""
     from intelpool.api.errors import ApiError
 
     challenge = {"WWW-Authenticate": 'Bearer, Basic realm="intelpool"'}
@@ -61,13 +63,13 @@ def _secret(request: Request, credentials: HTTPAuthorizationCredentials | None) 
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "basic":
         try:
-            _user, sep, password = base64.b64decode(value, validate=True).decode().partition(":")
+            user, sep, password = base64.b64decode(value, validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
-            sep, password = "", ""
+            user, sep, password = "", "", ""
         if sep and password:
-            return password
+            return user, password
     elif credentials is not None and credentials.credentials:
-        return credentials.credentials
+        return None, credentials.credentials
     raise ApiError(401, "unauthorized", "an API token is required (Bearer, or Basic with "
                    "your e-mail and a token as password)", headers=challenge)
 
@@ -77,14 +79,16 @@ def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | N
     """The principal behind the request's token, after its rate limit."""
     from intelpool.api.errors import ApiError
 
-    secret = _secret(request, credentials)
+    user, secret = _secret(request, credentials)
     engine: Engine = request.app.state.engine
     try:
         with engine.begin() as conn:
             principal = principal_for_token(conn, secret)
+        if user is not None and user.strip().lower() != principal.email:
+            raise Forbidden("invalid token")  # a token is only good with its own user's name
     except Forbidden as exc:
         raise ApiError(401, "unauthorized", str(exc),
-                       headers={"WWW-Authenticate": "Bearer"}) from None
+                       headers={"WWW-Authenticate": 'Bearer, Basic realm="intelpool"'}) from None
     limiter: RateLimiter = request.app.state.rate_limiter
     wait = limiter.take(hash_token(secret))
     if wait > 0:

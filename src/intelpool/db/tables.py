@@ -318,3 +318,32 @@ notifications = Table(
     Column("subject_type", String(32)),
     Column("subject_id", String(64)),
 )
+
+# TAXII: each organisation's defaults for objects added to its submit collection, and the
+# status of every envelope added.
+organisation_settings = Table(
+    "organisation_settings",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
+    Column("taxii_tlp", String(16), nullable=False),
+    Column("taxii_audience", Text, nullable=False),  # JSON list: pool, org:NAME, group:NAME
+)
+
+taxii_statuses = Table(
+    "taxii_statuses",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("request_timestamp", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="SET NULL")),
+    Column("total_count", Integer, nullable=False),
+    Column("success_count", Integer, nullable=False),
+    Column("failure_count", Integer, nullable=False),
+    Column("pending_count", Integer, nullable=False),
+    Column("successes", Text, nullable=False),  # JSON list of {id, version}
+    Column("failures", Text, nullable=False),  # JSON list of {id, version, message}
+)
+
+# TAXII pages a contribution's observations in id order.
+Index("ix_observations_contribution_row", observations.c.contribution_id, observations.c.id)
