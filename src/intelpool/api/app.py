@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy import Engine
 
 from intelpool import __version__
 from intelpool.api import errors, rest, taxii
+from intelpool.api.deps import no_nul_in_url
 from intelpool.api.guard import RateLimiter
 from intelpool.api.limits import BodyLimit
 from intelpool.config import Settings
@@ -37,6 +38,7 @@ def rest_routers() -> list[tuple[str, APIRouter]]:
 def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(title="intelpool", version=__version__,
+                  dependencies=[Depends(no_nul_in_url)],
                   description="The intelpool REST API. Every list pages with `limit` and an "
                               "opaque `cursor` (the previous page's `next`); every failure "
                               "answers `{\"error\": {\"code\", \"message\", \"details\"}}`.",

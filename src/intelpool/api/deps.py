@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic import AfterValidator
 from sqlalchemy import Connection, Engine
 
 from intelpool.access import Permission, Principal
@@ -40,3 +41,22 @@ Decider = Annotated[Principal, requires(Permission.ACCESS_DECIDE)]
 UsersManager = Annotated[Principal, requires(Permission.ORG_USERS_MANAGE)]
 AuditReader = Annotated[Principal, requires(Permission.ORG_AUDIT_READ)]
 PartnersManager = Annotated[Principal, requires(Permission.PARTNERS_MANAGE)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    return value
+
+
+# Text in request bodies: PostgreSQL cannot hold NUL characters, so they are refused up front.
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def no_nul_in_url(request: Request) -> None:
+    """Query and path text with a NUL character is refused before any route sees it."""
+    if "\x00" in request.url.path or any("\x00" in k or "\x00" in v
+                                         for k, v in request.query_params.multi_items()):
+        from intelpool.api.errors import ApiError
+
+        raise ApiError(422, "invalid_input", "text may not contain NUL characters")

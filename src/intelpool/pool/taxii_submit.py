@@ -119,12 +119,16 @@ def _import(conn: Connection, principal: Principal, objects: list[dict[str, Any]
     tlp, audience = defaults(conn, principal.organisation_id)
     refused: dict[str, str] = {}
 
+    known = {str(o.get("id")) for o in objects}
+
     def rejected(rej: Rejection) -> None:
-        # The importer locates a record by its place in the bundle: $.objects[N]...
+        # The importer locates a record by its object's id, or by its place: $.objects[N].
+        ident = rej.location.split(" ")[0]
         found = _INDEX.match(rej.location)
-        index = int(found.group(1)) if found else -1
-        if 0 <= index < len(objects):  # a bundle-level note refuses no object
-            refused[str(objects[index].get("id"))] = rej.reason
+        if found and int(found.group(1)) < len(objects):
+            ident = str(objects[int(found.group(1))].get("id"))
+        if ident in known:  # a bundle-level note refuses no object
+            refused[ident] = f"{rej.reason}: {rej.value}" if rej.value else rej.reason
 
     fd, name = tempfile.mkstemp(prefix="intelpool-taxii-", suffix=".json")
     path = Path(name)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from intelpool.api.deps import Conn, Decider, Reader
+from intelpool.api.deps import Conn, Decider, Reader, Text
 from intelpool.api.paging import CursorParam, LimitParam, Page, keyset_page
 from intelpool.matching import access_requests
 from intelpool.matching.access_requests import AccessRequestView
@@ -19,11 +19,11 @@ RequestId = Annotated[int, Path(ge=1, le=2**62)]
 
 class NewAccessRequest(BaseModel):
     hit_id: int = Field(ge=1, le=2**62, description="The hit whose partner data you ask for.")
-    reason: str = Field(min_length=1, max_length=4000, description="Why you need it.")
+    reason: Text = Field(min_length=1, max_length=4000, description="Why you need it.")
 
 
 class Decision(BaseModel):
-    note: str | None = Field(None, max_length=4000, description="A note for the requester.")
+    note: Text | None = Field(None, max_length=4000, description="A note for the requester.")
 
 
 @router.post("/access-requests", status_code=201)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from intelpool.api.deps import AppSettings, Conn, PartnersManager, Reader
+from intelpool.api.deps import AppSettings, Conn, PartnersManager, Reader, Text
 from intelpool.matching import engine, scoring, warninglists
 from intelpool.matching.deconflict import DeconflictResult, deconflict
 from intelpool.matching.engine import MatchSummary
@@ -15,7 +15,7 @@ router = APIRouter(tags=["matching"])
 
 
 class DeconflictRequest(BaseModel):
-    values: list[str] = Field(min_length=1, max_length=10_000,
+    values: list[Text] = Field(min_length=1, max_length=10_000,
                               description="Selectors to check (defanged is fine).")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from intelpool.api.deps import Conn, PartnersManager, Reader
+from intelpool.api.deps import Conn, PartnersManager, Reader, Text
 from intelpool.api.paging import CursorParam, LimitParam, Page, offset_page
 from intelpool.partners import service as partners
 from intelpool.partners.models import Organisation, SharingGroup
@@ -18,19 +18,19 @@ GroupName = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 class NewOrganisation(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    kind: str = Field(description="host, law-enforcement, private, cert or other.")
-    country: str | None = Field(None, description="ISO 3166 two-letter country code.")
+    name: Text = Field(min_length=1, max_length=200)
+    kind: Text = Field(description="host, law-enforcement, private, cert or other.")
+    country: Text | None = Field(None, description="ISO 3166 two-letter country code.")
 
 
 class NewGroup(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    members: list[str] = Field(default_factory=list, description="Member organisations.")
+    name: Text = Field(min_length=1, max_length=200)
+    members: list[Text] = Field(default_factory=list, description="Member organisations.")
 
 
 class MemberChange(BaseModel):
-    add: list[str] = Field(default_factory=list)
-    remove: list[str] = Field(default_factory=list)
+    add: list[Text] = Field(default_factory=list)
+    remove: list[Text] = Field(default_factory=list)
 
 
 @router.get("/organisations")

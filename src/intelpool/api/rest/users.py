@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from intelpool.api.deps import Conn, UsersManager
+from intelpool.api.deps import Conn, Text, UsersManager
 from intelpool.api.paging import CursorParam, LimitParam, Page, offset_page
 from intelpool.partners import identity
 from intelpool.partners import service as partners
@@ -17,15 +17,15 @@ router = APIRouter(tags=["users"])
 
 
 class NewUser(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
-    organisation: str = Field(min_length=1, max_length=200)
-    role: str = Field(description="admin, analyst, contributor or reader.")
+    email: Text = Field(min_length=3, max_length=320)
+    organisation: Text = Field(min_length=1, max_length=200)
+    role: Text = Field(description="admin, analyst, contributor or reader.")
 
 
 class NewToken(BaseModel):
-    email: str = Field(min_length=3, max_length=320, description="User the token acts as.")
+    email: Text = Field(min_length=3, max_length=320, description="User the token acts as.")
     expires_days: int | None = Field(None, ge=1, le=36_500)
-    scopes: list[str] = Field(default_factory=lambda: ["read"],
+    scopes: list[Text] = Field(default_factory=lambda: ["read"],
                               description="read, submit and/or admin.")
 
 
