@@ -347,3 +347,27 @@ taxii_statuses = Table(
 
 # TAXII pages a contribution's observations in id order.
 Index("ix_observations_contribution_row", observations.c.contribution_id, observations.c.id)
+
+# Remote sources the pool pulls from (TAXII collections, MISP feeds), and where each stands.
+feed_sources = Table(
+    "feed_sources",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # taxii or misp
+    Column("url", Text, nullable=False),
+    Column("collection", String(200)),
+    Column("user_id", ForeignKey("users.id"), nullable=False),  # the user it submits as
+    Column("username", String(320)),
+    Column("secret", Text),  # password or token for the remote source
+    Column("bearer", Boolean, nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("audience", Text, nullable=False),  # JSON list
+    Column("themes", Text, nullable=False),  # JSON list
+    Column("cursor", String(64)),  # TAXII X-TAXII-Date-Added-Last / MISP newest timestamp
+    Column("last_pull_at", UTCDateTime),
+    Column("last_count", Integer),
+    Column("total_count", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("last_error_at", UTCDateTime),
+)
