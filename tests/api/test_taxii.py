@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from stix2validator import ValidationOptions, validate_instance
 
+from intelpool.audit import service as audit
 from tests import factories as f
 from tests.api.conftest import World, token
 from tests.conftest import Store
@@ -79,7 +80,8 @@ def test_collections_are_computed_per_organisation(client: TestClient, world: Wo
         assert hidden.status_code == missing.status_code == 404
 
 
-def test_objects_are_the_marked_stix_export(client: TestClient, world: World) -> None:
+def test_objects_are_the_marked_stix_export(client: TestClient, world: World,
+                                            store: Store) -> None:
     coll = _collections(client, world.bank)["Everything you may see"]
     page = client.get(f"{ROOT}/collections/{coll}/objects/", headers=_h(world.bank))
     assert page.status_code == 200 and page.headers["X-TAXII-Date-Added-First"]
@@ -95,6 +97,10 @@ def test_objects_are_the_marked_stix_export(client: TestClient, world: World) ->
     for obj in objects:
         result = validate_instance(obj, ValidationOptions(version="2.1", strict=False))
         assert result.is_valid, (obj, [str(e) for e in result.errors])
+    with store.begin() as conn:
+        events = audit.trail(conn, world.bank_user, limit=5)
+    read = next(e for e in events if e.action == "taxii.objects")
+    assert world.secret_id in read.detail["contributions"]
     theme = _collections(client, world.bank)["Theme botnet"]
     themed = client.get(f"{ROOT}/collections/{theme}/objects/", headers=_h(world.bank)).json()
     assert {o["name"] for o in themed["objects"] if o["type"] == "indicator"} == \

@@ -18,7 +18,8 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DbOption = None,
 ) -> None:
-    """Serve the pool over HTTP: REST API under /api/v1 (bearer tokens)."""
+    """Serve the pool over HTTP: REST API under /api/v1 (docs at /api/v1/docs) and TAXII 2.1
+    under /taxii2/."""
     import uvicorn
 
     from intelpool.api.app import create_app

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, exists, select
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.handling import PAP, TLP
+from intelpool.audit import service as audit
 from intelpool.db.tables import contributions, observables, observations, organisations
 from intelpool.db.types import json_list
 from intelpool.errors import InvalidInput
@@ -96,11 +97,17 @@ def page(conn: Connection, principal: Principal, coll: Collection, *, after: Pos
     """Up to ``limit`` objects after ``after``, and whether more follow."""
     require(principal, Permission.POOL_READ)
     out: list[TaxiiObject] = []
+    more = False
     for item in _objects(conn, principal, coll, after or Position(), filters):
         if len(out) == limit:
-            return out, True
+            more = True
+            break
         out.append(item)
-    return out, False
+    audit.record(conn, principal, "taxii.objects", subject_type="collection",
+                 subject_id=coll.id, detail={
+                     "collection": coll.title, "objects": len(out),
+                     "contributions": sorted({o.position.contribution for o in out})})
+    return out, more
 
 
 def _objects(conn: Connection, principal: Principal, coll: Collection, after: Position,
