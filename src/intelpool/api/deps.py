@@ -20,12 +20,13 @@ def connection(request: Request) -> Iterator[Connection]:
         yield conn
 
 
-def settings(request: Request) -> Settings:
+# Dependencies that do no I/O are coroutines: a plain function costs a thread hop each.
+async def settings(request: Request) -> Settings:
     found: Settings = request.app.state.settings
     return found
 
 
-def engine(request: Request) -> Engine:
+async def engine(request: Request) -> Engine:
     found: Engine = request.app.state.engine
     return found
 
@@ -53,7 +54,7 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_nul)]
 
 
-def no_nul_in_url(request: Request) -> None:
+async def no_nul_in_url(request: Request) -> None:
     """Query and path text with a NUL character is refused before any route sees it."""
     if "\x00" in request.url.path or any("\x00" in k or "\x00" in v
                                          for k, v in request.query_params.multi_items()):

@@ -114,7 +114,7 @@ def requires(permission: Permission) -> Any:
 def public() -> Any:
     """A dependency for a route anyone may call (health, discovery); declares PUBLIC."""
 
-    def anyone() -> None:
+    async def anyone() -> None:
         return None
 
     setattr(anyone, _MARK, PUBLIC)

@@ -28,7 +28,7 @@ def _fits(value: str) -> bool:
     return kind.strip().lower() in _ACCEPTED and version in (None, "2.1")
 
 
-def accepts_taxii(request: Request) -> None:
+async def accepts_taxii(request: Request) -> None:
     """406 unless the client accepts TAXII 2.1 (no Accept header means anything)."""
     accept = request.headers.get("accept")
     if accept and not any(_fits(part) for part in accept.split(",")):
@@ -36,7 +36,7 @@ def accepts_taxii(request: Request) -> None:
                        f"{accept!r}")
 
 
-def sends_taxii(request: Request) -> None:
+async def sends_taxii(request: Request) -> None:
     """415 unless the body is TAXII 2.1."""
     sent = request.headers.get("content-type", "")
     kind, _, params = sent.partition(";")
