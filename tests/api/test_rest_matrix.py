@@ -30,6 +30,7 @@ STRANGER: dict[str, tuple[dict[str, object], object]] = {
     "/api/v1/users": ({}, "own-only"),
     "/api/v1/warninglists": ({}, "membership"),
     "/api/v1/health": ({}, "membership"),
+    "/api/v1/feeds": ({}, []),
 }
 
 

@@ -65,6 +65,33 @@ def test_taxii_feed_from_medallion_pulls_only_what_is_new(store: Store) -> None:
     assert listed["total_count"] == 250 and listed["last_error"] is None
 
 
+def test_feeds_over_rest_are_per_organisation(store: Store, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from intelpool.api.app import create_app
+    from tests.api.conftest import token
+
+    with store.begin() as conn:
+        police = f.member(conn, "Police DE", role="contributor")
+        f.member(conn, "Bank NL", kind="private", role="contributor")
+    feed_dir = tmp_path / "feed"
+    shutil.copytree(DATA / "misp" / "feed", feed_dir)
+    manifest = json.loads((feed_dir / "manifest.json").read_text())
+    (feed_dir / "manifest.json").write_text(json.dumps(
+        {k: v for k, v in manifest.items() if (feed_dir / f"{k}.json").exists()}))
+    mine, other = token(store, police.email), token(store, "contributor@bank-nl.example")
+    with serving_directory(feed_dir) as base, TestClient(create_app(store.engine)) as client:
+        added = client.post("/api/v1/feeds", json={"name": "misp", "kind": "misp", "url": base,
+                                                    "tlp": "green"}, headers=mine)
+        assert added.status_code == 201, added.text
+        [result] = client.post("/api/v1/feeds/misp/pull", headers=mine).json()
+        assert result["ok"] and result["fetched"] == 2
+        assert client.get("/api/v1/feeds", headers=other).json() == []
+        assert client.post("/api/v1/feeds/misp/pull", headers=other).status_code == 404
+        [listed] = client.get("/api/v1/feeds", headers=mine).json()
+        assert listed["total_count"] == 2
+
+
 def test_misp_feed_over_http_and_a_failing_source(store: Store, tmp_path: Path) -> None:
     feed_dir = tmp_path / "feed"
     shutil.copytree(DATA / "misp" / "feed", feed_dir)
