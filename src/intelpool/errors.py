@@ -21,5 +21,9 @@ class HandlingError(InvalidInput):
     """A handling combination the model does not allow (e.g. TLP:RED to the pool)."""
 
 
+class Conflict(InvalidInput):
+    """The request clashes with the pool's state: a name already taken, a decision already made."""
+
+
 class NotSupported(IntelpoolError):
     """A capability intelpool does not provide (yet); says so instead of guessing."""

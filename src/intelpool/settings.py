@@ -30,3 +30,8 @@ class Settings(BaseSettings):
     sqlite_cache_mib: int = DEFAULT_SQLITE_CACHE_MIB
     # Months an operation's linked targets stay in the deconfliction register unless renewed.
     deconfliction_months: int = 24
+    # HTTP API: the largest upload accepted (bytes; streamed to disk, never held in memory),
+    # requests per minute per token (per server process), where uploads are spooled.
+    api_max_upload_bytes: int = 1 << 30
+    api_rate_limit_per_minute: int = 1200
+    api_upload_dir: Path | None = None

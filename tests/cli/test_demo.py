@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from intelpool.access import Principal
+from intelpool.api.app import create_app
 from intelpool.cli.main import app
 from intelpool.db.engine import make_engine
 from intelpool.db.migrate import upgrade
@@ -22,6 +25,7 @@ from intelpool.db.tables import (
 from intelpool.partners import service as partners
 from intelpool.partners import sign_in
 from intelpool.partners.identity import principal_for_token
+from tests.api.live import serving
 
 
 def test_demo_fills_a_fresh_pool_and_prints_a_read_token_per_partner_kind(
@@ -63,3 +67,16 @@ def test_demo_fills_a_fresh_pool_and_prints_a_read_token_per_partner_kind(
     assert police.organisation_name.startswith("Police")
     assert bank.email == email and bank.role == "admin"
     assert (tmp_path / "demo" / "scenario" / "ground_truth.json").exists()
+    # The printed taxii2-client example works as printed against the served pool.
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("TAXII 2.1")]
+    code = line.split('-c "', 1)[1].rstrip('"')
+    assert "127.0.0.1:8000" in code
+    engine = make_engine(url)
+    try:
+        with serving(create_app(engine)) as base:
+            out = subprocess.run([sys.executable, "-c", code.replace(
+                "http://127.0.0.1:8000", base)], capture_output=True, text=True, check=True)
+    finally:
+        engine.dispose()
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("Everything you may see") and int(lines[0].split()[-1]) > 0

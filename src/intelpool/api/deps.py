@@ -1,19 +1,17 @@
-"""Request plumbing: a transaction per request and the principal behind the bearer token."""
+"""Request plumbing shared by the routers: a transaction per request, the settings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from pydantic import AfterValidator
 from sqlalchemy import Connection, Engine
 
-from intelpool.access import Principal
-from intelpool.errors import Forbidden
-from intelpool.partners.identity import principal_for_token
-
-bearer = HTTPBearer(auto_error=False)
+from intelpool.access import Permission, Principal
+from intelpool.api.guard import requires
+from intelpool.config import Settings
 
 
 def connection(request: Request) -> Iterator[Connection]:
@@ -22,20 +20,44 @@ def connection(request: Request) -> Iterator[Connection]:
         yield conn
 
 
+# Dependencies that do no I/O are coroutines: a plain function costs a thread hop each.
+async def settings(request: Request) -> Settings:
+    found: Settings = request.app.state.settings
+    return found
+
+
+async def engine(request: Request) -> Engine:
+    found: Engine = request.app.state.engine
+    return found
+
+
 Conn = Annotated[Connection, Depends(connection)]
+AppSettings = Annotated[Settings, Depends(settings)]
+AppEngine = Annotated[Engine, Depends(engine)]
+
+# The callers routes take, one per permission they may need.
+Reader = Annotated[Principal, requires(Permission.POOL_READ)]
+Submitter = Annotated[Principal, requires(Permission.POOL_SUBMIT)]
+Decider = Annotated[Principal, requires(Permission.ACCESS_DECIDE)]
+UsersManager = Annotated[Principal, requires(Permission.ORG_USERS_MANAGE)]
+AuditReader = Annotated[Principal, requires(Permission.ORG_AUDIT_READ)]
+PartnersManager = Annotated[Principal, requires(Permission.PARTNERS_MANAGE)]
 
 
-def principal(
-    conn: Conn,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(401, "a bearer token is required",
-                            headers={"WWW-Authenticate": "Bearer"})
-    try:
-        return principal_for_token(conn, credentials.credentials)
-    except Forbidden as exc:
-        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    return value
 
 
-Caller = Annotated[Principal, Depends(principal)]
+# Text in request bodies: PostgreSQL cannot hold NUL characters, so they are refused up front.
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+async def no_nul_in_url(request: Request) -> None:
+    """Query and path text with a NUL character is refused before any route sees it."""
+    if "\x00" in request.url.path or any("\x00" in k or "\x00" in v
+                                         for k, v in request.query_params.multi_items()):
+        from intelpool.api.errors import ApiError
+
+        raise ApiError(422, "invalid_input", "text may not contain NUL characters")

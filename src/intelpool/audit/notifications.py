@@ -29,12 +29,14 @@ def notify(conn: Connection, organisation_id: int, kind: str, message: str,
         subject_type=subject_type, subject_id=None if subject_id is None else str(subject_id)))
 
 
-def inbox(conn: Connection, principal: Principal, *, limit: int = 100) -> list[Notification]:
-    """The principal's organisation's notices, newest first."""
+def inbox(conn: Connection, principal: Principal, *, limit: int = 100,
+          before: int | None = None) -> list[Notification]:
+    """The principal's organisation's notices, newest first (ids below ``before``)."""
     require(principal, Permission.POOL_READ)
-    rows = conn.execute(
-        select(notifications).where(notifications.c.organisation_id == principal.organisation_id)
-        .order_by(notifications.c.id.desc()).limit(limit)
-    ).mappings()
+    query = select(notifications).where(
+        notifications.c.organisation_id == principal.organisation_id)
+    if before is not None:
+        query = query.where(notifications.c.id < before)
+    rows = conn.execute(query.order_by(notifications.c.id.desc()).limit(limit)).mappings()
     return [Notification(r["id"], r["created_at"], r["kind"], r["message"], r["subject_type"],
                          r["subject_id"]) for r in rows]

@@ -50,18 +50,19 @@ def record(
     )
 
 
-def trail(conn: Connection, principal: Principal, *, limit: int = 200) -> list[AuditEvent]:
-    """Events by or about the principal's own organisation, newest first."""
+def trail(conn: Connection, principal: Principal, *, limit: int = 200,
+          before: int | None = None) -> list[AuditEvent]:
+    """Events by or about the principal's own organisation, newest first (ids below
+    ``before``)."""
     require(principal, Permission.ORG_AUDIT_READ)
     org = principal.organisation_id
+    query = select(audit_events).where(
+        or_(audit_events.c.actor_organisation_id == org,
+            audit_events.c.subject_organisation_id == org))
+    if before is not None:
+        query = query.where(audit_events.c.id < before)
     rows = conn.execute(
-        select(audit_events)
-        .where(
-            or_(
-                audit_events.c.actor_organisation_id == org,
-                audit_events.c.subject_organisation_id == org,
-            )
-        )
+        query
         .order_by(audit_events.c.id.desc())
         .limit(limit)
     ).mappings()

@@ -81,6 +81,14 @@ def demo(
         police = next(t for t in tokens if t[0] == "law-enforcement")
         typer.echo(f'try: curl -H "Authorization: Bearer {police[3]}" '
                    f"'{base}/search?value={example}'")
+    police = next(t for t in tokens if t[0] == "law-enforcement")
+    taxii = (f"from taxii2client.v21 import Server; "
+             f"server = Server('http://127.0.0.1:{port}/taxii2/', user='{police[2]}', "
+             f"password='{police[3]}'); "
+             f"[print(c.title, len(c.get_objects(limit=10).get('objects', []))) "
+             f"for c in server.api_roots[0].collections if c.can_read]")
+    typer.echo(f'TAXII 2.1 (taxii2-client): .venv/bin/python -c "{taxii}"')
+    typer.echo(f"API documentation: {base}/docs")
     if no_serve:
         engine.dispose()
         return

@@ -20,7 +20,8 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Serve the pool over HTTP: the web interface at / (sign in with a password set by
-    'intelpool user passwd'), the REST API under /api/v1 (bearer tokens)."""
+    'intelpool user passwd'), the REST API under /api/v1 (docs at /api/v1/docs) and TAXII 2.1
+    under /taxii2/."""
     import uvicorn
 
     from intelpool.api.app import create_app

@@ -541,3 +541,56 @@ web_sessions = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
 )
+
+# TAXII: each organisation's defaults for objects added to its submit collection, and the
+# status of every envelope added.
+organisation_settings = Table(
+    "organisation_settings",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
+    Column("taxii_tlp", String(16), nullable=False),
+    Column("taxii_audience", Text, nullable=False),  # JSON list: pool, org:NAME, group:NAME
+)
+
+taxii_statuses = Table(
+    "taxii_statuses",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("request_timestamp", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="SET NULL")),
+    Column("total_count", Integer, nullable=False),
+    Column("success_count", Integer, nullable=False),
+    Column("failure_count", Integer, nullable=False),
+    Column("pending_count", Integer, nullable=False),
+    Column("successes", Text, nullable=False),  # JSON list of {id, version}
+    Column("failures", Text, nullable=False),  # JSON list of {id, version, message}
+)
+
+# TAXII pages a contribution's observations in id order.
+Index("ix_observations_contribution_row", observations.c.contribution_id, observations.c.id)
+
+# Remote sources the pool pulls from (TAXII collections, MISP feeds), and where each stands.
+feed_sources = Table(
+    "feed_sources",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # taxii or misp
+    Column("url", Text, nullable=False),
+    Column("collection", String(200)),
+    Column("user_id", ForeignKey("users.id"), nullable=False),  # the user it submits as
+    Column("username", String(320)),
+    Column("secret", Text),  # password or token for the remote source
+    Column("bearer", Boolean, nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("audience", Text, nullable=False),  # JSON list
+    Column("themes", Text, nullable=False),  # JSON list
+    Column("cursor", String(64)),  # TAXII X-TAXII-Date-Added-Last / MISP newest timestamp
+    Column("last_pull_at", UTCDateTime),
+    Column("last_count", Integer),
+    Column("total_count", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("last_error_at", UTCDateTime),
+)

@@ -17,7 +17,7 @@ from intelpool.audit import notifications
 from intelpool.audit import service as audit
 from intelpool.db.tables import access_requests, contribution_grants, contributions, organisations
 from intelpool.db.types import utcnow
-from intelpool.errors import InvalidInput, NotFound
+from intelpool.errors import Conflict, InvalidInput, NotFound
 from intelpool.matching.hits import get_hit
 
 
@@ -51,7 +51,7 @@ def request_access(conn: Connection, principal: Principal, hit_id: int,
         access_requests.c.requester_org_id == principal.organisation_id,
         access_requests.c.status == "pending")).scalar()
     if pending is not None:
-        raise InvalidInput(f"access request {pending} for this data is already pending")
+        raise Conflict(f"access request {pending} for this data is already pending")
     request_id = conn.execute(insert(access_requests).values(
         hit_id=hit_id, contribution_id=contribution_id,
         requester_org_id=principal.organisation_id, requester_user_id=principal.user_id,
@@ -70,16 +70,20 @@ def request_access(conn: Connection, principal: Principal, hit_id: int,
     return _load(conn, principal, request_id)
 
 
-def list_requests(conn: Connection, principal: Principal, *,
-                  status: str | None = None) -> list[AccessRequestView]:
-    """Requests to and from the principal's organisation."""
+def list_requests(conn: Connection, principal: Principal, *, status: str | None = None,
+                  limit: int | None = None, before: int | None = None
+                  ) -> list[AccessRequestView]:
+    """Requests to and from the principal's organisation, newest first (ids below ``before``)."""
     require(principal, Permission.POOL_READ)
     me = principal.organisation_id
     query = select(access_requests.c.id).where(or_(
         access_requests.c.holder_org_id == me, access_requests.c.requester_org_id == me))
     if status:
         query = query.where(access_requests.c.status == status)
-    ids = conn.execute(query.order_by(access_requests.c.id.desc())).scalars().all()
+    if before is not None:
+        query = query.where(access_requests.c.id < before)
+    ids = conn.execute(query.order_by(access_requests.c.id.desc()).limit(limit)
+                       ).scalars().all()
     return [_load(conn, principal, i) for i in ids]
 
 
@@ -92,7 +96,7 @@ def decide(conn: Connection, principal: Principal, request_id: int, *, grant: bo
     if row is None:
         raise NotFound(f"no access request {request_id} for your organisation to decide")
     if row["status"] != "pending":
-        raise InvalidInput(f"access request {request_id} is already {row['status']}")
+        raise Conflict(f"access request {request_id} is already {row['status']}")
     now = utcnow()
     status = "granted" if grant else "denied"
     conn.execute(update(access_requests).where(access_requests.c.id == request_id).values(

@@ -61,7 +61,7 @@ class HitsReport:
 
 
 def list_hits(conn: Connection, principal: Principal, *, since: datetime | None = None,
-              limit: int = 500) -> HitsReport:
+              limit: int = 500, offset: int = 0) -> HitsReport:
     require(principal, Permission.POOL_READ)
     me = principal.organisation_id
     if me is None:
@@ -70,12 +70,19 @@ def list_hits(conn: Connection, principal: Principal, *, since: datetime | None 
     if since is not None:
         query = query.where(hits.c.last_at >= since)
     rows = conn.execute(query.order_by(hits.c.last_at.desc(), hits.c.id.desc()).limit(limit)
-                        ).mappings().all()
+                        .offset(offset)).mappings().all()
     views = _views(conn, principal, list(rows))
     report = HitsReport(views, _widespread(conn, principal, since))
     audit.record(conn, principal, "hits.list", subject_type="hits",
                  detail={"hits": [v.id for v in views]})
     return report
+
+
+def widespread_selectors(conn: Connection, principal: Principal,
+                         since: datetime | None = None) -> list[WidespreadView]:
+    """Widespread selectors the principal's organisation holds, without its hits."""
+    require(principal, Permission.POOL_READ)
+    return _widespread(conn, principal, since) if principal.organisation_id else []
 
 
 def get_hit(conn: Connection, principal: Principal, hit_id: int) -> tuple[HitView, Any]:

@@ -11,7 +11,7 @@ from intelpool.access import Permission, Principal, Role, require
 from intelpool.audit import service as audit
 from intelpool.db.tables import organisations, sharing_group_members, sharing_groups, users
 from intelpool.db.types import storable_text, utcnow
-from intelpool.errors import Forbidden, InvalidInput, NotFound
+from intelpool.errors import Conflict, Forbidden, InvalidInput, NotFound
 from intelpool.partners.models import Organisation, OrgKind, SharingGroup, User
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -37,9 +37,9 @@ def add_organisation(
     if org_kind is OrgKind.HOST and conn.execute(
         select(organisations.c.id).where(organisations.c.kind == "host")
     ).first():
-        raise InvalidInput("the pool already has its host organisation")
+        raise Conflict("the pool already has its host organisation")
     if conn.execute(select(organisations.c.id).where(organisations.c.name == name)).first():
-        raise InvalidInput(f"organisation {name!r} already exists")
+        raise Conflict(f"organisation {name!r} already exists")
     org_id = conn.execute(
         insert(organisations).values(name=name, kind=org_kind.value, country=cc,
                                      created_at=utcnow())
@@ -79,7 +79,7 @@ def add_user(
     org = organisation_by_name(conn, org_name)
     require_manages_users_of(principal, org.id)
     if conn.execute(select(users.c.id).where(users.c.email == email)).first():
-        raise InvalidInput(f"user {email!r} already exists")
+        raise Conflict(f"user {email!r} already exists")
     user_id = conn.execute(
         insert(users).values(email=email, organisation_id=org.id, role=user_role.value,
                              active=True, created_at=utcnow())
@@ -126,7 +126,7 @@ def add_group(
                 insert(sharing_groups).values(name=name, created_at=utcnow())
             ).inserted_primary_key[0]  # type: ignore[index]
     except IntegrityError:
-        raise InvalidInput(f"sharing group {name!r} already exists") from None
+        raise Conflict(f"sharing group {name!r} already exists") from None
     if orgs:
         conn.execute(insert(sharing_group_members),
                      [{"group_id": group_id, "organisation_id": o.id} for o in orgs])

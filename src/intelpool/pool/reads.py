@@ -88,12 +88,16 @@ def search(
 
 
 def list_contributions(
-    conn: Connection, principal: Principal, *, limit: int = 100, offset: int = 0
+    conn: Connection, principal: Principal, *, limit: int = 100, offset: int = 0,
+    before: int | None = None,
 ) -> list[ContributionView]:
+    """Visible contributions, newest first (ids below ``before``, when given)."""
     require(principal, Permission.POOL_READ)
+    query = _visible_contributions(principal)
+    if before is not None:
+        query = query.where(contributions.c.id < before)
     rows = conn.execute(
-        _visible_contributions(principal)
-        .order_by(contributions.c.id.desc()).limit(limit).offset(offset)
+        query.order_by(contributions.c.id.desc()).limit(limit).offset(offset)
     ).mappings().all()
     context = contribution_context(conn, [r["id"] for r in rows])
     return [_contribution(r, principal, context) for r in rows]
