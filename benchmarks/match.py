@@ -159,7 +159,7 @@ def run(url: str, observations: int, orgs: int, seed: int, workdir: Path) -> dic
         "store": url.split(":")[0], "observations": total_obs, "organisations": orgs + 1,
         "build_s": round(build_s, 1), "full_rematch_s": round(rematch_s, 1),
         "rematch_hits": rematch.hits, "rematch_widespread": rematch.widespread,
-        "submission_selectors": len(lines), "submission_hits": summary.hits,
+        "submission_selectors": len(lines), "submission_hits": summary.new_hits,
         "match_and_record_s": round(timings[0], 2), "submit_total_s": round(submit_s, 2),
         "hit_rows": hit_rows, "peer": "pairwise correlation table (one row per sighting pair)",
         "pairwise_rows": int(pairwise),
