@@ -2,8 +2,9 @@
 
 Four partners submit at once from separate processes, with selectors they share with each
 other and with a partner already in the pool: the same values, an address inside a CIDR, a
-domain and the URL, e-mail address and subdomains below it. The hits, the notifications and
-the submit summaries must be exactly those of the same submissions made one after the other.
+domain and the URL, e-mail address and subdomains below it; an operator's rematch runs at the
+same time. The hits, the notifications and the submit summaries must be exactly those of the
+same submissions made one after the other.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from intelpool.config import Settings
 from intelpool.db.engine import make_engine
 from intelpool.db.tables import metadata
+from intelpool.matching import engine as matching
 from intelpool.partners.identity import principal_for_email
 from tests import factories as f
 from tests.conftest import Store
@@ -75,6 +78,17 @@ def _submit_at_once(url: str, who: int, path: Path, barrier: Any, results: Any) 
     results.put((who, _submit(url, who, path)))
 
 
+def _rematch_at_once(url: str, barrier: Any, results: Any) -> None:
+    barrier.wait(timeout=60)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            matching.rematch(conn, Settings())
+    finally:
+        engine.dispose()
+    results.put(("rematch", (0, 0)))
+
+
 def _outcome(conn: Connection) -> dict[str, Any]:
     """The hits and notifications of the pool, in terms that do not depend on ids or order."""
     hits = conn.exec_driver_sql(
@@ -111,10 +125,11 @@ def test_parallel_submissions_find_what_sequential_ones_find(store: Store,
 
     _submit(store.url, -1, files[-1])
     ctx = multiprocessing.get_context("fork")
-    barrier, results = ctx.Barrier(SUBMITTERS), ctx.Queue()
+    barrier, results = ctx.Barrier(SUBMITTERS + 1), ctx.Queue()
     workers = [ctx.Process(target=_submit_at_once,
                            args=(store.url, who, files[who], barrier, results))
                for who in range(SUBMITTERS)]
+    workers.append(ctx.Process(target=_rematch_at_once, args=(store.url, barrier, results)))
     for worker in workers:
         worker.start()
     parallel = dict(results.get(timeout=180) for _ in workers)

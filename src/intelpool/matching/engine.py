@@ -129,7 +129,7 @@ def rematch(conn: Connection, settings: Settings,
         probe.probe_pool_rows(conn, f"c.originator_id = {int(org_id)}", {})
         probe.run_rules(conn, org_id, both_directions=False, exact_only_above=True)
         bulk.analyze(conn, "tmp_match")
-        _record_hits(conn, org_id, now)
+        _record_hits(conn, org_id, now, all_new=True)
         if progress:
             progress(done, len(org_ids))
     total, spread = pool_counts(conn)
@@ -163,8 +163,9 @@ def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, i
     return recorded, folded
 
 
-def _record_hits(conn: Connection, me: int, now: datetime) -> None:
-    """Record the matches in tmp_match as hits, each marked new or refreshed in tmp_hits."""
+def _record_hits(conn: Connection, me: int, now: datetime, *, all_new: bool = False) -> None:
+    """Record the matches in tmp_match as hits, each marked new or refreshed in tmp_hits
+    (unless ``all_new``: the caller knows none was recorded before)."""
     bulk.create_temp_table(
         conn, "tmp_hits",
         "observable_a_id BIGINT, observable_b_id BIGINT, org_a_id BIGINT, org_b_id BIGINT, "
@@ -188,13 +189,14 @@ def _record_hits(conn: Connection, me: int, now: datetime) -> None:
         "m.org_id, m.contribution_id FROM tmp_match m JOIN tmp_probe p ON p.probe_key = "
         "m.probe_key WHERE NOT (m.kind = 'exact' AND p.observable_id IN "
         "(SELECT observable_id FROM widespread))")
-    # One lookup of the pair's unique index per hit (a sub-select in SET is never turned
-    # into a join that could scan every hit).
-    conn.exec_driver_sql(
-        "UPDATE tmp_hits SET is_new = NOT EXISTS (SELECT 1 FROM hits h WHERE "
-        "h.observable_a_id = tmp_hits.observable_a_id AND h.observable_b_id = "
-        "tmp_hits.observable_b_id AND h.org_a_id = tmp_hits.org_a_id AND h.org_b_id = "
-        "tmp_hits.org_b_id)")
+    if not all_new:
+        # One lookup of the pair's unique index per hit (a sub-select in SET is never turned
+        # into a join that could scan every hit).
+        conn.exec_driver_sql(
+            "UPDATE tmp_hits SET is_new = NOT EXISTS (SELECT 1 FROM hits h WHERE "
+            "h.observable_a_id = tmp_hits.observable_a_id AND h.observable_b_id = "
+            "tmp_hits.observable_b_id AND h.org_a_id = tmp_hits.org_a_id AND h.org_b_id = "
+            "tmp_hits.org_b_id)")
     n = bulk.param(conn, "now")
     conn.exec_driver_sql(
         "INSERT INTO hits (observable_a_id, observable_b_id, org_a_id, org_b_id, kind, "
