@@ -29,6 +29,7 @@ from intelpool.config import Settings
 from intelpool.db.engine import make_engine
 from intelpool.db.migrate import upgrade
 from intelpool.matching import engine
+from intelpool.matching.summary import MatchSummary
 from intelpool.partners import service
 from intelpool.partners.identity import principal_for_email
 from intelpool.pool import ingest
@@ -55,13 +56,13 @@ def run(url: str, orgs: int, domains: int, give_up: float, workdir: Path) -> dic
     match_times: list[float] = []
     original = engine.match_submission
 
-    def timed(*args: Any, **kwargs: Any) -> engine.MatchSummary:
+    def timed(*args: Any, **kwargs: Any) -> MatchSummary:
         t0 = time.perf_counter()
         result = original(*args, **kwargs)
         match_times.append(time.perf_counter() - t0)
         return result
 
-    engine.match_submission = timed  # type: ignore[assignment]
+    engine.match_submission = timed
     seconds: list[float] = []
     hits = 0
     try:
@@ -82,7 +83,7 @@ def run(url: str, orgs: int, domains: int, give_up: float, workdir: Path) -> dic
                       file=sys.stderr, flush=True)
                 break
     finally:
-        engine.match_submission = original  # type: ignore[assignment]
+        engine.match_submission = original
         eng.dispose()
     first, last = seconds[0], seconds[-1]
     return {

@@ -14,6 +14,7 @@ from intelpool.config import Settings
 from intelpool.db.tables import contribution_grants
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.matching import access_requests, engine, hits, probe
+from intelpool.matching.summary import PartnerHits
 from intelpool.pool import reads
 from tests import factories as f
 from tests.conftest import Store
@@ -42,7 +43,7 @@ def test_both_sides_visible(store: Store, tmp_path: Path, parties: dict[str, Pri
         [bank_view] = _hits(conn, parties["bank"])
         [police_view] = _hits(conn, parties["police"])
     assert (summary.new_hits, summary.refreshed_hits) == (1, 0)
-    assert summary.hit_partners == {"Police DE": engine.PartnerHits(new=1)}
+    assert summary.hit_partners == {"Police DE": PartnerHits(new=1)}
     assert (bank_view.kind, bank_view.partner, bank_view.partner_visible) == (
         "exact", "Police DE", True)
     assert bank_view.partner_selector == f"ipv4 {IP}" and bank_view.partner_themes == ["botnet"]
@@ -66,7 +67,7 @@ def test_hidden_side_gets_hit_no_hit_only(
     assert (view.partner, view.partner_visible, view.partner_selector,
             view.partner_contributions) == (label, False, None, [])
     # The submit summary keeps anonymity too.
-    assert summary.hit_partners == {label: engine.PartnerHits(new=1)}
+    assert summary.hit_partners == {label: PartnerHits(new=1)}
     assert view.partner_themes == ["intrusion"] and view.partner_received is not None
     assert [s.originator for s in searched] == ["Bank NL"]
     assert (police_view.partner, police_view.partner_visible) == ("Bank NL", True)

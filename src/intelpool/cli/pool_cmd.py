@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -27,6 +27,9 @@ from intelpool.db.migrate import upgrade
 from intelpool.formats.records import ImportOptions, Rejection
 from intelpool.pool import ingest, reads
 from intelpool.pool.views import EvaluationView, HandlingView, ObservationView
+
+if TYPE_CHECKING:
+    from intelpool.pool.submission import IngestSummary
 
 contribution_app = typer.Typer(help="Contributions: what each submission brought.",
                                no_args_is_help=True)
@@ -138,7 +141,7 @@ def submit(
         console.print("use --rejections FILE to see each rejected record and why", style="dim")
 
 
-def _hits_text(summary: ingest.IngestSummary) -> str:
+def _hits_text(summary: IngestSummary) -> str:
     """New and refreshed hits, by partner: new ones add up to what 'intelpool hits' lists."""
     def by_partner(attribute: str) -> str:
         counts = sorted((label, getattr(n, attribute))

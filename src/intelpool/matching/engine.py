@@ -8,7 +8,6 @@ widespread threshold is recorded once in ``widespread`` instead of a hit per pai
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, select
@@ -19,32 +18,12 @@ from intelpool.db import bulk, statistics
 from intelpool.db.tables import organisations
 from intelpool.db.types import utcnow
 from intelpool.matching import probe, warninglists
+from intelpool.matching.summary import MatchSummary, PartnerHits, RematchSummary
 from intelpool.pool.views import ANONYMOUS_ORIGINATOR
 
 # The advisory lock that orders the match-and-record phase of concurrent transactions on
 # PostgreSQL (the bytes of "ipmatch").
 MATCH_LOCK = 0x69706D61746368
-
-
-@dataclass(slots=True)
-class PartnerHits:
-    new: int = 0  # hits first recorded by this run
-    refreshed: int = 0  # hits recorded before, now refreshed
-
-
-@dataclass(slots=True)
-class MatchSummary:
-    new_hits: int = 0  # hits first recorded by this run
-    refreshed_hits: int = 0  # hits recorded before, now refreshed (not counted again)
-    widespread: int = 0  # selectors of the run held by more organisations than the threshold
-    folded_hits: int = 0  # earlier hits removed because their selector became widespread
-    partners: dict[str, PartnerHits] = field(default_factory=dict)  # by partner label
-
-
-@dataclass(slots=True)
-class RematchSummary:
-    hits: int = 0  # hit rows in the pool once rebuilt
-    widespread: int = 0
 
 
 def _lists(settings: Settings) -> tuple[warninglists.Warninglist, ...]:

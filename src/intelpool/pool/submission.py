@@ -8,7 +8,7 @@ from pathlib import Path
 
 from intelpool.access.handling import HandlingRequest
 from intelpool.formats.records import ImportOptions, Rejection
-from intelpool.matching.engine import PartnerHits
+from intelpool.matching.summary import PartnerHits
 
 RejectionSink = Callable[[Rejection], None]
 ProgressFn = Callable[[int, int], None]  # (records done, bytes read)
