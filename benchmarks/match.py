@@ -31,6 +31,7 @@ from intelpool.db.engine import make_engine
 from intelpool.db.migrate import upgrade
 from intelpool.db.types import utcnow
 from intelpool.matching import derive, engine
+from intelpool.matching.summary import MatchSummary
 from intelpool.partners import service
 from intelpool.partners.identity import principal_for_email
 from intelpool.pool import ingest
@@ -134,7 +135,7 @@ def run(url: str, observations: int, orgs: int, seed: int, workdir: Path) -> dic
     timings: list[float] = []
     original = engine.match_submission
 
-    def timed(*args: object, **kwargs: object) -> engine.MatchSummary:
+    def timed(*args: object, **kwargs: object) -> MatchSummary:
         t0 = time.perf_counter()
         result = original(*args, **kwargs)  # type: ignore[arg-type]
         timings.append(time.perf_counter() - t0)
@@ -159,7 +160,7 @@ def run(url: str, observations: int, orgs: int, seed: int, workdir: Path) -> dic
         "store": url.split(":")[0], "observations": total_obs, "organisations": orgs + 1,
         "build_s": round(build_s, 1), "full_rematch_s": round(rematch_s, 1),
         "rematch_hits": rematch.hits, "rematch_widespread": rematch.widespread,
-        "submission_selectors": len(lines), "submission_hits": summary.hits,
+        "submission_selectors": len(lines), "submission_hits": summary.new_hits,
         "match_and_record_s": round(timings[0], 2), "submit_total_s": round(submit_s, 2),
         "hit_rows": hit_rows, "peer": "pairwise correlation table (one row per sighting pair)",
         "pairwise_rows": int(pairwise),

@@ -14,6 +14,7 @@ from intelpool.config import Settings
 from intelpool.db.tables import contribution_grants
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.matching import access_requests, engine, hits, probe
+from intelpool.matching.summary import PartnerHits
 from intelpool.pool import reads
 from tests import factories as f
 from tests.conftest import Store
@@ -41,7 +42,8 @@ def test_both_sides_visible(store: Store, tmp_path: Path, parties: dict[str, Pri
         summary = f.submit_lines(conn, parties["bank"], tmp_path, [IP, "unrelated.net"])
         [bank_view] = _hits(conn, parties["bank"])
         [police_view] = _hits(conn, parties["police"])
-    assert (summary.hits, summary.hit_partners) == (1, {"Police DE": 1})
+    assert (summary.new_hits, summary.refreshed_hits) == (1, 0)
+    assert summary.hit_partners == {"Police DE": PartnerHits(new=1)}
     assert (bank_view.kind, bank_view.partner, bank_view.partner_visible) == (
         "exact", "Police DE", True)
     assert bank_view.partner_selector == f"ipv4 {IP}" and bank_view.partner_themes == ["botnet"]
@@ -64,7 +66,8 @@ def test_hidden_side_gets_hit_no_hit_only(
         [police_view] = _hits(conn, parties["police"])
     assert (view.partner, view.partner_visible, view.partner_selector,
             view.partner_contributions) == (label, False, None, [])
-    assert summary.hit_partners == {label: 1}  # the submit summary keeps anonymity too
+    # The submit summary keeps anonymity too.
+    assert summary.hit_partners == {label: PartnerHits(new=1)}
     assert view.partner_themes == ["intrusion"] and view.partner_received is not None
     assert [s.originator for s in searched] == ["Bank NL"]
     assert (police_view.partner, police_view.partner_visible) == ("Bank NL", True)
@@ -144,7 +147,7 @@ def test_warninglisted_values_never_hit(
         f.submit_lines(conn, parties["police"], tmp_path, noise)
         summary = f.submit_lines(conn, parties["bank"], tmp_path, noise)
         warnings = {r.value: r.warning for r in reads.search(conn, parties["bank"], "8.8.8.8")}
-    assert summary.hits == 0
+    assert (summary.new_hits, summary.refreshed_hits) == (0, 0)
     assert warnings == {"8.8.8.8": "intelpool public-dns-resolvers"}
 
 
@@ -157,7 +160,7 @@ def test_widespread_selector_is_reported_once(
         first = f.submit_lines(conn, parties["bank"], tmp_path, [IP], settings=settings)
         third = f.submit_lines(conn, parties["stranger"], tmp_path, [IP], settings=settings)
         report = hits.list_hits(conn, parties["bank"])
-    assert (first.hits, third.hits, third.widespread) == (1, 0, 1)
+    assert (first.new_hits, third.new_hits, third.widespread, third.folded_hits) == (1, 0, 1, 1)
     assert report.hits == []
     assert [(w.selector, w.organisations) for w in report.widespread] == [(f"ipv4 {IP}", 3)]
 
@@ -188,7 +191,7 @@ def test_containment_matches_in_either_order(
         summary = f.submit_lines(conn, parties["bank"], tmp_path, [bank])
         [view] = _hits(conn, parties["bank"])
         [police_view] = _hits(conn, parties["police"])
-    assert summary.hits == 1
+    assert summary.new_hits == 1
     assert (view.kind, view.selector, view.partner_visible) == (kind, bank_side, False)
     assert police_view.partner_selector == bank_side
 
@@ -205,7 +208,7 @@ def test_every_address_of_a_large_submission_meets_the_cidr_holding_it(
                        tlp="amber")
         summary = f.submit_lines(conn, parties["bank"], tmp_path, addresses)
         views = _hits(conn, parties["bank"])
-    assert summary.hits == 5
+    assert summary.new_hits == 5
     assert sorted(v.selector for v in views) == [f"ipv4 {a}" for a in addresses]
 
 

@@ -84,7 +84,7 @@ def test_a_submitted_file_hits_and_the_originator_grants_access(
     bank, _ = sign_in_as(live.pool.bank)
     cid = _submit(police, "police-case.txt", "185.220.101.7\npolice-only-c2.info\n",
                   "Police case 2026-114")
-    expect(police.locator("#summary")).to_contain_text("hits with Bank NL")
+    expect(police.locator("#summary")).to_contain_text("refreshed with Bank NL")
     shot(police, "submitted")
     police.goto(f"/contributions/{cid}")
     expect(police.locator("h1")).to_contain_text("Police case 2026-114")

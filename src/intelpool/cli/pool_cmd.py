@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from intelpool.formats.records import Rejection
     from intelpool.pool.views import EvaluationView, HandlingView, ObservationView
 
+if TYPE_CHECKING:
+    from intelpool.pool.submission import IngestSummary
+
 contribution_app = typer.Typer(help="Contributions: what each submission brought.",
                                no_args_is_help=True)
 
@@ -148,11 +151,26 @@ def submit(
         f"contribution {summary.contribution_id}{parts} ({summary.format}): "
         f"{summary.accepted:,} accepted, {summary.duplicates:,} duplicates, "
         f"{summary.rejected:,} rejected; {summary.entities:,} entities, "
-        f"{summary.relationships:,} relationships; {summary.hits:,} hits"
-        + (f" with {', '.join(sorted(summary.hit_partners))}" if summary.hit_partners else ""),
-        highlight=False)
+        f"{summary.relationships:,} relationships; {_hits_text(summary)}", highlight=False)
     if summary.rejected and not rejections:
         console.print("use --rejections FILE to see each rejected record and why", style="dim")
+
+
+def _hits_text(summary: IngestSummary) -> str:
+    """New and refreshed hits, by partner: new ones add up to what 'intelpool hits' lists."""
+    def by_partner(attribute: str) -> str:
+        counts = sorted((label, getattr(n, attribute))
+                        for label, n in summary.hit_partners.items())
+        named = [f"{label} {count:,}" for label, count in counts if count]
+        return f" ({', '.join(named)})" if named else ""
+
+    text = (f"{summary.new_hits:,} new hits{by_partner('new')}, "
+            f"{summary.refreshed_hits:,} refreshed{by_partner('refreshed')}")
+    if summary.widespread:
+        text += f"; {summary.widespread:,} widespread selectors"
+    if summary.folded_hits:
+        text += f" ({summary.folded_hits:,} earlier hits folded into them)"
+    return text
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -8,29 +8,40 @@ widespread threshold is recorded once in ``widespread`` instead of a hit per pai
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, select
 
 from intelpool.audit import notifications
 from intelpool.config import Settings
-from intelpool.db import bulk
+from intelpool.db import bulk, statistics
 from intelpool.db.tables import organisations
 from intelpool.db.types import utcnow
 from intelpool.matching import probe, warninglists
+from intelpool.matching.summary import MatchSummary, PartnerHits, RematchSummary
 from intelpool.pool.views import ANONYMOUS_ORIGINATOR
 
-
-@dataclass(slots=True)
-class MatchSummary:
-    hits: int = 0  # hits recorded or refreshed by this run
-    widespread: int = 0
-    partners: dict[str, int] = field(default_factory=dict)  # partner name -> hits
+# The advisory lock that orders the match-and-record phase of concurrent transactions on
+# PostgreSQL (the bytes of "ipmatch").
+MATCH_LOCK = 0x69706D61746368
 
 
 def _lists(settings: Settings) -> tuple[warninglists.Warninglist, ...]:
     return warninglists.load(settings.warninglist_dir)
+
+
+def lock_matching(conn: Connection) -> None:
+    """Order the match-and-record phase of concurrent transactions, until commit.
+
+    A transaction matches against what was committed before it: two submissions matching at
+    the same time would each miss the other's data. With this lock taken before matching and
+    held to commit, the later of the two sees the earlier one's data and records their hits,
+    once (the earlier could not see the later's). Writing, the long part, still runs in
+    parallel. SQLite needs no more: its single writer lock is held from a transaction's first
+    write, which comes before matching.
+    """
+    if not bulk.is_sqlite(conn):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MATCH_LOCK})")
 
 
 def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
@@ -38,8 +49,11 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     """Mark the warninglisted values new to the pool, then record the submission's hits.
 
     Observables already in the pool were marked when they arrived (a change of lists needs a
-    rematch anyway); ids only grow, so the new ones are those from ``first_new_observable``.
+    rematch anyway); ids only grow, so the new ones are those from ``first_new_observable``,
+    read once the transaction had written (on SQLite: once it held the writer lock).
     """
+    lock_matching(conn)
+    statistics.keep_fresh(conn)
     ids = ", ".join(str(int(i)) for i in contribution_ids)
     warninglists.apply(conn, _lists(settings), first_new_observable)
     probe.create_tables(conn)
@@ -51,16 +65,25 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     probe.run_rules(conn, org_id, new_from=new_from)
     bulk.analyze(conn, "tmp_match")
     now = utcnow()
-    widespread = _widespread(conn, settings.widespread_threshold, now)
+    widespread, folded = _widespread(conn, settings.widespread_threshold, now)
     _record_hits(conn, org_id, now)
-    partners = _partners(conn, org_id, now)
+    partners = _partners(conn)
     _notify(conn, org_id, min(contribution_ids), partners)
-    return _summary(partners, widespread)
+    summary = MatchSummary(widespread=widespread, folded_hits=folded)
+    for _org, label, new, refreshed in partners:
+        counts = summary.partners.setdefault(label, PartnerHits())
+        counts.new += new
+        counts.refreshed += refreshed
+        summary.new_hits += new
+        summary.refreshed_hits += refreshed
+    return summary
 
 
 def rematch(conn: Connection, settings: Settings,
-            progress: Callable[[int, int], None] | None = None) -> MatchSummary:
+            progress: Callable[[int, int], None] | None = None) -> RematchSummary:
     """Recompute warninglist marks, widespread selectors and every hit of the pool."""
+    lock_matching(conn)
+    statistics.keep_fresh(conn)
     conn.exec_driver_sql("UPDATE observables SET warning = NULL WHERE warning IS NOT NULL")
     warninglists.apply(conn, _lists(settings))
     conn.exec_driver_sql("DELETE FROM hits")
@@ -85,11 +108,11 @@ def rematch(conn: Connection, settings: Settings,
         probe.probe_pool_rows(conn, f"c.originator_id = {int(org_id)}", {})
         probe.run_rules(conn, org_id, both_directions=False, exact_only_above=True)
         bulk.analyze(conn, "tmp_match")
-        _record_hits(conn, org_id, now)
+        _record_hits(conn, org_id, now, all_new=True)
         if progress:
             progress(done, len(org_ids))
     total, spread = pool_counts(conn)
-    return MatchSummary(hits=total, widespread=spread)
+    return RematchSummary(total, spread)
 
 
 def pool_counts(conn: Connection) -> tuple[int, int]:
@@ -99,45 +122,66 @@ def pool_counts(conn: Connection) -> tuple[int, int]:
     return int(total), int(spread)
 
 
-def _widespread(conn: Connection, threshold: int, now: datetime) -> int:
-    """Exact matches held by more organisations than the threshold: recorded once."""
+def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, int]:
+    """Exact matches held by more organisations than the threshold: recorded once, and their
+    earlier hits folded into that record. Returns (widespread selectors, hits folded)."""
     p = {"threshold": threshold, "now": bulk.db_time(conn, now)}
     t, n = bulk.param(conn, "threshold"), bulk.param(conn, "now")
-    conn.exec_driver_sql(
+    recorded = conn.exec_driver_sql(
         "INSERT INTO widespread (observable_id, organisations, first_at, last_at) "
         f"SELECT p.observable_id, count(DISTINCT m.org_id) + 1, {n}, {n} FROM tmp_match m "
         "JOIN tmp_probe p ON p.probe_key = m.probe_key WHERE m.kind = 'exact' "
         f"GROUP BY p.observable_id HAVING count(DISTINCT m.org_id) + 1 > {t} "
         "ON CONFLICT (observable_id) DO UPDATE SET organisations = excluded.organisations, "
-        "last_at = excluded.last_at", p)
-    conn.exec_driver_sql(
-        "DELETE FROM hits WHERE kind = 'exact' AND observable_a_id IN "
-        f"(SELECT observable_id FROM widespread WHERE last_at = {n})", {"now": p["now"]})
-    return int(conn.exec_driver_sql(
-        f"SELECT count(*) FROM widespread WHERE last_at = {n}", {"now": p["now"]}).scalar_one())
+        "last_at = excluded.last_at", p).rowcount
+    if not recorded:
+        return 0, 0
+    folded = conn.exec_driver_sql(
+        "DELETE FROM hits WHERE kind = 'exact' AND observable_a_id IN (SELECT w.observable_id "
+        "FROM widespread w JOIN tmp_probe p ON p.observable_id = w.observable_id)").rowcount
+    return recorded, folded
 
 
-def _record_hits(conn: Connection, me: int, now: datetime) -> None:
-    n = bulk.param(conn, "now")
+def _record_hits(conn: Connection, me: int, now: datetime, *, all_new: bool = False) -> None:
+    """Record the matches in tmp_match as hits, each marked new or refreshed in tmp_hits
+    (unless ``all_new``: the caller knows none was recorded before)."""
+    bulk.create_temp_table(
+        conn, "tmp_hits",
+        "observable_a_id BIGINT, observable_b_id BIGINT, org_a_id BIGINT, org_b_id BIGINT, "
+        "kind VARCHAR(16), contribution_a_id BIGINT, contribution_b_id BIGINT, "
+        "partner_id BIGINT, partner_contribution_id BIGINT, is_new BOOLEAN")
     me_ = int(me)
     # Exact hits order the pair (org_a < org_b); containment hits keep a = the specific side.
     low = f"CASE WHEN m.org_id < {me_} THEN m.org_id ELSE {me_} END"
     high = f"CASE WHEN m.org_id < {me_} THEN {me_} ELSE m.org_id END"
+    partner_is_a = f"(m.kind = 'exact' AND m.org_id < {me_}) OR (m.kind <> 'exact' AND NOT " \
+        "m.probe_is_a)"
     conn.exec_driver_sql(
-        "INSERT INTO hits (observable_a_id, observable_b_id, org_a_id, org_b_id, kind, "
-        "contribution_a_id, contribution_b_id, first_at, last_at) SELECT "
+        "INSERT INTO tmp_hits (observable_a_id, observable_b_id, org_a_id, org_b_id, kind, "
+        "contribution_a_id, contribution_b_id, partner_id, partner_contribution_id) SELECT "
         "CASE WHEN m.probe_is_a THEN p.observable_id ELSE m.other_id END, "
         "CASE WHEN m.probe_is_a THEN m.other_id ELSE p.observable_id END, "
         f"CASE WHEN m.kind = 'exact' THEN {low} WHEN m.probe_is_a THEN {me_} ELSE m.org_id END, "
         f"CASE WHEN m.kind = 'exact' THEN {high} WHEN m.probe_is_a THEN m.org_id ELSE {me_} END, "
-        "m.kind, "
-        f"CASE WHEN (m.kind = 'exact' AND m.org_id < {me_}) OR (m.kind <> 'exact' AND NOT "
-        "m.probe_is_a) THEN m.contribution_id ELSE p.contribution_id END, "
-        f"CASE WHEN (m.kind = 'exact' AND m.org_id < {me_}) OR (m.kind <> 'exact' AND NOT "
-        "m.probe_is_a) THEN p.contribution_id ELSE m.contribution_id END, "
-        f"{n}, {n} FROM tmp_match m JOIN tmp_probe p ON p.probe_key = m.probe_key "
-        "WHERE NOT (m.kind = 'exact' AND p.observable_id IN "
-        "(SELECT observable_id FROM widespread)) "
+        f"m.kind, CASE WHEN {partner_is_a} THEN m.contribution_id ELSE p.contribution_id END, "
+        f"CASE WHEN {partner_is_a} THEN p.contribution_id ELSE m.contribution_id END, "
+        "m.org_id, m.contribution_id FROM tmp_match m JOIN tmp_probe p ON p.probe_key = "
+        "m.probe_key WHERE NOT (m.kind = 'exact' AND p.observable_id IN "
+        "(SELECT observable_id FROM widespread))")
+    if not all_new:
+        # One lookup of the pair's unique index per hit (a sub-select in SET is never turned
+        # into a join that could scan every hit).
+        conn.exec_driver_sql(
+            "UPDATE tmp_hits SET is_new = NOT EXISTS (SELECT 1 FROM hits h WHERE "
+            "h.observable_a_id = tmp_hits.observable_a_id AND h.observable_b_id = "
+            "tmp_hits.observable_b_id AND h.org_a_id = tmp_hits.org_a_id AND h.org_b_id = "
+            "tmp_hits.org_b_id)")
+    n = bulk.param(conn, "now")
+    conn.exec_driver_sql(
+        "INSERT INTO hits (observable_a_id, observable_b_id, org_a_id, org_b_id, kind, "
+        "contribution_a_id, contribution_b_id, first_at, last_at) SELECT observable_a_id, "
+        "observable_b_id, org_a_id, org_b_id, kind, contribution_a_id, contribution_b_id, "
+        f"{n}, {n} FROM tmp_hits WHERE true "
         "ON CONFLICT (observable_a_id, observable_b_id, org_a_id, org_b_id) DO UPDATE SET "
         "last_at = excluded.last_at, contribution_a_id = excluded.contribution_a_id, "
         "contribution_b_id = excluded.contribution_b_id",
@@ -145,40 +189,33 @@ def _record_hits(conn: Connection, me: int, now: datetime) -> None:
     )
 
 
-def _partners(conn: Connection, me: int, now: datetime) -> list[tuple[int, str, int]]:
-    """(partner id, label, hits) for the hits just recorded; a partner whose contributions
-    behind them are all anonymous is labelled "a partner", as in every other view."""
-    n = bulk.param(conn, "now")
+def _partners(conn: Connection) -> list[tuple[int, str, int, int]]:
+    """(partner id, label, new hits, refreshed hits) for the hits just recorded; a partner
+    whose contributions behind them are all anonymous is labelled "a partner", as in every
+    other view."""
     rows = conn.exec_driver_sql(
-        "SELECT o.id, o.name, count(*), sum(CASE WHEN c.anonymous THEN 0 ELSE 1 END) "
-        "FROM hits h JOIN organisations o ON o.id = "
-        f"CASE WHEN h.org_a_id = {int(me)} THEN h.org_b_id ELSE h.org_a_id END "
-        "JOIN contributions c ON c.id = "
-        f"CASE WHEN h.org_a_id = {int(me)} THEN h.contribution_b_id ELSE h.contribution_a_id END "
-        f"WHERE h.last_at = {n} AND {int(me)} IN (h.org_a_id, h.org_b_id) GROUP BY o.id, o.name",
-        {"now": bulk.db_time(conn, now)},
-    ).all()
-    return [(int(org), str(name) if named else ANONYMOUS_ORIGINATOR, int(count))
-            for org, name, count, named in rows]
-
-
-def _summary(partners: list[tuple[int, str, int]], widespread: int) -> MatchSummary:
-    by_label: dict[str, int] = {}
-    for _org, label, count in partners:
-        by_label[label] = by_label.get(label, 0) + count
-    return MatchSummary(sum(by_label.values()), widespread, by_label)
+        "SELECT o.id, o.name, sum(CASE WHEN t.is_new THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN t.is_new THEN 0 ELSE 1 END), "
+        "sum(CASE WHEN c.anonymous THEN 0 ELSE 1 END) FROM tmp_hits t "
+        "JOIN organisations o ON o.id = t.partner_id "
+        "JOIN contributions c ON c.id = t.partner_contribution_id GROUP BY o.id, o.name "
+        "ORDER BY o.id").all()
+    return [(int(org), str(name) if named else ANONYMOUS_ORIGINATOR, int(new), int(old))
+            for org, name, new, old, named in rows]
 
 
 def _notify(conn: Connection, me: int, contribution_id: int,
-            partners: list[tuple[int, str, int]]) -> None:
-    """Both sides learn of new hits; names follow each side's anonymity choice."""
+            partners: list[tuple[int, str, int, int]]) -> None:
+    """Both sides learn of new hits, once: a refreshed hit was announced when it was new.
+    Names follow each side's anonymity choice."""
+    partners = [p for p in partners if p[2]]
     if not partners:
         return
     anonymous = conn.exec_driver_sql(
         f"SELECT anonymous FROM contributions WHERE id = {int(contribution_id)}").scalar_one()
     me_name = conn.execute(select(organisations.c.name).where(organisations.c.id == me)
                            ).scalar_one()
-    for partner_id, _label, count in partners:
+    for partner_id, _label, count, _refreshed in partners:
         notifications.notify(
             conn, me, "hit", f"contribution {contribution_id} matched {count} selector(s) held "
             "by another partner: see 'intelpool hits'", "contribution", contribution_id)

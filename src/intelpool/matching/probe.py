@@ -5,7 +5,7 @@ rematch, or values a user wants to deconflict — with their derived keys. Each 
 to ``tmp_match``: the probe, the other organisation's observable that matches it, that
 organisation, its latest contribution holding it, the kind of match, and whether the probe is
 the specific side (``a``: IP, URL, e-mail, subdomain) or the containing side (``b``).
-Every rule is an index join; none compares all pairs.
+The rules themselves are in ``rules``: each is an index lookup per probe row.
 """
 
 from __future__ import annotations
@@ -16,18 +16,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from intelpool.db import bulk
+from intelpool.matching import rules
 from intelpool.matching.derive import ip_key, keys
 
 PROBE_COLUMNS = ("probe_key", "observable_id", "contribution_id", "type", "value", "ip_lo",
                  "ip_hi", "host", "rev_name")
 
-# Held by another organisation, not marked by a warninglist: the matchable side of a rule.
-_HELD = (
-    "{join} observations h ON h.observable_id = x.id "
-    "{join} contributions hc ON hc.id = h.contribution_id AND hc.originator_id <> {me} "
-    "{other_filter}"
-)
-_GROUP = " GROUP BY p.probe_key, x.id, hc.originator_id"
 _CHUNK = 20_000  # probe rows turned into CIDR keys at a time
 
 
@@ -87,60 +81,17 @@ def run_rules(conn: Connection, me: int, *, both_directions: bool = True,
     containment rule, and each exact pair once (``exact_only_above``). Observables from id
     ``new_from`` on arrived with the probe itself: nobody else can hold them yet.
     """
+    prepare(conn)
+    for _rule, sql in rules.statements(conn, me, both_directions=both_directions,
+                                       exact_only_above=exact_only_above, new_from=new_from):
+        conn.exec_driver_sql(sql)
+
+
+def prepare(conn: Connection) -> None:
+    """The keys the rules join on, derived from the filled probe."""
     bulk.analyze(conn, "tmp_probe")
-    # SQLite's planner may otherwise scan the pool and probe the probe table; CROSS JOIN is
-    # its way to fix the order: the probe drives every rule, then the matched observable,
-    # then who holds it. PostgreSQL plans this itself.
-    to_pool = "CROSS JOIN" if bulk.is_sqlite(conn) else "JOIN"
-    held = _HELD.format(me=int(me), join=to_pool, other_filter=f"AND hc.originator_id > "
-                        f"{int(me)} " if exact_only_above else "")
-    plain = _HELD.format(me=int(me), join=to_pool, other_filter="")
-    insert = ("INSERT INTO tmp_match (probe_key, other_id, org_id, contribution_id, kind, "
-              "probe_is_a) SELECT p.probe_key, x.id, hc.originator_id, max(hc.id), ")
-    notice = "AND x.warning IS NULL "
-    conn.exec_driver_sql(
-        insert + "'exact', true FROM tmp_probe p " + to_pool + " observables x ON "
-        "x.id = p.observable_id " + notice + held +
-        ("" if new_from is None else f"WHERE p.observable_id < {int(new_from)}") + _GROUP)
     _cidr_candidates(conn)
-    conn.exec_driver_sql(
-        insert + "'cidr', true FROM tmp_cidr_keys k JOIN tmp_probe p ON p.probe_key = "
-        "k.probe_key " + to_pool + " observables x ON x.type = 'cidr' AND x.ip_lo = k.lo AND "
-        "x.ip_hi >= p.ip_lo " + notice + plain + _GROUP)
-    conn.exec_driver_sql(
-        insert + "CASE WHEN p.type = 'email' THEN 'email-domain' ELSE 'url-host' END, true "
-        "FROM tmp_probe p " + to_pool + " observables x ON x.type IN ('domain', 'hostname') AND "
-        "x.value = p.host AND p.type IN ('url', 'email') " + notice + plain +
-        _GROUP + ", p.type")
     _parents(conn)
-    conn.exec_driver_sql(
-        insert + "'subdomain', true FROM tmp_parents t JOIN tmp_probe p ON p.probe_key = "
-        "t.probe_key " + to_pool + " observables x ON x.type = 'domain' AND x.value = t.parent "
-        + notice + plain + _GROUP)
-    if not both_directions:
-        return
-    # Range rules name their index on SQLite: without statistics its planner would rather
-    # build a throw-away index on the type alone, and compare every probe with every row.
-    by_ip, by_name = (" INDEXED BY ix_observables_type_ip_lo",
-                      " INDEXED BY ix_observables_type_rev_name") if bulk.is_sqlite(conn) \
-        else ("", "")
-    conn.exec_driver_sql(
-        insert + "'cidr', false FROM tmp_probe p " + to_pool + " observables x" + by_ip +
-        " ON x.type IN "
-        "('ipv4', 'ipv6') AND x.ip_lo >= p.ip_lo AND x.ip_lo <= p.ip_hi AND p.type = 'cidr' "
-        + notice + plain + _GROUP)
-    conn.exec_driver_sql(
-        insert + "CASE WHEN x.type = 'email' THEN 'email-domain' ELSE 'url-host' END, false "
-        "FROM tmp_probe p " + to_pool + " observables x" + by_name + " ON x.type IN "
-        "('url', 'email') AND "
-        "x.rev_name = p.rev_name AND p.type IN ('domain', 'hostname') " + notice + plain +
-        _GROUP + ", x.type")
-    conn.exec_driver_sql(
-        insert + "'subdomain', false FROM tmp_probe p " + to_pool + " observables x" +
-        by_name + " ON "
-        "x.rev_name > (p.rev_name || '.') AND x.rev_name < (p.rev_name || '/') "
-        "AND x.type = 'domain' AND p.type = 'domain' "
-        + notice + plain + _GROUP)
 
 
 def _cidr_candidates(conn: Connection) -> None:

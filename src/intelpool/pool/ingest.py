@@ -19,7 +19,6 @@ from intelpool.access.evaluation import Scheme, decide_evaluation, parse_scheme
 from intelpool.access.handling import Handling, decide_handling
 from intelpool.audit import service as audit
 from intelpool.config import Settings
-from intelpool.db import bulk
 from intelpool.db.tables import contributions, observables, organisations, sharing_groups
 from intelpool.db.types import storable_text
 from intelpool.errors import InvalidInput, NotFound
@@ -31,9 +30,6 @@ from intelpool.pool.themes import parse_themes
 from intelpool.pool.writer import ContributionWriter
 
 __all__ = ["IngestSummary", "ProgressFn", "RejectionSink", "Submission", "submit"]
-
-ANALYZE_AFTER = 50_000  # accepted observations that refresh PostgreSQL's statistics
-
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a file, or of a directory's file names and contents in name order."""
@@ -90,12 +86,14 @@ def submit(
         return IngestSummary(existing["id"], existing["format"], existing["accepted"],
                              existing["duplicates"], existing["rejected"], already_submitted=True)
 
-    first_new = (conn.execute(select(func.max(observables.c.id))).scalar() or 0) + 1
     with _records(submission) as (imp, records, position), _fewer_collections():
         themes = themes or list(imp.themes)
         run = ContributionWriter(conn, principal, submission, handling, evaluation, themes,
                                  audience_ids, content_hash, imp.name, batch_size,
                                  on_rejection)
+        # Read once the transaction has written its contribution: on SQLite it holds the
+        # writer lock from then on, so no other submission can add observables before ours.
+        first_new = (conn.execute(select(func.max(observables.c.id))).scalar() or 0) + 1
         count = 0
         for record in records:
             run.take(record)
@@ -105,14 +103,11 @@ def submit(
         summary = run.finish()
         if progress:
             progress(count, position())
-    if summary.accepted >= ANALYZE_AFTER:
-        # Matching's plans depend on table statistics; a large import outdates them long
-        # before autovacuum would notice.
-        bulk.analyze(conn, "observables", "observations")
     matched = engine.match_submission(conn, principal.organisation_id,
                                       [summary.contribution_id, *summary.parts],
                                       settings or Settings(), first_new)
-    summary.hits, summary.widespread = matched.hits, matched.widespread
+    summary.new_hits, summary.refreshed_hits = matched.new_hits, matched.refreshed_hits
+    summary.widespread, summary.folded_hits = matched.widespread, matched.folded_hits
     summary.hit_partners = matched.partners
     audit.record(conn, principal, "contribution.submit", subject_type="contribution",
                  subject_id=summary.contribution_id,
@@ -120,7 +115,8 @@ def submit(
                  detail={"format": imp.name, "source": run.source_name, "accepted":
                          summary.accepted, "duplicates": summary.duplicates,
                          "rejected": summary.rejected, "parts": summary.parts,
-                         "hits": summary.hits})
+                         "new_hits": summary.new_hits,
+                         "refreshed_hits": summary.refreshed_hits})
     return summary
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from intelpool.access.handling import HandlingRequest
 from intelpool.formats.records import ImportOptions, Rejection
+from intelpool.matching.summary import PartnerHits
 
 RejectionSink = Callable[[Rejection], None]
 ProgressFn = Callable[[int, int], None]  # (records done, bytes read)
@@ -39,6 +40,9 @@ class IngestSummary:
     extra_objects: int = 0
     parts: list[int] = field(default_factory=list)
     already_submitted: bool = False
-    hits: int = 0  # hits this submission recorded or refreshed
-    widespread: int = 0
-    hit_partners: dict[str, int] = field(default_factory=dict)
+    new_hits: int = 0  # hits this submission recorded first
+    refreshed_hits: int = 0  # hits recorded before that this submission refreshed
+    widespread: int = 0  # its selectors held by more organisations than the threshold
+    folded_hits: int = 0  # earlier hits folded into a widespread record by this submission
+    # By partner label: new and refreshed hits with that partner.
+    hit_partners: dict[str, PartnerHits] = field(default_factory=dict)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from intelpool.api.deps import AppSettings, Conn, PartnersManager, Reader, Text
 from intelpool.matching import engine, scoring, warninglists
 from intelpool.matching.deconflict import DeconflictResult, deconflict
-from intelpool.matching.engine import MatchSummary
+from intelpool.matching.summary import RematchSummary
 from intelpool.matching.scoring import ScoreView
 
 router = APIRouter(tags=["matching"])
@@ -51,6 +51,6 @@ def list_warninglists(caller: Reader, settings: AppSettings) -> list[Warninglist
 
 
 @router.post("/rematch")
-def rematch(conn: Conn, caller: PartnersManager, settings: AppSettings) -> MatchSummary:
+def rematch(conn: Conn, caller: PartnersManager, settings: AppSettings) -> RematchSummary:
     """Recompute warninglist marks, widespread selectors and every hit (host admins)."""
     return engine.rematch(conn, settings)
