@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     # Page cache of the embedded pool in MiB, twice over (the pool's and its scratch tables'):
     # with the program itself, the bound on an import's memory whatever the file's size.
     sqlite_cache_mib: int = 64
+    # Partnership statistics (access/disclosure.py): a published cell needs this many distinct
+    # organisations and items, no organisation above the dominance share, counts rounded.
+    disclosure_min_organisations: int = 3
+    disclosure_min_count: int = 10
+    disclosure_dominance_percent: int = 85
+    disclosure_rounding: int = 5
 
 
 def resolve_database_url(explicit: str | None) -> str:

@@ -1,0 +1,43 @@
+"""What the interfaces call: options checked, then the repository queries run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection
+
+from intelpool.access import Principal
+from intelpool.access.disclosure import DisclosureRules
+from intelpool.analysis import statistics as repository
+from intelpool.analysis.dimensions import parse_dimensions
+from intelpool.analysis.periods import Period, checked, date_range, parse_day
+from intelpool.config import Settings
+from intelpool.errors import InvalidInput
+
+SCOPES = ("visible", "partnership")
+
+
+def disclosure_rules(settings: Settings | None = None) -> DisclosureRules:
+    s = settings or Settings()
+    return DisclosureRules(s.disclosure_min_organisations, s.disclosure_min_count,
+                           s.disclosure_dominance_percent, s.disclosure_rounding)
+
+
+def statistics(conn: Connection, principal: Principal, *, by: list[str] | None,
+               since: str | None, until: str | None, scope: str = "visible",
+               settings: Settings | None = None) -> repository.StatsTable:
+    if scope not in SCOPES:
+        raise InvalidInput(f"unknown scope {scope!r}: use {' or '.join(SCOPES)}")
+    partnership = scope == "partnership"
+    dims = parse_dimensions(by, partnership=partnership)
+    period = date_range(parse_day(since, "--since"), parse_day(until, "--until"))
+    if not partnership:
+        return repository.visible_statistics(conn, principal, dims, period)
+    rules = disclosure_rules(settings)
+    if until is None:
+        # Only complete months: a month still running is not a fixed period.
+        now = datetime.now(UTC)
+        end = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        period = checked(Period(period.start, end, f"{since or 'the start'} to {end.date()}"
+                                " (complete months)"), now=now)
+    return repository.partnership_statistics(conn, principal, dims, period, rules)
