@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
 from intelpool.access.disclosure import DisclosureRules
 from intelpool.analysis import statistics as repository
+from intelpool.analysis import trends as repo
 from intelpool.analysis.dimensions import parse_dimensions
 from intelpool.analysis.periods import Period, checked, date_range, parse_day
+from intelpool.analysis.trends import TrendReport
 from intelpool.config import Settings
 from intelpool.errors import InvalidInput
+from intelpool.pool.themes import parse_themes
 
 SCOPES = ("visible", "partnership")
 
@@ -41,3 +45,25 @@ def statistics(conn: Connection, principal: Principal, *, by: list[str] | None,
         period = checked(Period(period.start, end, f"{since or 'the start'} to {end.date()}"
                                 " (complete months)"), now=now)
     return repository.partnership_statistics(conn, principal, dims, period, rules)
+
+
+def trends(conn: Connection, principal: Principal, *, theme: str | None = None,
+           window: str = "4w", history: int = 3, until: str | None = None,
+           progress: Callable[[str], None] | None = None) -> TrendReport:
+    """The last window against ``history`` windows before it, ending at ``until`` (else
+    at the newest observation the viewer may see)."""
+    length, label = repo.parse_window(window)
+    if not 1 <= history <= 24:
+        raise InvalidInput(f"--history {history} is out of range: use 1 to 24 windows")
+    chosen = parse_themes([theme])[0] if theme else None
+    now = datetime.now(UTC)
+    day = parse_day(until, "--until")
+    if day is not None:
+        end = date_range(None, day).end
+        if end - timedelta(days=1) > now:
+            raise InvalidInput(f"--until {until}: it lies in the future")
+    else:
+        latest = repo.latest_visible(conn, principal)
+        end = min(latest + timedelta(seconds=1), now) if latest else now
+    windows = repo.Windows(end, length, history + 1, label)
+    return repo.compute_trends(conn, principal, windows, chosen, progress=progress)
