@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-ALPHA = 0.01  # strict: three sightings after none are not a surge (p = 0.031)
+ALPHA = 0.01  # strict: three sightings after none are not a surge (p = 1/64)
 
 
 def _log_pmf(i: int, n: int, p: float) -> float:

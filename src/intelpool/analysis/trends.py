@@ -167,9 +167,9 @@ def _series(conn: Connection, principal: Principal, category: str, windows: Wind
     where = [visible_contribution(principal), condition, moment >= windows.bounds[0],
              moment < windows.end]
     if theme:
-        where.append(exists(select(1).where(
-            contribution_themes.c.contribution_id == contributions.c.id,
-            contribution_themes.c.theme == theme)))
+        chosen = contribution_themes.alias("chosen_theme")
+        where.append(exists(select(1).select_from(chosen).where(
+            chosen.c.contribution_id == contributions.c.id, chosen.c.theme == theme)))
     bucket = _bucket(moment, windows)
     query = (select(subject, bucket, contributions.c.id, func.count())
              .select_from(joined.join(organisations,

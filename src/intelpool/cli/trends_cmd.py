@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
 
 import typer
@@ -44,7 +45,8 @@ def trends(
     from intelpool.analysis.service import trends as compute
 
     status = Status("trends", console=err_console)
-    with (status if not json else _nothing()), transaction(db) as conn:
+    spinner: AbstractContextManager[object] = nullcontext() if json else status
+    with spinner, transaction(db) as conn:
         report = compute(conn, acting_as(conn, as_), theme=theme, window=window,
                          history=history, until=until,
                          progress=lambda c: status.update(f"trends: {c}"))
@@ -70,8 +72,3 @@ def trends(
 def _short(labels: list[str]) -> list[str]:
     return [label.split("..")[1] for label in labels]
 
-
-def _nothing():  # type: ignore[no-untyped-def]
-    from contextlib import nullcontext
-
-    return nullcontext()
