@@ -90,3 +90,15 @@ def require_whole_months(period: Period) -> None:
         raise InvalidInput(
             f"period {period.label}: partnership statistics cover whole calendar months "
             "(--since the first day of a month, --until the last day of one)")
+
+
+def previous(period: Period) -> Period:
+    """The period of the same length just before: the previous month or quarter when the
+    period is whole months, else the same number of days."""
+    if period.whole_months:
+        months = (period.end.year - period.start.year) * 12 + period.end.month - \
+            period.start.month
+        start = _add_months(period.start, -months)
+        return Period(start, period.start, f"{start:%Y-%m} to {period.start:%Y-%m} (excl.)")
+    start = period.start - (period.end - period.start)
+    return Period(start, period.start, f"{start:%Y-%m-%d} to {period.start:%Y-%m-%d}")

@@ -13,6 +13,7 @@ from intelpool.analysis import statistics as repository
 from intelpool.analysis import trends as repo
 from intelpool.analysis.dimensions import parse_dimensions
 from intelpool.analysis.periods import Period, checked, date_range, parse_day
+from intelpool.analysis.report.model import Report
 from intelpool.analysis.trends import TrendReport
 from intelpool.config import Settings
 from intelpool.errors import InvalidInput
@@ -67,3 +68,14 @@ def trends(conn: Connection, principal: Principal, *, theme: str | None = None,
         end = min(latest + timedelta(seconds=1), now) if latest else now
     windows = repo.Windows(end, length, history + 1, label)
     return repo.compute_trends(conn, principal, windows, chosen, progress=progress)
+
+
+def report(conn: Connection, principal: Principal, *, period: str,
+           themes: list[str] | None = None, settings: Settings | None = None) -> Report:
+    """A threat assessment of what the viewer may see in ``period``."""
+    from intelpool.analysis.periods import parse_period
+    from intelpool.analysis.report.build import build_report
+
+    chosen = tuple(parse_themes(themes or []))
+    return build_report(conn, principal, parse_period(period), chosen,
+                        disclosure_rules(settings))

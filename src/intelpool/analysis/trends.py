@@ -209,10 +209,11 @@ def _order(trend: Trend) -> tuple[bool, float, int]:
 
 def compute_trends(conn: Connection, principal: Principal, windows: Windows,
                    theme: str | None = None, *, per_category: int = 10,
+                   categories: tuple[str, ...] = CATEGORIES,
                    progress: Callable[[str], None] | None = None) -> TrendReport:
     require(principal, Permission.POOL_READ)
     trends: list[Trend] = []
-    for category in CATEGORIES:
+    for category in categories:
         if progress:
             progress(category)
         series = _series(conn, principal, category, windows, theme)
