@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from intelpool.cli.common import AsOption, DbOption, acting_as, console, err_console, transaction
-from intelpool.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +32,7 @@ def report(
 
     from intelpool.analysis.report.render import to_html, to_pdf
     from intelpool.analysis.service import report as build
+    from intelpool.errors import InvalidInput
 
     if format not in ("html", "pdf"):
         raise InvalidInput(f"unknown report format {format!r}: use html or pdf")
