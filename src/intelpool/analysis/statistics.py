@@ -29,7 +29,7 @@ from intelpool.access.disclosure import (
     protect,
     statistics_source,
 )
-from intelpool.access.visibility import visible_contribution
+from intelpool.access.visibility import visible_contribution, visible_contribution_ids
 from intelpool.analysis.dimensions import Sources, expression
 from intelpool.analysis.periods import Period, require_whole_months
 from intelpool.db.tables import (
@@ -164,7 +164,8 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
             return table.cells.setdefault(label, _zero(VISIBLE_MEASURES))
 
         for row in _grouped(conn, obs, keys, viewer,
-                            and_(visible_contribution(principal), _in_period(obs, period)),
+                            and_(obs.contribution_id.in_(visible_contribution_ids(principal)),
+                                 _in_period(obs, period)),
                             [func.count(distinct(obs.contribution_id)), func.count(),
                              func.count(distinct(observations.c.observable_id))]):
             target = cell(row)

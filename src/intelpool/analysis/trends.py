@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from intelpool.access import Permission, Principal, require
-from intelpool.access.visibility import visible_contribution
+from intelpool.access.visibility import visible_contribution, visible_contribution_ids
 from intelpool.analysis.significance import ALPHA, change_p_value
 from intelpool.db.tables import (
     contribution_themes,
@@ -164,7 +164,8 @@ def _series(conn: Connection, principal: Principal, category: str, windows: Wind
     if category == "theme":
         joined = joined.join(contribution_themes,
                              contribution_themes.c.contribution_id == contributions.c.id)
-    where = [visible_contribution(principal), condition, moment >= windows.bounds[0],
+    where = [observations.c.contribution_id.in_(visible_contribution_ids(principal)),
+             condition, moment >= windows.bounds[0],
              moment < windows.end]
     if theme:
         chosen = contribution_themes.alias("chosen_theme")

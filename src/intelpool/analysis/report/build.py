@@ -85,7 +85,8 @@ def _theme_section(context: ReportContext, theme: str, cells: dict[tuple[str, ..
         chart_svg=charts.trend_line(months, [by_month.get(m, 0) for m in months],
                                     f"{theme}: observations per month"),
         malware=_ranked(found, "malware"), actors=_ranked(found, "threat-actor"),
-        infrastructure=_ranked(found, "network") + _ranked(found, "tld"))
+        infrastructure=sorted(_ranked(found, "network") + _ranked(found, "tld"),
+                              key=lambda r: -r.count)[:6])
     for builder in THEME_SECTION_BUILDERS:
         extra = builder(context, theme)
         if extra is not None:

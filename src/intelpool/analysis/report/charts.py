@@ -45,7 +45,7 @@ def monthly_bars(months: list[str], series: dict[str, list[int]], title: str) ->
 
 
 def trend_line(labels: list[str], values: list[int], title: str) -> str:
-    fig, ax = plt.subplots(figsize=(3.4, 1.8))
+    fig, ax = plt.subplots(figsize=(3.4, 1.6))
     ax.plot(labels, values, marker="o", color=PALETTE[0])
     ax.fill_between(labels, values, alpha=0.15, color=PALETTE[0])
     ax.set_title(title, loc="left", fontsize=8)
