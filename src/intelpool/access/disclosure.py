@@ -183,11 +183,11 @@ def _secondary(full: Mapping[Key, CellFigures], relations: list[tuple[Key, list[
 
 
 def _determined(full: Mapping[Key, CellFigures], relations: list[tuple[Key, list[Key]]],
-                suppressed: set[Key]) -> Key | None:
+               suppressed: set[Key]) -> Key | None:
     """A suppressed cell whose value follows from the relations and published cells, if any.
 
-    x_i is determined exactly when the unit vector e_i lies in the row space of the
-    relations restricted to the suppressed cells (adding it does not raise the rank).
+    With A the relations restricted to the suppressed cells, the solutions are x0 + N z
+    (N spanning A's null space): x_i is determined exactly when row i of N is zero.
     """
     hidden = sorted(suppressed, key=str)
     if not hidden:
@@ -205,11 +205,10 @@ def _determined(full: Mapping[Key, CellFigures], relations: list[tuple[Key, list
             rows.append(row)
     if not rows:
         return None
-    matrix = np.array(rows)
-    rank = np.linalg.matrix_rank(matrix)
+    _, singular, vt = np.linalg.svd(np.array(rows))
+    rank = int((singular > 1e-9).sum())
+    free = np.abs(vt[rank:]).sum(axis=0) if rank < len(hidden) else np.zeros(len(hidden))
     for k, i in index.items():
-        unit = np.zeros(len(hidden))
-        unit[i] = 1.0
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+        if free[i] < 1e-9:
             return k
     return None
