@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.test_cli import cli, ok, pool  # noqa: F401  (pool is a fixture)
 from tests.conftest import Store
 
@@ -55,3 +57,11 @@ def test_bad_options_and_withholding_from_the_command_line(pool: Store) -> None:
     assert code == 1 and "only decide for its own organisation" in err
     out = ok(pool, "org", "set", "Police DE", "--no-statistics", "--as", "de@police.example")
     assert "do not count in partnership statistics" in out
+
+
+def test_thresholds_out_of_range_get_one_clear_line(pool: Store,  # noqa: F811
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTELPOOL_DISCLOSURE_DOMINANCE_PERCENT", "100")
+    code, _, err = cli(pool, "stats", "--as", "nl@bank.example", "--scope", "partnership")
+    assert code == 1 and err.count("\n") == 1
+    assert "disclosure dominance percent 100 is out of range: use 50 to 99" in err

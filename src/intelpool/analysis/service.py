@@ -15,6 +15,7 @@ from intelpool.analysis.dimensions import parse_dimensions
 from intelpool.analysis.periods import Period, checked, date_range, parse_day
 from intelpool.analysis.report.model import Report
 from intelpool.analysis.trends import TrendReport
+from intelpool.audit import service as audit
 from intelpool.config import Settings
 from intelpool.errors import InvalidInput
 from intelpool.pool.themes import parse_themes
@@ -77,5 +78,10 @@ def report(conn: Connection, principal: Principal, *, period: str,
     from intelpool.analysis.report.build import build_report
 
     chosen = tuple(parse_themes(themes or []))
-    return build_report(conn, principal, parse_period(period), chosen,
-                        disclosure_rules(settings))
+    rules = disclosure_rules(settings)
+    made = build_report(conn, principal, parse_period(period), chosen, rules)
+    audit.record(conn, principal, "analysis.report", subject_type="report",
+                 subject_id=made.period[:64],
+                 detail={"period": made.period, "themes": list(chosen), "tlp": made.tlp,
+                         "contributions": [a.id for a in made.annex]})
+    return made
