@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from intelpool.access import Permission, Principal, require
 from intelpool.access.disclosure import TOTAL, DisclosureRules, ProtectedTable
 from intelpool.access.handling import PAP, TLP
+from intelpool.analysis.dimensions import NONE_LABEL
 from intelpool.analysis.periods import Period, previous
 from intelpool.analysis.report import charts, queries
 from intelpool.analysis.report.findings import key_findings
@@ -49,7 +50,7 @@ def build_report(conn: Connection, principal: Principal, period: Period,
     sections = [_theme_section(context, t, current.cells, before.cells, months,
                                per_theme[t]) for t in chosen]
     overview = charts.monthly_bars(
-        months, {t: [per_theme[t].get(m, 0) for m in months] for t in chosen},
+        months, {_label(t): [per_theme[t].get(m, 0) for m in months] for t in chosen},
         "Observations per month and theme") if chosen else ""
     total = current.cells.get((TOTAL,), {})
     previous_total = before.cells.get((TOTAL,), {})
@@ -61,6 +62,10 @@ def build_report(conn: Connection, principal: Principal, period: Period,
         h3=queries.h3_texts(conn, [e.id for e in annex]), findings=findings,
         overview_svg=overview, themes=sections,
         cooperation=_cooperation(context, rules), annex=annex, rules=rules.text())
+
+
+def _label(theme: str) -> str:
+    return "no theme given" if theme == NONE_LABEL else theme
 
 
 def _ranked(trends: list[Trend], category: str, limit: int = 5) -> list[Ranked]:
@@ -78,12 +83,12 @@ def _theme_section(context: ReportContext, theme: str, cells: dict[tuple[str, ..
                            categories=_THEME_CATEGORIES, per_category=50).trends
     row = cells.get((theme,), {})
     section = ThemeSection(
-        theme=theme, observations=int(row.get("observations") or 0),
+        theme=_label(theme), observations=int(row.get("observations") or 0),
         selectors=int(row.get("selectors") or 0),
         contributions=int(row.get("contributions") or 0),
         previous=int(before.get((theme,), {}).get("observations") or 0),
         chart_svg=charts.trend_line(months, [by_month.get(m, 0) for m in months],
-                                    f"{theme}: observations per month"),
+                                    f"{_label(theme)}: observations per month"),
         malware=_ranked(found, "malware"), actors=_ranked(found, "threat-actor"),
         infrastructure=sorted(_ranked(found, "network") + _ranked(found, "tld"),
                               key=lambda r: -r.count)[:6])

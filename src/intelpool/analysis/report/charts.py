@@ -21,7 +21,7 @@ PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a
 def _svg(fig: Figure) -> str:
     """The figure as an <svg> element to inline in HTML (no XML prolog or DOCTYPE)."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()
     return re.sub(r"^.*?(<svg)", r"\1", text, count=1, flags=re.S)
@@ -29,7 +29,7 @@ def _svg(fig: Figure) -> str:
 
 def monthly_bars(months: list[str], series: dict[str, list[int]], title: str) -> str:
     """Stacked bars: one bar per month, one colour per series."""
-    fig, ax = plt.subplots(figsize=(7.0, 2.8))
+    fig, ax = plt.subplots(figsize=(7.0, 3.2), layout="constrained")
     bottom = [0] * len(months)
     for i, (name, values) in enumerate(series.items()):
         ax.bar(months, values, bottom=bottom, label=name, color=PALETTE[i % len(PALETTE)])
@@ -38,14 +38,13 @@ def monthly_bars(months: list[str], series: dict[str, list[int]], title: str) ->
     ax.set_ylabel("observations")
     ax.spines[["top", "right"]].set_visible(False)
     if len(series) > 1:
-        ax.legend(frameon=False, fontsize=7, ncols=4, loc="upper center",
-                  bbox_to_anchor=(0.5, -0.18 if len(months) <= 6 else -0.3))
+        fig.legend(frameon=False, fontsize=7, ncols=4, loc="outside lower center")
     ax.tick_params(axis="x", labelrotation=45 if len(months) > 6 else 0)
     return _svg(fig)
 
 
 def trend_line(labels: list[str], values: list[int], title: str) -> str:
-    fig, ax = plt.subplots(figsize=(3.4, 1.6))
+    fig, ax = plt.subplots(figsize=(3.4, 1.6), layout="constrained")
     ax.plot(labels, values, marker="o", color=PALETTE[0])
     ax.fill_between(labels, values, alpha=0.15, color=PALETTE[0])
     ax.set_title(title, loc="left", fontsize=8)
