@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from intelpool.access.disclosure import TOTAL, CellFigures, DisclosureRules, protect
+from intelpool.access.disclosure import TOTAL, CellFigures, DisclosureRules, passes, protect
 from intelpool.analysis import service
 from intelpool.errors import Forbidden, InvalidInput
 from intelpool.partners import service as partners
@@ -195,3 +196,21 @@ def test_dominance_suppresses_a_cell_one_organisation_fills() -> None:
     assert table.values[("b",)] is None and ("b",) in table.secondary
     assert table.values[("c",)] == 125
     assert table.values[(TOTAL,)] == 345
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_tables_publish_only_passing_cells_and_never_one_lone_suppression(
+        seed: int) -> None:
+    rnd = random.Random(seed)
+    cells = {}
+    for r in range(rnd.randint(1, 6)):
+        for c in range(rnd.randint(1, 8)):
+            counts = [rnd.randint(1, 25) for _ in range(rnd.randint(1, 5))]
+            cells[(f"r{r}", f"c{c}")] = _cell(*counts)
+    table = protect(cells, RULES)
+    full = {**cells}
+    for key, value in table.values.items():
+        if value is not None and key in full:
+            assert passes(full[key], RULES)
+            assert value % RULES.rounding == 0
+    _relations_hold(dict(table.values))
