@@ -239,3 +239,29 @@ def latest_visible(conn: Connection, principal: Principal) -> datetime | None:
         select(func.max(contributions.c.received_at)).where(visible_contribution(principal))
     ).scalar_one()
     return arrived
+
+
+def trends_by_theme(conn: Connection, principal: Principal, windows: Windows,
+                    themes: list[str], categories: tuple[str, ...]) -> dict[str, list[Trend]]:
+    """Each theme's trends from one query per category: the series come per contribution,
+    so a theme's share is the part of its contributions (no theme: NONE_LABEL)."""
+    from intelpool.analysis.dimensions import NONE_LABEL
+    from intelpool.pool.reads import contribution_context
+
+    require(principal, Permission.POOL_READ)
+    series = {c: _series(conn, principal, c, windows, None) for c in categories}
+    ids = {cid for s in series.values() for w in s.values() for d in w.values() for cid in d}
+    themes_of = contribution_context(conn, sorted(ids))["themes"]
+    out: dict[str, list[Trend]] = {}
+    for theme in themes:
+        keep = {cid for cid in ids
+                if (theme in themes_of[cid]) or (theme == NONE_LABEL and not themes_of[cid])}
+        found: list[Trend] = []
+        for category, by_subject in series.items():
+            for subject, by_window in by_subject.items():
+                part = {w: {c: n for c, n in d.items() if c in keep}
+                        for w, d in by_window.items()}
+                if any(part.values()):
+                    found.append(_trend(category, subject, part, windows.count))
+        out[theme] = found
+    return out

@@ -24,7 +24,7 @@ from intelpool.analysis.report.model import (
     ThemeSection,
 )
 from intelpool.analysis.statistics import visible_statistics
-from intelpool.analysis.trends import Trend, Windows, compute_trends
+from intelpool.analysis.trends import Trend, Windows, trends_by_theme
 
 _THEME_CATEGORIES = ("malware", "threat-actor", "network", "tld")
 
@@ -47,8 +47,10 @@ def build_report(conn: Connection, principal: Principal, period: Period,
             per_theme[theme][month] = int(row["observations"] or 0)
     chosen = sorted(per_theme, key=lambda t: -sum(per_theme[t].values()))
     context = ReportContext(conn, principal, period, themes)
+    windows = Windows(period.end, period.end - period.start, 2, period.label)
+    found = trends_by_theme(conn, principal, windows, chosen, _THEME_CATEGORIES)
     sections = [_theme_section(context, t, current.cells, before.cells, months,
-                               per_theme[t]) for t in chosen]
+                               per_theme[t], found[t]) for t in chosen]
     overview = charts.monthly_bars(
         months, {_label(t): [per_theme[t].get(m, 0) for m in months] for t in chosen},
         "Observations per month and theme") if chosen else ""
@@ -76,11 +78,7 @@ def _ranked(trends: list[Trend], category: str, limit: int = 5) -> list[Ranked]:
 
 def _theme_section(context: ReportContext, theme: str, cells: dict[tuple[str, ...], dict[
         str, int | None]], before: dict[tuple[str, ...], dict[str, int | None]],
-        months: list[str], by_month: dict[str, int]) -> ThemeSection:
-    period = context.period
-    windows = Windows(period.end, period.end - period.start, 2, period.label)
-    found = compute_trends(context.conn, context.principal, windows, theme,
-                           categories=_THEME_CATEGORIES, per_category=50).trends
+        months: list[str], by_month: dict[str, int], found: list[Trend]) -> ThemeSection:
     row = cells.get((theme,), {})
     section = ThemeSection(
         theme=_label(theme), observations=int(row.get("observations") or 0),
