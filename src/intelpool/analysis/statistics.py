@@ -67,7 +67,7 @@ class StatsTable:
                 for key, values in self.ordered()]
         return {"scope": self.scope, "dimensions": list(self.dimensions),
                 "period": self.period, "measures": list(self.measures), "rows": rows,
-                "rules": self.rules, "suppressed": "null"}
+                "rules": self.rules, "note": "a suppressed cell is null, never zero"}
 
     @property
     def empty(self) -> bool:
