@@ -6,6 +6,10 @@ from intelpool.analysis.periods import Period
 from intelpool.analysis.report.model import ThemeSection
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
 def _change(now: int, before: int) -> str:
     if before == 0:
         return "with nothing to compare in the period before" if now else "as before"
@@ -23,9 +27,9 @@ def key_findings(period: Period, total: dict[str, int | None],
     if not observations:
         return [f"Nothing you may see was reported for {period.label}."]
     out = [
-        f"In {period.label}, partners reported {observations:,} observations of "
-        f"{int(total.get('selectors') or 0):,} distinct selectors in "
-        f"{int(total.get('contributions') or 0):,} contributions you may see: "
+        f"In {period.label}, partners reported {_n(observations, 'observation')} of "
+        f"{_n(int(total.get('selectors') or 0), 'distinct selector')} in "
+        f"{_n(int(total.get('contributions') or 0), 'contribution')} you may see: "
         f"{_change(observations, int(previous_total.get('observations') or 0))}."]
     top = max(sections, key=lambda s: s.observations, default=None)
     if top is not None and top.observations:
