@@ -35,3 +35,9 @@ class Settings(BaseSettings):
     api_max_upload_bytes: int = 1 << 30
     api_rate_limit_per_minute: int = 1200
     api_upload_dir: Path | None = None
+    # Partnership statistics (access/disclosure.py): a published cell needs this many distinct
+    # organisations and items, no organisation above the dominance share, counts rounded.
+    disclosure_min_organisations: int = 3
+    disclosure_min_count: int = 10
+    disclosure_dominance_percent: int = 85
+    disclosure_rounding: int = 5

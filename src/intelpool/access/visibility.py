@@ -14,7 +14,7 @@ There is no bypass: a principal without an organisation sees nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, FromClause, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, FromClause, Select, exists, false, or_, select, true
 
 from intelpool.access.principal import Principal
 from intelpool.db.tables import (
@@ -87,3 +87,10 @@ def visible_contribution(
         in_operation,
         granted,
     )
+
+
+def visible_contribution_ids(principal: Principal) -> Select[tuple[int]]:
+    """The ids of the contributions O may see, as a subquery for ``IN``: large reads filter
+    their rows by it once instead of testing the predicate row by row."""
+    seen = contributions.alias("visible_contributions")
+    return select(seen.c.id).where(visible_contribution(principal, seen))

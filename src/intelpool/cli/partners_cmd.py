@@ -8,6 +8,7 @@ import typer
 
 from intelpool.cli import common
 from intelpool.cli.common import (
+    AsOption,
     DbOption,
     JsonOption,
     OptionalAsOption,
@@ -65,6 +66,26 @@ def org_list(db: DbOption = None, json: JsonOption = False) -> None:
     for org in orgs:
         table.add_row(str(org.id), org.name, org.kind.value, org.country or "")
     common.console.print(table)
+
+
+@org_app.command("set")
+def org_set(
+    name: Annotated[str, typer.Argument(help="Your organisation's name.")],
+    as_: AsOption,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics/--no-statistics",
+        help="Whether your contributions count in partnership statistics.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Settings of your organisation (by its admin): --no-statistics withholds its
+    contributions from partnership statistics."""
+    from intelpool.partners import service as partners
+
+    with transaction(db) as conn:
+        partners.set_statistics_withheld(conn, acting_as(conn, as_), name, not statistics)
+    counted = "count" if statistics else "do not count"
+    common.console.print(f"{name}: contributions {counted} in partnership statistics",
+                         highlight=False)
 
 
 @user_app.command("add")

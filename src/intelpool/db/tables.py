@@ -43,6 +43,9 @@ organisations = Table(
     CheckConstraint(
         "kind IN ('host','law-enforcement','private','cert','other')", name="kind"
     ),
+    # Set by the organisation's admin: its contributions never feed partnership statistics.
+    Column("statistics_withheld", Boolean, nullable=False, default=False,
+           server_default=text("false")),
 )
 
 users = Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from intelpool.access import Permission, Principal, Role, require
@@ -175,3 +175,20 @@ def _group(conn: Connection, group_id: int, name: str) -> SharingGroup:
         .order_by(organisations.c.name)
     ).scalars()
     return SharingGroup(group_id, name, tuple(members))
+
+
+def set_statistics_withheld(
+    conn: Connection, principal: Principal, name: str, withheld: bool
+) -> Organisation:
+    """An organisation's own admin withholds (or releases) its data from partnership
+    statistics; nobody else decides that for it."""
+    org = organisation_by_name(conn, name)
+    require(principal, Permission.ORG_USERS_MANAGE)
+    if principal.organisation_id != org.id:
+        raise Forbidden(f"{principal.describe()} may only decide for its own organisation")
+    conn.execute(update(organisations).where(organisations.c.id == org.id)
+                 .values(statistics_withheld=withheld))
+    audit.record(conn, principal, "organisation.statistics", subject_type="organisation",
+                 subject_id=org.id, subject_organisation_id=org.id,
+                 detail={"statistics_withheld": withheld})
+    return org

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 from intelpool.api.deps import AppSettings, Conn, PartnersManager, Reader, Text
 from intelpool.matching import engine, scoring, warninglists
 from intelpool.matching.deconflict import DeconflictResult, deconflict
-from intelpool.matching.summary import RematchSummary
 from intelpool.matching.scoring import ScoreView
+from intelpool.matching.summary import RematchSummary
 
 router = APIRouter(tags=["matching"])
 

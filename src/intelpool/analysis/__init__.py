@@ -1,0 +1,1 @@
+"""Analysis over what a viewer may see: statistics, trends and threat reports."""

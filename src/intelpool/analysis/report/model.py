@@ -1,0 +1,99 @@
+"""What a report holds, ready to render: every figure and sentence already decided."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from intelpool.access import Principal
+    from intelpool.analysis.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexEntry:
+    id: int
+    originator: str
+    received_at: datetime
+    title: str
+    tlp: str
+    pap: str
+    codes: str
+    themes: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    subject: str
+    count: int
+    change: str
+
+
+@dataclass(slots=True)
+class ThemeSection:
+    theme: str
+    observations: int
+    selectors: int
+    contributions: int
+    previous: int
+    chart_svg: str
+    malware: list[Ranked] = field(default_factory=list)
+    actors: list[Ranked] = field(default_factory=list)
+    infrastructure: list[Ranked] = field(default_factory=list)
+    extra: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled block of paragraphs and an optional table (rows of cells)."""
+
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(slots=True)
+class Report:
+    title: str
+    period: str
+    audience: str
+    generated_at: datetime
+    tlp: str
+    pap: str
+    codes: list[str]
+    h3: list[str]
+    findings: list[str]
+    overview_svg: str
+    themes: list[ThemeSection]
+    cooperation: list[Section]
+    annex: list[AnnexEntry]
+    rules: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.annex
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """What a section builder receives: the viewer, the period and the themes asked for."""
+
+    conn: Connection
+    principal: Principal
+    period: Period
+    themes: tuple[str, ...]
+
+
+# Hook points for what the pool does not hold yet. The analysis of networks and targets adds
+# a builder to THEME_SECTION_BUILDERS (proposed networks and top targets of one theme, of what
+# the viewer may see); operations and RFIs add one to COOPERATION_SECTION_BUILDERS. Each
+# returns a Section, or None when it has nothing to show.
+ThemeSectionBuilder = Callable[[ReportContext, str], Section | None]
+CooperationSectionBuilder = Callable[[ReportContext], Section | None]
+THEME_SECTION_BUILDERS: list[ThemeSectionBuilder] = []
+COOPERATION_SECTION_BUILDERS: list[CooperationSectionBuilder] = []
