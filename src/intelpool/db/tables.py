@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -197,6 +198,8 @@ entities = Table(
     Column("description", Text),
     Column("aliases", Text),  # JSON list
     Column("body", Text),  # JSON: the source object, kept to export it again
+    # The analysis finds the indicator object behind an observation by (contribution, ref).
+    Index("ix_entities_contribution_ref", "contribution_id", "ref"),
 )
 
 relationships = Table(
@@ -317,4 +320,16 @@ notifications = Table(
     Column("message", Text, nullable=False),
     Column("subject_type", String(32)),
     Column("subject_id", String(64)),
+)
+
+# One organisation's analysis (link graph, networks, targets), kept until the data it may see
+# changes: ``fingerprint`` summarises that data, computed in SQL on every read.
+analysis_cache = Table(
+    "analysis_cache",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("fingerprint", String(128), nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
+    Column("payload", LargeBinary, nullable=False),  # zlib-compressed JSON
 )

@@ -1,0 +1,1 @@
+"""Analysis over what one organisation may see: link graph, entities, networks, targets."""
