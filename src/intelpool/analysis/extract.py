@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     and_,
     case,
+    exists,
     func,
     literal,
     or_,
@@ -226,14 +227,18 @@ def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
 
 
 def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:
-    """Selectors listed together in a small contribution: weak evidence, a star per file."""
+    """Selectors listed together in a small contribution: weak evidence, a star per file.
+    Only for files that state no structure of their own: where the source says what relates
+    to what (STIX, MISP objects), co-listing adds nothing but false links between cases."""
     vis = visible(principal)
+    structured = exists(select(1).select_from(relationships)
+                        .where(relationships.c.contribution_id == vis.c.id))
     query = (select(observations.c.observable_id * 4,
                     observations.c.contribution_id * 4 + CONTRIBUTION, literal(SAME),
                     literal("same contribution"), observations.c.contribution_id,
                     1.0 / func.sqrt(vis.c.accepted * 1.0))
              .join(vis, vis.c.id == observations.c.contribution_id)
-             .where(vis.c.accepted.between(2, SMALL_CONTRIBUTION)))
+             .where(vis.c.accepted.between(2, SMALL_CONTRIBUTION), ~structured))
     return list(conn.execute(query).all())
 
 

@@ -32,6 +32,7 @@ SEED = 20240501
 # several clients (a hoster, a crypter) is less likely to fuse them into one network. Tuned
 # on generated scenarios of several seeds (benchmarks/analysis.py).
 RESOLUTION = 2.0
+WHOLE_UP_TO = 40  # nodes of a connected group that is never split
 
 
 def communities(graph: ig.Graph) -> npt.NDArray[np.int64]:
@@ -47,6 +48,12 @@ def communities(graph: ig.Graph) -> npt.NDArray[np.int64]:
                                              resolution_parameter=RESOLUTION,
                                              weights="weight", seed=SEED, n_iterations=3)
         membership[linked] = np.asarray(partition.membership, np.int64)
+    # A small connected group is one network as it stands: modularity's null model means
+    # little on a handful of nodes and would cut an operation from its own named actor.
+    whole = np.asarray(graph.connected_components().membership, np.int64)
+    sizes = np.bincount(whole)
+    small = sizes[whole] <= WHOLE_UP_TO
+    membership[small] = 2 * graph.vcount() + whole[small]
     edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
     inside = edges[membership[edges[:, 0]] == membership[edges[:, 1]]]
     pieces = ig.Graph(n=graph.vcount(), edges=inside.tolist()).connected_components()
