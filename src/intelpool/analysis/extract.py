@@ -76,8 +76,9 @@ def fingerprint_row(conn: Connection, principal: Principal) -> tuple[Any, ...]:
 def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[Any]]:
     """Per visible observable: partners, sightings, best evaluation, recency, warning flag."""
     vis = visible(principal)
-    last = func.max(func.coalesce(observations.c.last_seen, vis.c.received_at))
-    first = func.min(func.coalesce(observations.c.first_seen, vis.c.received_at))
+    # Dates the data states; a file's arrival says nothing of when a selector was active.
+    last = func.max(func.coalesce(observations.c.last_seen, observations.c.first_seen))
+    first = func.min(func.coalesce(observations.c.first_seen, observations.c.last_seen))
     rows = conn.execute(
         select(observations.c.observable_id, func.count(func.distinct(vis.c.originator_id)),
                func.count(), func.min(vis.c.reliability), func.min(vis.c.credibility), last,
