@@ -37,6 +37,8 @@ def main() -> None:
     parser.add_argument("--db", help="a database URL to load into (default: fresh SQLite)")
     parser.add_argument("--keep", help="keep scenarios and pools under this directory")
     parser.add_argument("--no-networkx", action="store_true")
+    parser.add_argument("--viewer", action="append", choices=VIEWERS,
+                        help="only these viewers (default: all three)")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -45,29 +47,35 @@ def main() -> None:
     root = Path(args.keep or tempfile.mkdtemp(prefix="intelpool-analysis-"))
     for scale in args.scale or [1.0]:
         for seed in args.seed or [7]:
-            run(root, scale, seed, args.db, not args.no_networkx)
+            run(root, scale, seed, args.db, not args.no_networkx, args.viewer or VIEWERS)
     print("machine: 2 cores shared with other work while measuring; figures are indicative")
 
 
-def run(root: Path, scale: float, seed: int, db: str | None, networkx: bool) -> None:
+def run(root: Path, scale: float, seed: int, db: str | None, networkx: bool,
+        viewers: tuple[str, ...] | list[str]) -> None:
     from intelpool.db.engine import make_engine
     from intelpool.db.migrate import upgrade
     from intelpool.scenario.generate import generate
     from intelpool.scenario.load import load, read_manifest
 
     directory = root / f"s{scale:g}-{seed}"
-    generate(directory, scale=scale, seed=seed)
     url = db or f"sqlite:///{directory / 'pool.db'}"
-    (directory / "pool.db").unlink(missing_ok=True)
-    engine = make_engine(url)
-    upgrade(engine)
-    began = time.perf_counter()
-    summary = load(engine, directory)
-    engine.dispose()
-    print(f"\nscale {scale:g} seed {seed}: {summary.observations:,} observations loaded in "
-          f"{time.perf_counter() - began:.0f} s")
+    if not (directory / "loaded").exists():  # a kept pool is reused
+        generate(directory, scale=scale, seed=seed)
+        (directory / "pool.db").unlink(missing_ok=True)
+        engine = make_engine(url)
+        upgrade(engine)
+        began = time.perf_counter()
+        summary = load(engine, directory)
+        engine.dispose()
+        (directory / "loaded").write_text(str(summary.observations))
+        print(f"\nscale {scale:g} seed {seed}: {summary.observations:,} observations loaded "
+              f"in {time.perf_counter() - began:.0f} s")
+    else:
+        print(f"\nscale {scale:g} seed {seed}: {int((directory / 'loaded').read_text()):,} "
+              "observations (kept pool)")
     manifest = read_manifest(directory)
-    for kind in VIEWERS:
+    for kind in viewers:
         partner = next(p for p in manifest["partners"] if p["kind"] == kind)
         email = next(u["email"] for u in manifest["users"]
                      if u["organisation"] == partner["name"] and u["role"] == "analyst")

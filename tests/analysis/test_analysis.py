@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Connection, delete, func, select
 
 from intelpool.access import Principal
-from intelpool.analysis import service
+from intelpool.analysis import cache, service
 from intelpool.db.tables import analysis_cache
 from intelpool.errors import Forbidden, NotFound
 from intelpool.partners import service as partners
@@ -36,6 +36,7 @@ def _pool(conn: Connection, tmp: Path, shared: str = "green") -> dict[str, Princ
 
 def _everything(conn: Connection, viewer: Principal, value: str) -> bytes:
     conn.execute(delete(analysis_cache))  # recompute from the data, not from the cache
+    cache.forget()
     return orjson.dumps([service.networks(conn, viewer), service.targets(conn, viewer, top=50),
                          service.entities(conn, viewer),
                          service.graph(conn, viewer, value, depth=3)])

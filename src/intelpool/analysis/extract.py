@@ -24,6 +24,9 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy import (
+    extract as extract_,
+)
 
 from intelpool.access import Principal
 from intelpool.access.visibility import visible_contribution
@@ -59,7 +62,7 @@ def visible(principal: Principal) -> CTE:
     return (select(contributions.c.id, contributions.c.originator_id,
                    contributions.c.accepted, contributions.c.received_at,
                    contributions.c.reliability, contributions.c.credibility)
-            .where(visible_contribution(principal)).cte("vis"))
+            .where(visible_contribution(principal)).cte("vis").prefix_with("MATERIALIZED"))
 
 
 def fingerprint_row(conn: Connection, principal: Principal) -> tuple[Any, ...]:
@@ -77,8 +80,11 @@ def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[
     """Per visible observable: partners, sightings, best evaluation, recency, warning flag."""
     vis = visible(principal)
     # Dates the data states; a file's arrival says nothing of when a selector was active.
-    last = func.max(func.coalesce(observations.c.last_seen, observations.c.first_seen))
-    first = func.min(func.coalesce(observations.c.first_seen, observations.c.last_seen))
+    # As epoch seconds computed in SQL: no per-row date parsing in Python.
+    last = extract_("epoch", func.max(func.coalesce(observations.c.last_seen,
+                                                    observations.c.first_seen)))
+    first = extract_("epoch", func.min(func.coalesce(observations.c.first_seen,
+                                                     observations.c.last_seen)))
     rows = conn.execute(
         select(observations.c.observable_id, func.count(func.distinct(vis.c.originator_id)),
                func.count(), func.min(vis.c.reliability), func.min(vis.c.credibility), last,
@@ -96,11 +102,9 @@ def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[
         "sightings": np.fromiter((r[2] for r in rows), np.int32, len(rows)),
         "evaluation": np.fromiter((_evaluation(r[3], r[4]) for r in rows), np.float32,
                                   len(rows)),
-        "last": np.fromiter((r[5].timestamp() if r[5] else 0.0 for r in rows), np.float64,
-                            len(rows)),
+        "last": np.fromiter((r[5] or 0.0 for r in rows), np.float64, len(rows)),
         "warned": np.fromiter((r[6] for r in rows), np.int8, len(rows)),
-        "first": np.fromiter((r[9].timestamp() if r[9] else 0.0 for r in rows), np.float64,
-                             len(rows)),
+        "first": np.fromiter((r[9] or 0.0 for r in rows), np.float64, len(rows)),
         "type": np.array([r[7] for r in rows], dtype=object),
         "value": np.array([r[8] for r in rows], dtype=object),
     }
@@ -135,7 +139,10 @@ def _ends(vis: CTE) -> CTE:
     indicated = (select(ent.c.id.label("entity_id"),
                         (observations.c.observable_id * 4 + OBSERVABLE).label("node"))
                  .join(vis, vis.c.id == ent.c.contribution_id)
-                 .join(observations, and_(observations.c.contribution_id == ent.c.contribution_id,
+                 # "+ 0": no index on the observation side, so the planner walks the
+                 # observations once and finds each indicator by (contribution, ref).
+                 .join(observations, and_(observations.c.contribution_id + 0 ==
+                                          ent.c.contribution_id,
                                           observations.c.ref == ent.c.ref))
                  .where(ent.c.kind == "indicator"))
     return union_all(itself, indicated).cte("ends")

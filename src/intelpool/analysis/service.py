@@ -22,7 +22,7 @@ from intelpool.observables import InvalidObservable, parse_selector
 
 _EMPTY: dict[str, Any] = {"networks": [], "targets": [], "entities": [], "hubs_cut": [],
                           "warninglisted": 0}
-_explorers: dict[str, Explorer] = {}  # fingerprint -> graph, for repeated calls in a process
+_explorers: dict[int, tuple[bytes, Explorer]] = {}  # the last graph walked in this process
 
 
 def _analysis(conn: Connection, principal: Principal) -> tuple[dict[str, Any], bytes]:
@@ -124,13 +124,13 @@ def path(conn: Connection, principal: Principal, source: str, target: str, *,
 
 
 def _explorer(conn: Connection, principal: Principal, blob: bytes) -> Explorer:
-    key = cache.fingerprint(conn, principal) if blob else ""
-    if key not in _explorers:
-        if not blob:
-            raise NotFound("nothing in the data you may see")
-        _explorers.clear()
-        _explorers[key] = Explorer.load(blob)
-    return _explorers[key]
+    if not blob:
+        raise NotFound("nothing in the data you may see")
+    held = _explorers.get(0)
+    if held is None or held[0] is not blob:  # the cache hands out the same bytes while fresh
+        held = (blob, Explorer.load(blob))
+        _explorers[0] = held
+    return held[1]
 
 
 def _locate_any(conn: Connection, explorer: Explorer, result: dict[str, Any],

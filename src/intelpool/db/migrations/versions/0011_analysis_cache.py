@@ -32,8 +32,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('organisation_id', name=op.f('pk_analysis_cache')),
     )
     op.create_index('ix_entities_contribution_ref', 'entities', ['contribution_id', 'ref'])
+    op.create_index('ix_observables_warning', 'observables', ['warning'],
+                    sqlite_where=sa.text('warning IS NOT NULL'),
+                    postgresql_where=sa.text('warning IS NOT NULL'))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_observables_warning', table_name='observables')
     op.drop_index('ix_entities_contribution_ref', table_name='entities')
     op.drop_table('analysis_cache')
