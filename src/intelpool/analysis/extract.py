@@ -31,6 +31,7 @@ from sqlalchemy import (
 from intelpool.access import Principal
 from intelpool.access.visibility import visible_contribution
 from intelpool.analysis.resolve import NOT_RESOLVED, EntityRow
+from intelpool.analysis.roles import strength
 from intelpool.db.tables import contributions, entities, observables, observations, relationships
 from intelpool.db.types import json_list
 
@@ -263,12 +264,12 @@ def columns(rows: list[Any]) -> RawEdges:
 
 
 def roles(conn: Connection, principal: Principal) -> dict[int, str]:
-    """Each visible selector's most frequent role: its observation's, or its indicator's name
-    when that is a short label (``c2-panel``) rather than free text."""
+    """Each visible selector's role: its observation's, or its indicator's name when that is
+    a short label (``c2-panel``) rather than free text."""
     vis = visible(principal)
     ind = entities.alias("ind")
     role = func.coalesce(observations.c.role, ind.c.name)
-    rows = conn.execute(
+    rows: list[Any] = list(conn.execute(
         select(observations.c.observable_id, role, func.count())
         .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
                      .outerjoin(ind, and_(ind.c.contribution_id == observations.c.contribution_id,
@@ -276,14 +277,24 @@ def roles(conn: Connection, principal: Principal) -> dict[int, str]:
                                           ind.c.kind == "indicator")))
         .where(role.is_not(None))
         .group_by(observations.c.observable_id, role)
+    ).all())
+    # A MISP attribute's comment is where many partners write the role.
+    rows += conn.execute(
+        select(observations.c.observable_id, observations.c.comment, func.count())
+        .join(vis, vis.c.id == observations.c.contribution_id)
+        .where(observations.c.comment.is_not(None), func.length(observations.c.comment) <= 40)
+        .group_by(observations.c.observable_id, observations.c.comment)
     ).all()
-    best: dict[int, tuple[int, str]] = {}
+    # The strongest role any partner states wins (a C2 panel that another file files under
+    # "network activity" is still a C2 panel); then the one most often stated.
+    best: dict[int, tuple[float, int, str]] = {}
     for oid, name, count in rows:
         if _is_role(name):
+            rank = (strength(name), count, name)
             held = best.get(oid)
-            if held is None or (-count, name) < (-held[0], held[1]):
-                best[oid] = (count, name)
-    return {oid: name for oid, (_, name) in best.items()}
+            if held is None or rank > held:
+                best[oid] = rank
+    return {oid: name for oid, (_, _, name) in best.items()}
 
 
 def _is_role(text: str) -> bool:

@@ -18,22 +18,11 @@ import numpy.typing as npt
 
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph
+from intelpool.analysis.roles import ROLE_WEIGHT
 
 # Past this size, exact fragmentation is computed for the likeliest candidates only.
 EXACT_UP_TO = 300
 CANDIDATES = 40
-ROLE_WEIGHT = {
-    **dict.fromkeys(("operator", "leader", "affiliate", "seller", "access-seller", "admin",
-                     "administrator", "crypter-seller", "vendor"), 1.0),
-    **dict.fromkeys(("c2-panel", "loader-panel", "cash-out", "ransom-wallet", "drop-mailbox",
-                     "negotiation-portal", "phishing-kit", "bulletproof-netblock",
-                     "bulletproof-hosting", "provider-website", "crypting-service",
-                     "sales-wallet", "payment-wallet", "deposit-wallet",
-                     "consolidation-wallet"), 0.85),
-    **dict.fromkeys(("c2", "phishing-hosting", "operator-contact", "provider-contact",
-                     "mule-account", "member"), 0.5),
-    **dict.fromkeys(("c2-domain", "exfiltration", "phishing-domain", "provider-server"), 0.3),
-}
 KIND_WEIGHT = {"threat-actor": 0.9, "intrusion-set": 0.85, "persona": 0.9, "campaign": 0.5,
                "malware": 0.5, "tool": 0.45, "infrastructure": 0.45}
 DAY = 86400.0
