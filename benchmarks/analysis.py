@@ -93,8 +93,8 @@ def report(name: str, r: dict[str, Any]) -> None:
     print(f"    best-match F1 {q['f1']:.3f} (baseline {b['f1']:.3f}); key members in top 5 "
           f"{q['key_recall']:.3f} (baseline {b['key_recall']:.3f})")
     print(f"    graph build + networks + targets {r['seconds']:.2f} s, peak {r['peak_mib']:.0f} "
-          f"MiB; cached networks call {r['cached_seconds'] * 1000:.0f} ms; graph --depth 2 "
-          f"p95 {r['graph_p95_ms']:.1f} ms")
+          f"MiB; second networks call (from the store) {r['cached_seconds'] * 1000:.0f} ms; "
+          f"graph --depth 2 p95 {r['graph_p95_ms']:.1f} ms")
     if "networkx_seconds" in r:
         print(f"    networkx pipeline {r['networkx_seconds']:.2f} s: intelpool is "
               f"{r['networkx_seconds'] / r['seconds']:.1f}x faster")
@@ -103,7 +103,7 @@ def report(name: str, r: dict[str, Any]) -> None:
 def worker(url: str, email: str, truth_path: str, *, networkx: bool) -> dict[str, Any]:
     from sqlalchemy import delete
 
-    from intelpool.analysis import service
+    from intelpool.analysis import cache, service
     from intelpool.db.engine import make_engine
     from intelpool.db.tables import analysis_cache
     from intelpool.partners.identity import principal_for_email
@@ -119,6 +119,7 @@ def worker(url: str, email: str, truth_path: str, *, networkx: bool) -> dict[str
         tops = service.targets(conn, principal, top=5)["targets"]
     seconds = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cache.forget()  # the second call reads the analysis back from the store, as a CLI call does
     began = time.perf_counter()
     with engine.begin() as conn:
         service.networks(conn, principal)
