@@ -9,6 +9,7 @@ smallest member, so it stays the same while the viewer's data does.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -29,9 +30,13 @@ from intelpool.analysis.linkgraph import LinkGraph
 MIN_MEMBERS = 3  # selectors; smaller groups are pairs of reports, not networks
 SEED = 20240501
 # Modularity's resolution: above 1 favours smaller, tighter groups, so a supplier shared by
-# several clients (a hoster, a crypter) is less likely to fuse them into one network. Tuned
-# on generated scenarios of several seeds (benchmarks/analysis.py).
+# several clients (a hoster, a crypter) is less likely to fuse them into one network. The
+# smallest community modularity can resolve grows with the square root of the graph's total
+# weight, so the resolution grows with it past REFERENCE_WEIGHT: an operation of a given
+# size stays resolvable in a larger pool. Tuned on generated scenarios of several seeds and
+# scales (benchmarks/analysis.py).
 RESOLUTION = 2.0
+REFERENCE_WEIGHT = 3400.0
 WHOLE_UP_TO = 40  # nodes of a connected group that is never split
 
 
@@ -44,8 +49,10 @@ def communities(graph: ig.Graph) -> npt.NDArray[np.int64]:
     membership = np.arange(graph.vcount(), dtype=np.int64) + graph.vcount()
     if len(linked):
         part = graph.induced_subgraph(linked.tolist())
+        weight = float(sum(part.es["weight"]))
+        resolution = RESOLUTION * max(1.0, math.sqrt(weight / REFERENCE_WEIGHT))
         partition = leidenalg.find_partition(part, leidenalg.RBConfigurationVertexPartition,
-                                             resolution_parameter=RESOLUTION,
+                                             resolution_parameter=resolution,
                                              weights="weight", seed=SEED, n_iterations=3)
         membership[linked] = np.asarray(partition.membership, np.int64)
     # A small connected group is one network as it stands: modularity's null model means

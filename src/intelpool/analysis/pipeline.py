@@ -12,7 +12,8 @@ from intelpool.analysis import extract, networks, targets
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 1  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 2  # part of the cache fingerprint: a new algorithm recomputes every analysis
+KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
 def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], LinkGraph]:
@@ -35,7 +36,8 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     outside = targets.outside_links(lg, graph, piece)
     ranked: list[dict[str, Any]] = []
     for network, nodes in described:
-        ranked += targets.rank(lg, graph, network, nodes, stat_row, newest, outside)
+        ranked += targets.rank(lg, graph, network, nodes, stat_row, newest,
+                               outside)[:KEPT_TARGETS]
     result = {
         "version": VERSION,
         "networks": [n for n, _ in described],
