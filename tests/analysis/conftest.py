@@ -1,17 +1,28 @@
-"""Builders for statistics tests: CSV contributions with selectors first seen in a month."""
+"""Builders for statistics tests (CSV contributions with selectors first seen in a month),
+and a fresh analysis per test: no analysis held in this process from an earlier test."""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
+from intelpool.analysis import cache
 from intelpool.pool import ingest
 from tests.factories import submit_file
 
 _serial = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_analysis() -> Iterator[None]:
+    cache.forget()
+    yield
+    cache.forget()
 
 
 def submit_month(conn: Connection, principal: Principal, tmp_path: Path, *, month: str,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from intelpool.analysis import service
+from intelpool.analysis import figures as service
 from intelpool.analysis.report.render import to_html, to_pdf
 from intelpool.errors import InvalidInput
 from tests.analysis.conftest import submit_month

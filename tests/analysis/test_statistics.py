@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from intelpool.access.disclosure import TOTAL, CellFigures, DisclosureRules, passes, protect
-from intelpool.analysis import service
+from intelpool.analysis import figures as service
 from intelpool.errors import Forbidden, InvalidInput
 from intelpool.partners import service as partners
 from tests.analysis.conftest import submit_month

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from intelpool.analysis import service
+from intelpool.analysis import figures as service
 from intelpool.analysis.significance import change_p_value
 from intelpool.analysis.trends import TrendReport
 from intelpool.errors import InvalidInput

@@ -103,7 +103,7 @@ BAD_INPUTS = [
     (["operation", "action-day", "{op}", "2030-01-01", "--country", "IT", "--action",
       "arrest", "--as", DE], "country IT is not among operation {op}'s countries (DE)"),
     (["operation", "create", "X", "--from-network", "7", "--as", DE],
-     "proposed networks are not available yet"),
+     "no network '7'"),
     (["operation", "show", "{op}", "--as", IT], "no operation {op}"),
     (["rfi", "create", "--to", "Police FR", "--question", "q", "--due", "2020-01-01",
       "--as", DE], "is in the past"),

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from intelpool.audit import notifications
 from intelpool.db.tables import operation_tasks
 from intelpool.db.types import utcnow
-from intelpool.errors import Forbidden, InvalidInput, NotFound, NotSupported
+from intelpool.errors import Forbidden, InvalidInput, NotFound
 from intelpool.operations import alerts, links, service, work
 from tests import factories as f
 from tests.conftest import Store
@@ -43,7 +43,7 @@ def test_create_links_selectors_and_entities_in_one_call(store: Store, tmp_path:
         assert [(a.your_target, a.match) for a in alerts.list_alerts(conn, fr)] == [
             ("entity evilbot", "entity")]
         assert service.show(conn, fr, other).targets[0].target == "entity evilbot"
-        with pytest.raises(NotSupported, match="proposed networks are not available yet"):
+        with pytest.raises(NotFound, match=r"^no network '12'$"):
             service.create(conn, de, "From a network", from_network="12")
         with pytest.raises(NotFound, match=r"^no entity 'Nobody' that you may see$"):
             links.link(conn, de, op, [], ["Nobody"])

@@ -1,1 +1,2 @@
-"""Analysis over what a viewer may see: statistics, trends and threat reports."""
+"""Analysis over what one organisation may see: link graph, entities, networks and
+targets; statistics, trends and threat reports."""

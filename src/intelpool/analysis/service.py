@@ -1,87 +1,203 @@
-"""What the interfaces call: options checked, then the repository queries run."""
+"""What analysts call: graph, path, entities, networks, targets, and one network by id.
+
+Each call needs ``analysis:run``, works on the caller's cached analysis (recomputed when the
+data the caller's organisation may see has changed) and is audited. Something the caller may
+not see reads exactly like something that does not exist.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
-from intelpool.access import Principal
-from intelpool.access.disclosure import DisclosureRules
-from intelpool.analysis import statistics as repository
-from intelpool.analysis import trends as repo
-from intelpool.analysis.dimensions import parse_dimensions
-from intelpool.analysis.periods import Period, checked, date_range, parse_day
-from intelpool.analysis.report.model import Report
-from intelpool.analysis.trends import TrendReport
+from intelpool.access import Permission, Principal, require
+from intelpool.analysis import cache, extract
+from intelpool.analysis.explore import Explorer, node_kind
+from intelpool.analysis.resolve import fold
 from intelpool.audit import service as audit
-from intelpool.config import Settings
-from intelpool.errors import InvalidInput
-from intelpool.pool.themes import parse_themes
+from intelpool.db.tables import observables
+from intelpool.errors import InvalidInput, NotFound
+from intelpool.observables import InvalidObservable, parse_selector
 
-SCOPES = ("visible", "partnership")
-
-
-def disclosure_rules(settings: Settings | None = None) -> DisclosureRules:
-    s = settings or Settings()
-    return DisclosureRules(s.disclosure_min_organisations, s.disclosure_min_count,
-                           s.disclosure_dominance_percent, s.disclosure_rounding)
+_EMPTY: dict[str, Any] = {"networks": [], "targets": [], "entities": [], "hubs_cut": [],
+                          "warninglisted": 0}
+_explorers: dict[int, tuple[bytes, Explorer]] = {}  # the last graph walked in this process
 
 
-def statistics(conn: Connection, principal: Principal, *, by: list[str] | None,
-               since: str | None, until: str | None, scope: str = "visible",
-               settings: Settings | None = None) -> repository.StatsTable:
-    if scope not in SCOPES:
-        raise InvalidInput(f"unknown scope {scope!r}: use {' or '.join(SCOPES)}")
-    partnership = scope == "partnership"
-    dims = parse_dimensions(by, partnership=partnership)
-    period = date_range(parse_day(since, "--since"), parse_day(until, "--until"))
-    if not partnership:
-        return repository.visible_statistics(conn, principal, dims, period)
-    rules = disclosure_rules(settings)
-    if until is None:
-        # Only complete months: a month still running is not a fixed period.
-        now = datetime.now(UTC)
-        end = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        period = checked(Period(period.start, end, f"{since or 'the start'} to {end.date()}"
-                                " (complete months)"), now=now)
-    return repository.partnership_statistics(conn, principal, dims, period, rules)
+def _analysis(conn: Connection, principal: Principal) -> tuple[dict[str, Any], bytes]:
+    require(principal, Permission.ANALYSIS_RUN)
+    if principal.organisation_id is None:
+        return dict(_EMPTY), b""
+    return cache.load(conn, principal)
 
 
-def trends(conn: Connection, principal: Principal, *, theme: str | None = None,
-           window: str = "4w", history: int = 3, until: str | None = None,
-           progress: Callable[[str], None] | None = None) -> TrendReport:
-    """The last window against ``history`` windows before it, ending at ``until`` (else
-    at the newest observation the viewer may see)."""
-    length, label = repo.parse_window(window)
-    if not 1 <= history <= 24:
-        raise InvalidInput(f"--history {history} is out of range: use 1 to 24 windows")
-    chosen = parse_themes([theme])[0] if theme else None
-    now = datetime.now(UTC)
-    day = parse_day(until, "--until")
-    if day is not None:
-        end = date_range(None, day).end
-        if end - timedelta(days=1) > now:
-            raise InvalidInput(f"--until {until}: it lies in the future")
-    else:
-        latest = repo.latest_visible(conn, principal)
-        end = min(latest + timedelta(seconds=1), now) if latest else now
-    windows = repo.Windows(end, length, history + 1, label)
-    return repo.compute_trends(conn, principal, windows, chosen, progress=progress)
+def networks(conn: Connection, principal: Principal, *, theme: str | None = None,
+             min_size: int = 3) -> dict[str, Any]:
+    """Proposed networks of at least ``min_size`` selectors, largest first."""
+    result, _ = _analysis(conn, principal)
+    found = [n for n in result["networks"]
+             if n["size"] >= min_size and (theme is None or theme in n["themes"])]
+    audit.record(conn, principal, "analysis.networks",
+                 detail={"theme": theme, "min_size": min_size, "networks": len(found)})
+    return {"networks": found, "hubs_cut": result["hubs_cut"],
+            "warninglisted": result["warninglisted"]}
 
 
-def report(conn: Connection, principal: Principal, *, period: str,
-           themes: list[str] | None = None, settings: Settings | None = None) -> Report:
-    """A threat assessment of what the viewer may see in ``period``."""
-    from intelpool.analysis.periods import parse_period
-    from intelpool.analysis.report.build import build_report
+def network(conn: Connection, principal: Principal, network_id: str) -> dict[str, Any]:
+    """One proposed network (members with type, value and role; entities; themes; partners),
+    for example to open an operation from it. NotFound when unknown or not the caller's."""
+    result, _ = _analysis(conn, principal)
+    for found in result["networks"]:
+        if found["id"] == network_id:
+            audit.record(conn, principal, "analysis.network", subject_type="network",
+                         subject_id=network_id)
+            return dict(found)
+    raise NotFound(f"no network {network_id!r}")
 
-    chosen = tuple(parse_themes(themes or []))
-    rules = disclosure_rules(settings)
-    made = build_report(conn, principal, parse_period(period), chosen, rules)
-    audit.record(conn, principal, "analysis.report", subject_type="report",
-                 subject_id=made.period[:64],
-                 detail={"period": made.period, "themes": list(chosen), "tlp": made.tlp,
-                         "contributions": [a.id for a in made.annex]})
-    return made
+
+def targets(conn: Connection, principal: Principal, *, network_id: str | None = None,
+            top: int = 10) -> dict[str, Any]:
+    """The ``top`` targets of each network (or of one), rank 1 first, each with reasons."""
+    result, _ = _analysis(conn, principal)
+    if network_id is not None and all(n["id"] != network_id for n in result["networks"]):
+        raise NotFound(f"no network {network_id!r}")
+    chosen = [t for t in result["targets"]
+              if t["rank"] <= top and (network_id is None or t["network"] == network_id)]
+    audit.record(conn, principal, "analysis.targets",
+                 detail={"network": network_id, "top": top, "targets": len(chosen)})
+    return {"targets": [_target_first(t) for t in chosen]}
+
+
+def _target_first(target: dict[str, Any]) -> dict[str, Any]:
+    head: dict[str, Any] = {k: target[k] for k in ("rank", "network") if k in target}
+    return {**head, **{k: v for k, v in target.items() if k not in head}}
+
+
+def entities(conn: Connection, principal: Principal, *, kind: str | None = None,
+             search: str | None = None) -> dict[str, Any]:
+    """Resolved entity clusters: every name partners use and the contributions behind it."""
+    result, _ = _analysis(conn, principal)
+    wanted = fold(search) if search else ""
+    found = [e for e in result["entities"]
+             if (kind is None or e["kind"] == kind)
+             and (not wanted or any(wanted in fold(n) for n in e["names"]))]
+    audit.record(conn, principal, "analysis.entities",
+                 detail={"kind": kind, "search": search, "entities": len(found)})
+    return {"entities": found}
+
+
+def graph(conn: Connection, principal: Principal, value: str | None, *,
+          type_hint: str | None = None, entity: str | None = None, depth: int = 1,
+          limit: int = 200) -> dict[str, Any]:
+    """The neighbourhood of a selector (or of an entity), with each edge's evidence."""
+    if depth not in (1, 2, 3):
+        raise InvalidInput(f"--depth {depth}: choose 1, 2 or 3")
+    result, blob = _analysis(conn, principal)
+    explorer = _explorer(conn, principal, blob)
+    start, shown = _locate(conn, explorer, result, value, type_hint, entity)
+    dist, truncated = explorer.around(start, depth, max(1, limit))
+    view = _render(conn, principal, explorer, result, set(dist), dist)
+    view |= {"center": shown, "depth": depth, "truncated": truncated}
+    audit.record(conn, principal, "analysis.graph", subject_type="observable",
+                 subject_id=shown[:64], detail={"depth": depth, "nodes": len(dist)})
+    return view
+
+
+def path(conn: Connection, principal: Principal, source: str, target: str, *,
+         max_hops: int = 4) -> dict[str, Any]:
+    """The shortest evidence paths between two selectors or entities (``entity:NAME``)."""
+    result, blob = _analysis(conn, principal)
+    explorer = _explorer(conn, principal, blob)
+    a, a_shown = _locate_any(conn, explorer, result, source)
+    b, b_shown = _locate_any(conn, explorer, result, target)
+    found = explorer.paths(a, b, max(1, max_hops))
+    audit.record(conn, principal, "analysis.path", detail={
+        "from": a_shown, "to": b_shown, "paths": len(found)})
+    if not found:
+        return {"paths": [], "nodes": [], "edges": [],
+                "message": f"no path of at most {max_hops} links between {a_shown} and "
+                           f"{b_shown} in the data you may see"}
+    nodes = {v for p in found for v in p}
+    view = _render(conn, principal, explorer, result, nodes, {})
+    return {"paths": [[int(v) for v in p] for p in found], **view}
+
+
+def _explorer(conn: Connection, principal: Principal, blob: bytes) -> Explorer:
+    if not blob:
+        raise NotFound("nothing in the data you may see")
+    held = _explorers.get(0)
+    if held is None or held[0] is not blob:  # the cache hands out the same bytes while fresh
+        held = (blob, Explorer.load(blob))
+        _explorers[0] = held
+    return held[1]
+
+
+def _locate_any(conn: Connection, explorer: Explorer, result: dict[str, Any],
+                text: str) -> tuple[int, str]:
+    if text.startswith("entity:"):
+        return _locate(conn, explorer, result, None, None, text[len("entity:"):])
+    return _locate(conn, explorer, result, text, None, None)
+
+
+def _locate(conn: Connection, explorer: Explorer, result: dict[str, Any], value: str | None,
+            type_hint: str | None, entity: str | None) -> tuple[int, str]:
+    if entity is not None:
+        wanted = fold(entity)
+        for index, e in enumerate(result["entities"]):
+            if wanted and any(fold(n) == wanted for n in e["names"]):
+                node = explorer.node(index * 4 + 2)
+                if node is not None:
+                    return node, f"{e['kind']}:{e['name']}"
+        raise NotFound(f"no entity named {entity!r} in the data you may see")
+    if not value:
+        raise InvalidInput("name a selector, or an entity with --entity")
+    try:
+        kind, canonical = parse_selector(value, type_hint)
+    except InvalidObservable as exc:
+        raise InvalidInput(f"cannot look up {value!r}: {exc}") from None
+    shown = f"{kind}:{canonical}"
+    oid = conn.execute(select(observables.c.id).where(observables.c.type == kind,
+                                                      observables.c.value == canonical)
+                       ).scalar()
+    node = explorer.node(oid * 4) if oid is not None else None
+    if node is None:
+        raise NotFound(f"no selector {shown} in the data you may see (or it is on a "
+                       "warninglist, which links nothing)")
+    return node, shown
+
+
+def _render(conn: Connection, principal: Principal, explorer: Explorer, result: dict[str, Any],
+            nodes: set[int], dist: dict[int, int]) -> dict[str, Any]:
+    keys = {v: int(explorer.keys[v]) for v in nodes}
+    ids = [k // 4 for k in keys.values() if k % 4 == 0]
+    details = {r[0]: (r[1], r[2]) for r in conn.execute(
+        select(observables.c.id, observables.c.type, observables.c.value)
+        .where(observables.c.id.in_(ids)))} if ids else {}
+    edges = explorer.edges_among(nodes)
+    meta = extract.contribution_meta(conn, principal, [c for e in edges
+                                                       for c in e["contributions"]] +
+                                     [k // 4 for k in keys.values() if k % 4 == 3])
+    out_nodes = []
+    for v in sorted(nodes, key=lambda n: (dist.get(n, 0), keys[n])):
+        key = keys[v]
+        node: dict[str, Any] = {"id": v, "kind": node_kind(key)}
+        if key % 4 == 0:
+            node["type"], node["value"] = details[key // 4]
+        elif key % 4 == 2:
+            e = result["entities"][key // 4]
+            node |= {"entity_kind": e["kind"], "name": e["name"], "names": e["names"]}
+        elif key % 4 == 3:
+            m = meta.get(key // 4)
+            node |= {"contribution": key // 4, "originator": m.originator if m else None}
+        if v in dist:
+            node["distance"] = dist[v]
+        if explorer.hub[v]:
+            node["hub"] = "linked to very many others: its links were cut, not followed"
+        out_nodes.append(node)
+    for e in edges:
+        e["evidence"] = [{"contribution": c, "originator": meta[c].originator}
+                         for c in e.pop("contributions") if c in meta]
+        if e["type"] == "derived":
+            e["evidence"] = [{"derived": e["label"]}]
+    return {"nodes": out_nodes, "edges": edges}

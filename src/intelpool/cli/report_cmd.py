@@ -31,8 +31,8 @@ def report(
     the partnership rules, and an annex of every contribution it draws on."""
     from rich.status import Status
 
+    from intelpool.analysis.figures import report as build
     from intelpool.analysis.report.render import to_html, to_pdf
-    from intelpool.analysis.service import report as build
     from intelpool.errors import InvalidInput
 
     if format not in ("html", "pdf"):

@@ -44,7 +44,7 @@ def stats(
     """Counts of contributions, observations, selectors, hits and access requests, broken
     down by one or two dimensions. Months and weeks follow when a selector was first seen
     (else when it arrived); hits and access requests when they happened."""
-    from intelpool.analysis.service import statistics
+    from intelpool.analysis.figures import statistics
 
     with transaction(db) as conn:
         table = statistics(conn, acting_as(conn, as_), by=by, since=since, until=until,

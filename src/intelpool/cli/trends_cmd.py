@@ -41,7 +41,7 @@ def trends(
     from rich.status import Status
     from rich.table import Table
 
-    from intelpool.analysis.service import trends as compute
+    from intelpool.analysis.figures import trends as compute
 
     status = Status("trends", console=common.err_console)
     spinner: AbstractContextManager[object] = nullcontext() if json else status

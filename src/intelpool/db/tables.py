@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -170,6 +171,9 @@ observables = Table(
     Index("ix_observables_type_rev_name", "type", "rev_name",
           sqlite_where=text("rev_name IS NOT NULL"),
           postgresql_where=text("rev_name IS NOT NULL")),
+    # Few selectors are warninglisted: counting them (the analysis cache's check) stays cheap.
+    Index("ix_observables_warning", "warning", sqlite_where=text("warning IS NOT NULL"),
+          postgresql_where=text("warning IS NOT NULL")),
 )
 
 observations = Table(
@@ -201,6 +205,8 @@ entities = Table(
     Column("description", Text),
     Column("aliases", Text),  # JSON list
     Column("body", Text),  # JSON: the source object, kept to export it again
+    # The analysis finds the indicator object behind an observation by (contribution, ref).
+    Index("ix_entities_contribution_ref", "contribution_id", "ref"),
 )
 
 relationships = Table(
@@ -596,4 +602,16 @@ feed_sources = Table(
     Column("total_count", Integer, nullable=False),
     Column("last_error", Text),
     Column("last_error_at", UTCDateTime),
+)
+
+# One organisation's analysis (link graph, networks, targets), kept until the data it may see
+# changes: ``fingerprint`` summarises that data, computed in SQL on every read.
+analysis_cache = Table(
+    "analysis_cache",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("fingerprint", String(128), nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
+    Column("payload", LargeBinary, nullable=False),  # zlib-compressed JSON
 )

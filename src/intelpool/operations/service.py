@@ -25,7 +25,7 @@ from intelpool.db.tables import (
     users,
 )
 from intelpool.db.types import storable_text, utcnow
-from intelpool.errors import InvalidInput, NotSupported
+from intelpool.errors import InvalidInput
 from intelpool.operations import links, membership, work
 from intelpool.operations.membership import LEAD, READ
 from intelpool.operations.models import (
@@ -48,8 +48,12 @@ def create(conn: Connection, principal: Principal, name: str, *, themes: list[st
     canonical value) pairs) and ``entities`` linked in the same step."""
     require(principal, Permission.OPERATIONS_MANAGE)
     if from_network is not None:
-        raise NotSupported(f"--from-network {from_network}: proposed networks are not "
-                           "available yet")
+        from intelpool.analysis import service as analysis
+
+        network = analysis.network(conn, principal, from_network)
+        selectors = [*(selectors or []), *((m["type"], m["value"]) for m in network["members"])]
+        entities = [*(entities or []), *(e["name"] for e in network["entities"])]
+        themes = themes or list(network["themes"])
     name = name.strip()
     if not name:
         raise InvalidInput("an operation needs a name")

@@ -1,0 +1,341 @@
+"""The link graph's raw material, read set-based from SQL for one principal.
+
+Every query starts from the contributions the visibility predicate allows (``visible``), so
+nothing a viewer may not see reaches the graph. Node keys pack a kind into the low bits of
+an id (``key = id * 4 + kind``), so edges come back as integer columns numpy can index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import (
+    CTE,
+    Connection,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy import (
+    extract as extract_,
+)
+
+from intelpool.access import Principal
+from intelpool.access.visibility import visible_contribution
+from intelpool.analysis.resolve import NOT_RESOLVED, EntityRow
+from intelpool.analysis.roles import strength
+from intelpool.db.tables import contributions, entities, observables, observations, relationships
+from intelpool.db.types import json_list
+
+OBSERVABLE, INSTANCE, CLUSTER, CONTRIBUTION = 0, 1, 2, 3
+# Edge types, in the order their codes are stored.
+EDGE_TYPES = ("relationship", "reported-together", "derived", "entity", "same-contribution")
+REL, TOGETHER, DERIVED, ENTITY, SAME = range(5)
+# A contribution of more selectors than this is a list or a feed: being in it links nothing.
+SMALL_CONTRIBUTION = 25
+# A record (one STIX object, MISP object or CSV row) of more selectors links nothing either.
+LARGE_RECORD = 50
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(slots=True)
+class RawEdges:
+    """Edges as columns: node keys, type code, label (relationship type), contribution."""
+
+    a: IntArray
+    b: IntArray
+    kind: npt.NDArray[np.int8]
+    label: list[str]
+    contribution: IntArray
+    weight: npt.NDArray[np.float64]
+
+
+def visible(principal: Principal) -> CTE:
+    return (select(contributions.c.id, contributions.c.originator_id,
+                   contributions.c.accepted, contributions.c.received_at,
+                   contributions.c.reliability, contributions.c.credibility)
+            .where(visible_contribution(principal)).cte("vis").prefix_with("MATERIALIZED"))
+
+
+def fingerprint_row(conn: Connection, principal: Principal) -> tuple[Any, ...]:
+    """A cheap summary of what the principal may see: changes whenever that data changes."""
+    vis = visible(principal)
+    row = conn.execute(select(func.count(), func.coalesce(func.sum(vis.c.id), 0),
+                              func.coalesce(func.max(vis.c.id), 0),
+                              func.coalesce(func.sum(vis.c.accepted), 0))).one()
+    warned = conn.execute(select(func.count()).select_from(observables)
+                          .where(observables.c.warning.is_not(None))).scalar_one()
+    return (*row, warned)
+
+
+def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[Any]]:
+    """Per visible observable: partners, sightings, best evaluation, recency, warning flag."""
+    vis = visible(principal)
+    # Dates the data states; a file's arrival says nothing of when a selector was active.
+    # As epoch seconds computed in SQL: no per-row date parsing in Python.
+    last = extract_("epoch", func.max(func.coalesce(observations.c.last_seen,
+                                                    observations.c.first_seen)))
+    first = extract_("epoch", func.min(func.coalesce(observations.c.first_seen,
+                                                     observations.c.last_seen)))
+    rows = conn.execute(
+        select(observations.c.observable_id, func.count(func.distinct(vis.c.originator_id)),
+               func.count(), func.min(vis.c.reliability), func.min(vis.c.credibility), last,
+               func.max(case((observables.c.warning.is_(None), 0), else_=1)),
+               observables.c.type, observables.c.value, first)
+        .join(vis, vis.c.id == observations.c.contribution_id)
+        .join(observables, observables.c.id == observations.c.observable_id)
+        .group_by(observations.c.observable_id, observables.c.type, observables.c.value)
+        .order_by(observations.c.observable_id)
+    ).all()
+    ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    return {
+        "id": ids,
+        "partners": np.fromiter((r[1] for r in rows), np.int32, len(rows)),
+        "sightings": np.fromiter((r[2] for r in rows), np.int32, len(rows)),
+        "evaluation": np.fromiter((_evaluation(r[3], r[4]) for r in rows), np.float32,
+                                  len(rows)),
+        "last": np.fromiter((r[5] or 0.0 for r in rows), np.float64, len(rows)),
+        "warned": np.fromiter((r[6] for r in rows), np.int8, len(rows)),
+        "first": np.fromiter((r[9] or 0.0 for r in rows), np.float64, len(rows)),
+        "type": np.array([r[7] for r in rows], dtype=object),
+        "value": np.array([r[8] for r in rows], dtype=object),
+    }
+
+
+def _evaluation(reliability: str | None, credibility: str | None) -> float:
+    """0..1 from the best reliability letter and credibility digit (A1 best, unknown 0.3)."""
+    rel = 1 - ("ABCDEF".index(reliability) / 5) if reliability and reliability in "ABCDEF" \
+        else 0.3
+    cred = 1 - (int(credibility) - 1) / 5 if credibility and credibility.isdigit() and \
+        1 <= int(credibility) <= 6 else 0.3
+    return round((rel + cred) / 2, 3)
+
+
+def entity_rows(conn: Connection, principal: Principal) -> list[EntityRow]:
+    vis = visible(principal)
+    rows = conn.execute(
+        select(entities.c.id, entities.c.contribution_id, entities.c.kind, entities.c.name,
+               entities.c.aliases, entities.c.body)
+        .join(vis, vis.c.id == entities.c.contribution_id)
+        .where(entities.c.kind.not_in(NOT_RESOLVED)).order_by(entities.c.id)
+    ).all()
+    return [EntityRow(r[0], r[1], r[2], r[3], json_list(r[4]), r[5]) for r in rows]
+
+
+def _ends(vis: CTE) -> CTE:
+    """What an entity end of a relationship stands for: itself, or an indicator's selectors."""
+    ent = entities.alias("ent")
+    itself = (select(ent.c.id.label("entity_id"), (ent.c.id * 4 + INSTANCE).label("node"))
+              .join(vis, vis.c.id == ent.c.contribution_id)
+              .where(ent.c.kind.not_in(NOT_RESOLVED)))
+    indicated = (select(ent.c.id.label("entity_id"),
+                        (observations.c.observable_id * 4 + OBSERVABLE).label("node"))
+                 .join(vis, vis.c.id == ent.c.contribution_id)
+                 # "+ 0": no index on the observation side, so the planner walks the
+                 # observations once and finds each indicator by (contribution, ref).
+                 .join(observations, and_(observations.c.contribution_id + 0 ==
+                                          ent.c.contribution_id,
+                                          observations.c.ref == ent.c.ref))
+                 .where(ent.c.kind == "indicator"))
+    return union_all(itself, indicated).cte("ends")
+
+
+def relationship_edges(conn: Connection, principal: Principal) -> list[Any]:
+    vis = visible(principal)
+    ends = _ends(vis)
+    src, dst = ends.alias("src"), ends.alias("dst")
+    r = relationships
+    a = case((r.c.source_kind == "observable", r.c.source_id * 4 + OBSERVABLE),
+             else_=src.c.node)
+    b = case((r.c.target_kind == "observable", r.c.target_id * 4 + OBSERVABLE),
+             else_=dst.c.node)
+    query = (
+        select(a, b, literal(REL), r.c.type, r.c.contribution_id, literal(1.0))
+        .select_from(r.join(vis, vis.c.id == r.c.contribution_id)
+                     .outerjoin(src, and_(r.c.source_kind == "entity",
+                                          src.c.entity_id == r.c.source_id))
+                     .outerjoin(dst, and_(r.c.target_kind == "entity",
+                                          dst.c.entity_id == r.c.target_id)))
+        .where(r.c.source_id.is_not(None), r.c.target_id.is_not(None),
+               or_(r.c.source_kind == "observable", src.c.entity_id.is_not(None)),
+               or_(r.c.target_kind == "observable", dst.c.entity_id.is_not(None)))
+    )
+    return list(conn.execute(query).all())
+
+
+def together_edges(conn: Connection, principal: Principal) -> list[Any]:
+    """Selectors of one source record: same ref in one contribution, or one MISP object."""
+    vis = visible(principal)
+    o1, o2 = observations.alias("o1"), observations.alias("o2")
+    groups = (select(observations.c.contribution_id, observations.c.ref,
+                     func.count().label("n"))
+              .join(vis, vis.c.id == observations.c.contribution_id)
+              .where(observations.c.ref.is_not(None))
+              .group_by(observations.c.contribution_id, observations.c.ref)
+              .having(func.count().between(2, LARGE_RECORD)).cte("grp"))
+    same_ref = (
+        select(o1.c.observable_id * 4, o2.c.observable_id * 4, literal(TOGETHER),
+               literal("same record"), o1.c.contribution_id, 1.0 / (groups.c.n - 1))
+        .select_from(groups.join(o1, and_(o1.c.contribution_id == groups.c.contribution_id,
+                                          o1.c.ref == groups.c.ref))
+                     .join(o2, and_(o2.c.contribution_id == o1.c.contribution_id,
+                                    o2.c.ref == o1.c.ref,
+                                    o2.c.observable_id > o1.c.observable_id)))
+    )
+    r1, r2 = relationships.alias("r1"), relationships.alias("r2")
+    same_object = (
+        select(r1.c.target_id * 4, r2.c.target_id * 4, literal(TOGETHER),
+               literal("same object"), r1.c.contribution_id, literal(1.0))
+        .select_from(r1.join(vis, vis.c.id == r1.c.contribution_id)
+                     .join(r2, and_(r2.c.contribution_id == r1.c.contribution_id,
+                                    r2.c.source_ref == r1.c.source_ref,
+                                    r2.c.target_id > r1.c.target_id)))
+        .where(r1.c.type == "contains", r1.c.source_id.is_(None),
+               r1.c.target_kind == "observable", r2.c.source_id.is_(None),
+               r2.c.type == "contains", r2.c.target_kind == "observable")
+    )
+    return [*conn.execute(same_ref).all(), *conn.execute(same_object).all()]
+
+
+def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
+    """URL and e-mail to their domain, subdomain to domain, address to its CIDR."""
+    vis = visible(principal)
+    seen = (select(observations.c.observable_id.label("id"))
+            .join(vis, vis.c.id == observations.c.contribution_id).distinct().cte("seen"))
+    low, high = observables.alias("low"), observables.alias("high")
+    host = (select(low.c.id * 4, high.c.id * 4, literal(DERIVED), literal("host"),
+                   literal(0), literal(0.5))
+            .select_from(seen.join(low, low.c.id == seen.c.id)
+                         .join(high, and_(high.c.type == "domain", high.c.value == low.c.host)))
+            .where(low.c.type.in_(("url", "email")), low.c.host.is_not(None)))
+    parent = (select(low.c.id * 4, high.c.id * 4, literal(DERIVED), literal("subdomain"),
+                     literal(0), literal(0.5))
+              .select_from(seen.join(high, high.c.id == seen.c.id)
+                           .join(low, and_(low.c.type == "domain",
+                                           low.c.rev_name > high.c.rev_name + ".",
+                                           low.c.rev_name < high.c.rev_name + "/")))
+              .where(high.c.type == "domain"))
+    inside = (select(low.c.id * 4, high.c.id * 4, literal(DERIVED), literal("in CIDR"),
+                     literal(0), literal(0.5))
+              .select_from(seen.join(high, high.c.id == seen.c.id)
+                           .join(low, and_(low.c.type.in_(("ipv4", "ipv6")),
+                                           low.c.ip_lo >= high.c.ip_lo,
+                                           low.c.ip_lo <= high.c.ip_hi)))
+              .where(high.c.type == "cidr"))
+    return [*conn.execute(host).all(), *conn.execute(parent).all(),
+            *conn.execute(inside).all()]
+
+
+def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:
+    """Selectors listed together in a small contribution: weak evidence, a star per file.
+    Only for files that state no structure of their own: where the source says what relates
+    to what (STIX, MISP objects), co-listing adds nothing but false links between cases."""
+    vis = visible(principal)
+    structured = exists(select(1).select_from(relationships)
+                        .where(relationships.c.contribution_id == vis.c.id))
+    query = (select(observations.c.observable_id * 4,
+                    observations.c.contribution_id * 4 + CONTRIBUTION, literal(SAME),
+                    literal("same contribution"), observations.c.contribution_id,
+                    1.0 / func.sqrt(vis.c.accepted * 1.0))
+             .join(vis, vis.c.id == observations.c.contribution_id)
+             .where(vis.c.accepted.between(2, SMALL_CONTRIBUTION), ~structured))
+    return list(conn.execute(query).all())
+
+
+def columns(rows: list[Any]) -> RawEdges:
+    n = len(rows)
+    return RawEdges(
+        a=np.fromiter((r[0] for r in rows), np.int64, n),
+        b=np.fromiter((r[1] for r in rows), np.int64, n),
+        kind=np.fromiter((r[2] for r in rows), np.int8, n),
+        label=[r[3] for r in rows],
+        contribution=np.fromiter((r[4] for r in rows), np.int64, n),
+        weight=np.fromiter((float(r[5]) for r in rows), np.float64, n),
+    )
+
+
+def roles(conn: Connection, principal: Principal) -> dict[int, str]:
+    """Each visible selector's role: its observation's, or its indicator's name when that is
+    a short label (``c2-panel``) rather than free text."""
+    vis = visible(principal)
+    ind = entities.alias("ind")
+    role = func.coalesce(observations.c.role, ind.c.name)
+    rows: list[Any] = list(conn.execute(
+        select(observations.c.observable_id, role, func.count())
+        .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
+                     .outerjoin(ind, and_(ind.c.contribution_id == observations.c.contribution_id,
+                                          ind.c.ref == observations.c.ref,
+                                          ind.c.kind == "indicator")))
+        .where(role.is_not(None))
+        .group_by(observations.c.observable_id, role)
+    ).all())
+    # A MISP attribute's comment is where many partners write the role.
+    rows += conn.execute(
+        select(observations.c.observable_id, observations.c.comment, func.count())
+        .join(vis, vis.c.id == observations.c.contribution_id)
+        .where(observations.c.comment.is_not(None), func.length(observations.c.comment) <= 40)
+        .group_by(observations.c.observable_id, observations.c.comment)
+    ).all()
+    # The strongest role any partner states wins (a C2 panel that another file files under
+    # "network activity" is still a C2 panel); then the one most often stated.
+    best: dict[int, tuple[float, int, str]] = {}
+    for oid, name, count in rows:
+        if _is_role(name):
+            rank = (strength(name), count, name)
+            held = best.get(oid)
+            if held is None or rank > held:
+                best[oid] = rank
+    return {oid: name for oid, (_, _, name) in best.items()}
+
+
+def _is_role(text: str) -> bool:
+    """A role is a short label (``c2-panel``), not an indicator's free-text name."""
+    return len(text) <= 40 and " " not in text.strip() and text != "indicator"
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionMeta:
+    originator: str  # named, or "a partner" as search shows it
+    originator_id: int
+    themes: tuple[str, ...]
+    received_at: float
+
+
+def contribution_meta(conn: Connection, principal: Principal,
+                      ids: list[int]) -> dict[int, ContributionMeta]:
+    """Originator (per anonymity) and themes of the given contributions the principal sees."""
+    from intelpool.db.tables import contribution_themes, organisations
+    from intelpool.pool.reads import originator_label
+
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    themes: dict[int, list[str]] = {}
+    out: dict[int, ContributionMeta] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start:start + 5000]
+        for cid, theme in conn.execute(
+            select(contribution_themes.c.contribution_id, contribution_themes.c.theme)
+            .where(contribution_themes.c.contribution_id.in_(chunk))
+        ):
+            themes.setdefault(cid, []).append(theme)
+        for row in conn.execute(
+            select(contributions.c.id, contributions.c.anonymous, contributions.c.originator_id,
+                   contributions.c.received_at,
+                   organisations.c.name.label("originator_name"))
+            .join(organisations, organisations.c.id == contributions.c.originator_id)
+            .where(contributions.c.id.in_(chunk), visible_contribution(principal))
+        ).mappings():
+            out[row["id"]] = ContributionMeta(
+                originator_label(row, principal), row["originator_id"],
+                tuple(sorted(themes.get(row["id"], []))), row["received_at"].timestamp())
+    return out

@@ -1,0 +1,136 @@
+"""One viewer's link graph: nodes and typed edges as numpy columns, weighted by specificity.
+
+Selectors, entity instances (an entity as one contribution states it), resolved entity
+clusters and small contributions are nodes. Weights say how specific a link is: a record of
+few selectors weighs more than a long one, a small file's co-listing is weak evidence, and a
+node linked to very many others (shared hosting, a CDN, a popular service) weighs little;
+beyond ``HUB_DEGREE`` distinct neighbours its links are cut, and the output says so.
+Warninglisted selectors are no nodes at all: they never link anything.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import igraph as ig
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection
+
+from intelpool.access import Principal
+from intelpool.analysis import extract
+from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
+from intelpool.analysis.resolve import Cluster, resolve
+
+HUB_DEGREE = 250
+# Past this many distinct neighbours a selector's links start to weigh less.
+SPECIFIC_DEGREE = 25
+
+
+@dataclass(slots=True)
+class LinkGraph:
+    keys: npt.NDArray[np.int64]  # sorted node keys (id * 4 + kind)
+    a: npt.NDArray[np.int32]  # edge ends as node indexes, one row per piece of evidence
+    b: npt.NDArray[np.int32]
+    kind: npt.NDArray[np.int8]
+    label: npt.NDArray[Any]  # relationship type or derivation, per edge row
+    contribution: npt.NDArray[np.int64]  # evidence (0: derived from the values)
+    weight: npt.NDArray[np.float64]
+    cut: npt.NDArray[np.bool_]  # the row touches a hub and is left out of networks
+    stats: dict[str, npt.NDArray[Any]]  # per observable node, aligned with obs_index
+    obs_index: npt.NDArray[np.int64]  # node index of each row of stats (-1: warninglisted)
+    roles: dict[int, str]
+    clusters: list[Cluster]
+    hubs: list[tuple[int, int]]  # (node index, distinct neighbours) of every hub cut
+
+    @property
+    def size(self) -> int:
+        return len(self.keys)
+
+    def index_of(self, key: int) -> int | None:
+        i = int(np.searchsorted(self.keys, key))
+        return i if i < len(self.keys) and self.keys[i] == key else None
+
+    def for_communities(self) -> ig.Graph:
+        """Undirected, parallel evidence summed into one weight, hub links left out."""
+        keep = ~self.cut
+        return _simple(self.size, self.a[keep], self.b[keep], self.weight[keep])
+
+    def dump(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, keys=self.keys, a=self.a, b=self.b, kind=self.kind,
+                            label=self.label.astype(str), contribution=self.contribution,
+                            weight=self.weight, cut=self.cut)
+        return buffer.getvalue()
+
+
+def _simple(n: int, a: npt.NDArray[Any], b: npt.NDArray[Any],
+            w: npt.NDArray[np.float64]) -> ig.Graph:
+    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    pair, inverse = np.unique(lo * n + hi, return_inverse=True)
+    summed = np.bincount(inverse, weights=w, minlength=len(pair))
+    graph = ig.Graph(n=n, edges=np.column_stack((pair // n, pair % n)).tolist())
+    graph.es["weight"] = summed.tolist()
+    return graph
+
+
+def build(conn: Connection, principal: Principal) -> LinkGraph:
+    """The principal's link graph, from visible contributions only."""
+    stats = extract.node_stats(conn, principal)
+    rows = [*extract.relationship_edges(conn, principal),
+            *extract.together_edges(conn, principal),
+            *extract.derived_edges(conn, principal),
+            *extract.contribution_edges(conn, principal)]
+    ents = extract.entity_rows(conn, principal)
+    clusters = resolve(ents)
+    for cluster in clusters:
+        for eid, cid in zip(cluster.entity_ids, _contribution_of(ents, cluster), strict=True):
+            rows.append((eid * 4 + INSTANCE, cluster.index * 4 + CLUSTER, ENTITY,
+                         "resolved as", cid, 1.0))
+    raw = extract.columns(rows)
+    live = stats["warned"] == 0
+    node_keys = np.concatenate([
+        stats["id"][live] * 4 + OBSERVABLE,
+        np.array([e.id * 4 + INSTANCE for e in ents], np.int64),
+        np.arange(len(clusters), dtype=np.int64) * 4 + CLUSTER,
+        np.unique(raw.b[raw.kind == extract.SAME]),
+    ])
+    keys = np.unique(node_keys)
+    ok = np.isin(raw.a, keys) & np.isin(raw.b, keys) & (raw.a != raw.b)
+    a = np.searchsorted(keys, raw.a[ok]).astype(np.int32)
+    b = np.searchsorted(keys, raw.b[ok]).astype(np.int32)
+    weight = raw.weight[ok]
+    labels = np.array(raw.label, dtype=object)[ok]
+    cut, hubs, weight = _hubs(keys, a, b, weight)
+    obs_index = np.full(len(stats["id"]), -1, np.int64)
+    obs_index[live] = np.searchsorted(keys, stats["id"][live] * 4)
+    return LinkGraph(keys, a, b, raw.kind[ok], labels, raw.contribution[ok], weight, cut,
+                     stats, obs_index, extract.roles(conn, principal), clusters, hubs)
+
+
+def _contribution_of(ents: list[Any], cluster: Cluster) -> list[int]:
+    by_id = {e.id: e.contribution_id for e in ents}
+    return [by_id[eid] for eid in cluster.entity_ids]
+
+
+def _hubs(keys: npt.NDArray[np.int64], a: npt.NDArray[np.int32], b: npt.NDArray[np.int32],
+          weight: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]],
+                                                   npt.NDArray[np.float64]]:
+    """Distinct neighbours per node; selectors and clusters past HUB_DEGREE are cut, and
+    links of well-connected selectors weigh less (``1/sqrt(degree / SPECIFIC_DEGREE)``)."""
+    n = len(keys)
+    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    pairs = np.unique(lo * n + hi)
+    degree = np.bincount(np.concatenate((pairs // n, pairs % n)), minlength=n)
+    kind = keys % 4
+    can_hub = (kind == OBSERVABLE) | (kind == CLUSTER)
+    hub = can_hub & (degree > HUB_DEGREE)
+    cut = hub[a] | hub[b]
+    damp = np.where(can_hub & (degree > SPECIFIC_DEGREE),
+                    1 / np.sqrt(np.maximum(degree, 1) / SPECIFIC_DEGREE), 1.0)
+    hubs = [(int(i), int(degree[i])) for i in np.flatnonzero(hub)]
+    return cut, hubs, weight * damp[a] * damp[b]
+
+

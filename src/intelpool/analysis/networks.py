@@ -1,0 +1,165 @@
+"""Proposed criminal networks: Leiden communities of the weighted link graph.
+
+Leiden (leidenalg on python-igraph) finds communities that are connected by construction;
+each community is still split into its connected pieces, so a proposed network is never
+internally disconnected whatever the method's guarantees. A network's id derives from its
+smallest member, so it stays the same while the viewer's data does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import igraph as ig
+import leidenalg
+import numpy as np
+import numpy.typing as npt
+
+from intelpool.analysis.extract import (
+    CLUSTER,
+    EDGE_TYPES,
+    OBSERVABLE,
+    ContributionMeta,
+)
+from intelpool.analysis.linkgraph import LinkGraph
+
+MIN_MEMBERS = 3  # selectors; smaller groups are pairs of reports, not networks
+SEED = 20240501
+# Modularity's resolution: above 1 favours smaller, tighter groups, so a supplier shared by
+# several clients (a hoster, a crypter) is less likely to fuse them into one network. The
+# smallest community modularity can resolve grows with the square root of the graph's total
+# weight, so the resolution grows with it past REFERENCE_WEIGHT: an operation of a given
+# size stays resolvable in a larger pool. Tuned on generated scenarios of several seeds and
+# scales (benchmarks/analysis.py).
+RESOLUTION = 2.0
+REFERENCE_WEIGHT = 3400.0
+WHOLE_UP_TO = 40  # nodes of a connected group that is never split
+
+
+def communities(graph: ig.Graph) -> npt.NDArray[np.int64]:
+    """A connected piece id per node: Leiden communities split into connected pieces."""
+    if graph.vcount() == 0:
+        return np.zeros(0, np.int64)
+    # Isolated nodes are their own communities: Leiden runs on the linked part alone.
+    linked = np.flatnonzero(np.asarray(graph.degree()) > 0)
+    membership = np.arange(graph.vcount(), dtype=np.int64) + graph.vcount()
+    if len(linked):
+        part = graph.induced_subgraph(linked.tolist())
+        weight = float(sum(part.es["weight"]))
+        resolution = RESOLUTION * max(1.0, math.sqrt(weight / REFERENCE_WEIGHT))
+        partition = leidenalg.find_partition(part, leidenalg.RBConfigurationVertexPartition,
+                                             resolution_parameter=resolution,
+                                             weights="weight", seed=SEED, n_iterations=3)
+        membership[linked] = np.asarray(partition.membership, np.int64)
+    # A small connected group is one network as it stands: modularity's null model means
+    # little on a handful of nodes and would cut an operation from its own named actor.
+    whole = np.asarray(graph.connected_components().membership, np.int64)
+    sizes = np.bincount(whole)
+    small = sizes[whole] <= WHOLE_UP_TO
+    membership[small] = 2 * graph.vcount() + whole[small]
+    edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    inside = edges[membership[edges[:, 0]] == membership[edges[:, 1]]]
+    pieces = ig.Graph(n=graph.vcount(), edges=inside.tolist()).connected_components()
+    return np.asarray(pieces.membership, np.int64)
+
+
+def groups(lg: LinkGraph, piece: npt.NDArray[np.int64]) -> list[npt.NDArray[np.int64]]:
+    """Node indexes of each piece holding at least MIN_MEMBERS selectors."""
+    if len(piece) == 0:
+        return []
+    is_obs = (lg.keys % 4) == OBSERVABLE
+    counts = np.bincount(piece[is_obs], minlength=int(piece.max()) + 1)
+    order = np.argsort(piece, kind="stable")
+    bounds = np.cumsum(np.bincount(piece, minlength=len(counts)))[:-1]
+    return [nodes for nodes, c in zip(np.split(order, bounds), counts, strict=True)
+            if c >= MIN_MEMBERS]
+
+
+def network_id(first_member: str) -> str:
+    return "N" + hashlib.sha1(first_member.encode()).hexdigest()[:10]
+
+
+def describe(lg: LinkGraph, nodes: npt.NDArray[np.int64], meta: dict[int, ContributionMeta],
+             cohesive: float, stat_row: npt.NDArray[np.int64]) -> dict[str, Any]:
+    """One network as its JSON: members, entities, themes, partners, hits, cohesion, why."""
+    node_set = np.zeros(lg.size, bool)
+    node_set[nodes] = True
+    kinds = lg.keys[nodes] % 4
+    members = [_member(lg, int(stat_row[i])) for i in nodes[kinds == OBSERVABLE]]
+    members.sort(key=lambda m: (m["type"], m["value"]))
+    clusters = [lg.clusters[int(k) // 4] for k in lg.keys[nodes[kinds == CLUSTER]]]
+    inside = node_set[lg.a] & node_set[lg.b] & ~lg.cut
+    cids = sorted({int(c) for c in lg.contribution[inside] if c} |
+                  {int(k) // 4 for k in lg.keys[nodes] if k % 4 == 3} |
+                  {c for cl in clusters for c in cl.contribution_ids})
+    seen = [meta[c] for c in cids if c in meta]
+    partners = sorted({m.originator for m in seen})
+    themes = Counter(t for m in seen for t in m.themes)
+    links = Counter(EDGE_TYPES[int(k)] for k in lg.kind[inside])
+    hits = [m for m in members if m["partners"] > 1]
+    first = min((m["first_seen"] for m in members if m["first_seen"]), default=None)
+    last = max((m["last_seen"] for m in members if m["last_seen"]), default=None)
+    network = {
+        "id": network_id(f"{members[0]['type']}:{members[0]['value']}"),
+        "size": len(members),
+        "members": members,
+        "entities": [{"kind": c.kind, "name": c.name, "names": c.names} for c in clusters],
+        "themes": [t for t, _ in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "first_seen": first, "last_seen": last,
+        "partners": partners,
+        "contributions": [c for c in cids if c in meta],
+        "hits": [{"type": m["type"], "value": m["value"], "partners": m["partners"]}
+                 for m in hits],
+        "cohesion": float(cohesive),
+        "links": dict(sorted(links.items())),
+    }
+    network["why"] = _why(network, links)
+    return network
+
+
+def _member(lg: LinkGraph, row: int) -> dict[str, Any]:
+    s = lg.stats
+    oid = int(s["id"][row])
+    return {"type": str(s["type"][row]), "value": str(s["value"][row]),
+            "role": lg.roles.get(oid), "partners": int(s["partners"][row]),
+            "sightings": int(s["sightings"][row]),
+            "first_seen": _day(float(s["first"][row])), "last_seen": _day(float(s["last"][row]))}
+
+
+def _day(stamp: float) -> str | None:
+    return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d") if stamp else None
+
+
+def cohesion(graph: ig.Graph, piece: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Per piece: the share of its members' link weight that stays inside it (0..1)."""
+    if graph.vcount() == 0:
+        return np.zeros(0)
+    edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    weight = np.asarray(graph.es["weight"], np.float64)
+    a, b = piece[edges[:, 0]], piece[edges[:, 1]]
+    n = int(piece.max()) + 1
+    inner = np.bincount(a[a == b], weights=weight[a == b], minlength=n) * 2
+    total = np.bincount(a, weights=weight, minlength=n) + np.bincount(b, weights=weight,
+                                                                      minlength=n)
+    share: npt.NDArray[np.float64] = np.divide(inner, total, out=np.zeros(n), where=total > 0)
+    return np.round(share, 3)
+
+
+def _why(network: dict[str, Any], links: Counter[str]) -> list[str]:
+    parts = [f"{n} {kind} link{'s' if n != 1 else ''}" for kind, n in links.most_common(3)]
+    names = ", ".join(e["name"] for e in network["entities"][:3])
+    sentences = [
+        f"{network['size']} selectors held together by {', '.join(parts) or 'no links'}, "
+        f"drawing on {len(network['contributions'])} contribution(s) from "
+        f"{len(network['partners'])} partner(s).",
+    ]
+    if names:
+        sentences.append(f"The source data ties them to {names}.")
+    if network["hits"]:
+        sentences.append(f"{len(network['hits'])} of its selectors are reported by more than "
+                         "one partner, joining their views into one picture.")
+    return sentences

@@ -1,0 +1,70 @@
+"""From a principal's visible data to its analysis: link graph, entities, networks, targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from intelpool.access import Principal
+from intelpool.analysis import extract, networks, targets
+from intelpool.analysis.extract import CLUSTER, OBSERVABLE
+from intelpool.analysis.linkgraph import LinkGraph, build
+
+VERSION = 2  # part of the cache fingerprint: a new algorithm recomputes every analysis
+KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
+
+
+def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], LinkGraph]:
+    lg = build(conn, principal)
+    graph = lg.for_communities()
+    piece = networks.communities(graph)
+    cohesion = networks.cohesion(graph, piece)
+    stat_row = np.full(lg.size, -1, np.int64)
+    live = lg.obs_index >= 0
+    stat_row[lg.obs_index[live]] = np.flatnonzero(live)
+    found = networks.groups(lg, piece)
+    cids = sorted({int(c) for c in np.unique(lg.contribution) if c} |
+                  {c for cl in lg.clusters for c in cl.contribution_ids} |
+                  {int(k) // 4 for k in lg.keys[(lg.keys % 4) == 3]})
+    meta = extract.contribution_meta(conn, principal, cids)
+    described = [(networks.describe(lg, nodes, meta, float(cohesion[piece[nodes[0]]]), stat_row),
+                  nodes) for nodes in found]
+    described.sort(key=lambda pair: (-pair[0]["size"], pair[0]["id"]))
+    newest = float(lg.stats["last"].max()) if len(lg.stats["last"]) else 0.0
+    outside = targets.outside_links(lg, graph, piece)
+    ranked: list[dict[str, Any]] = []
+    for network, nodes in described:
+        ranked += targets.rank(lg, graph, network, nodes, stat_row, newest,
+                               outside)[:KEPT_TARGETS]
+    result = {
+        "version": VERSION,
+        "networks": [n for n, _ in described],
+        "targets": ranked,
+        "entities": [_entity(cl, meta) for cl in lg.clusters],
+        "hubs_cut": _hubs(lg, stat_row),
+        "warninglisted": int(lg.stats["warned"].sum()),
+    }
+    return result, lg
+
+
+def _entity(cluster: Any, meta: dict[int, extract.ContributionMeta]) -> dict[str, Any]:
+    cids = [c for c in cluster.contribution_ids if c in meta]
+    return {"kind": cluster.kind, "name": cluster.name, "names": cluster.names,
+            "attack_ids": cluster.attack_ids, "contributions": cids,
+            "partners": sorted({meta[c].originator for c in cids})}
+
+
+def _hubs(lg: LinkGraph, stat_row: np.ndarray[Any, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for node, degree in lg.hubs:
+        key = int(lg.keys[node])
+        if key % 4 == OBSERVABLE:
+            row = int(stat_row[node])
+            out.append({"type": str(lg.stats["type"][row]), "value": str(lg.stats["value"][row]),
+                        "links": degree})
+        elif key % 4 == CLUSTER:
+            cluster = lg.clusters[key // 4]
+            out.append({"kind": "entity", "name": cluster.name, "links": degree})
+    return out
