@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from intelpool import __version__
-from intelpool.api import routes_pool
+from intelpool.api import routes_jobs, routes_pool
 from intelpool.errors import Forbidden, IntelpoolError, InvalidInput, NotFound, NotSupported
 
 
@@ -16,6 +16,7 @@ def create_app(engine: Engine) -> FastAPI:
                   docs_url="/api/v1/docs", redoc_url=None)
     app.state.engine = engine
     app.include_router(routes_pool.router, prefix="/api/v1")
+    app.include_router(routes_jobs.router, prefix="/api/v1")
 
     @app.exception_handler(IntelpoolError)
     def _error(_request: Request, exc: IntelpoolError) -> JSONResponse:

@@ -84,6 +84,9 @@ def submit(
     operation: Annotated[int | None, typer.Option(
         help="Share it with every member of this operation (under its own handling).")]
     = None,
+    background: Annotated[bool, typer.Option(
+        "--background", help="Queue it as a job and return its id at once; follow it with "
+                             "'intelpool job show ID'.")] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -95,6 +98,9 @@ def submit(
     sub = ingest.Submission(path=file, handling=request, format=format, options=options,
                             title=title, themes=theme or [], reliability=reliability,
                             credibility=credibility, scheme=scheme)
+    if background:
+        _submit_in_background(sub, as_, operation, rejections, db, json)
+        return
     writer_file = rejections.open("w", newline="", encoding="utf-8") if rejections else None
     writer = csv.writer(writer_file) if writer_file else None
     if writer:
@@ -147,6 +153,25 @@ def submit(
         highlight=False)
     if summary.rejected and not rejections:
         console.print("use --rejections FILE to see each rejected record and why", style="dim")
+
+
+def _submit_in_background(sub: ingest.Submission, as_: str, operation: int | None,
+                          rejections: Path | None, db: str | None, json: bool) -> None:
+    from intelpool.errors import InvalidInput
+    from intelpool.jobs import service as jobs
+
+    if rejections is not None:
+        raise InvalidInput("--rejections with --background: the job keeps the rejections; "
+                           "write them with 'intelpool job show ID --rejections FILE'")
+    with transaction(db) as conn:
+        job_id = jobs.submit_in_background(conn, acting_as(conn, as_), sub, operation=operation)
+        engine = conn.engine
+    jobs.start_runner(engine.url.render_as_string(hide_password=False), engine)
+    if json:
+        print_json({"job": job_id, "state": "queued"})
+        return
+    console.print(f"job {job_id} queued: follow it with 'intelpool job show {job_id}'",
+                  highlight=False)
 
 
 def _pair(text: str) -> tuple[str, str]:
