@@ -19,7 +19,7 @@ from intelpool.pool import reads
 from intelpool.pool.submission import Submission
 from tests import factories as f
 from tests.conftest import Store
-from tests.jobs.conftest import run_queue
+from tests.jobs.queue_fixtures import run_queue
 
 LINES = ["198.51.100.7", "bad-domain.example", "no selector here !!", "198.51.100.8"]
 
