@@ -138,3 +138,21 @@ def test_the_api_shows_a_job_to_its_organisation_only(partners: Store, tmp_path:
         listed = client.get("/api/v1/jobs", headers=headers["analyst@bank-nl.example"])
         assert listed.json() == {"jobs": []}
         assert client.get(f"/api/v1/jobs/{job_id}").status_code == 401
+
+
+def test_a_directory_goes_to_the_worker_as_it_was_submitted(
+        partners: Store, tmp_path: Path) -> None:
+    feed = Path(__file__).parent.parent / "data" / "misp" / "feed"
+    with partners.begin() as conn:
+        police = principal_for_email(conn, "analyst@police-de.example")
+        job_id = service.submit_in_background(
+            conn, police, Submission(path=feed, handling=HandlingRequest(tlp="green")))
+    run_queue(partners)
+    with partners.begin() as conn:
+        police = principal_for_email(conn, "analyst@police-de.example")
+        job = service.show(conn, police, job_id)
+        assert job.state == "done" and job.summary and job.summary["format"] == "misp"
+        assert [r.location for r in job.rejections] == ["manifest.json"]
+        # The same directory submitted directly is recognised as the job's own contribution.
+        again = f.submit_file(conn, police, feed)
+        assert again.already_submitted and again.contribution_id == job.contribution_id

@@ -36,7 +36,7 @@ engine.match_submission = pause
 from intelpool.cli.main import app
 app(sys.argv[2:], prog_name="intelpool")
 """
-FAST = ["--heartbeat", "0.5", "--stalled", "2"]
+FAST = ["--heartbeat", "0.5", "--stalled", "5"]
 
 
 def _wait_for(what: str, check: Callable[[], bool], seconds: float = 90) -> None:

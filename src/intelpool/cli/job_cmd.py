@@ -64,6 +64,9 @@ def show(
                          if s["already_submitted"] else ""), highlight=False)
     for r in job.rejections:
         console.print(f"  rejected {r.location}: {r.value!r}: {r.reason}", highlight=False)
+    if job.rejected > len(job.rejections):
+        console.print(f"  ... {job.rejected - len(job.rejections):,} more: use --rejections "
+                      "FILE to see each one", style="dim")
     if job.error:
         console.print(f"error: {job.error}", style="red", highlight=False)
     if job.state == "failed":

@@ -170,8 +170,9 @@ def _submit_in_background(sub: ingest.Submission, as_: str, operation: int | Non
     if json:
         print_json({"job": job_id, "state": "queued"})
         return
-    console.print(f"job {job_id} queued: follow it with 'intelpool job show {job_id}'",
-                  highlight=False)
+    console.print(f"job {job_id} queued: follow it with 'intelpool job show {job_id}'"
+                  + ("; 'intelpool worker' runs jobs" if engine.dialect.name != "sqlite"
+                     else ""), highlight=False)
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -87,10 +87,13 @@ def submitter_email(conn: Connection, user_id: int) -> str:
     return str(conn.execute(select(users.c.email).where(users.c.id == user_id)).scalar_one())
 
 
-def start(conn: Connection, job_id: int) -> int:
-    """Mark a job running; returns its attempt number."""
-    conn.execute(update(jobs).where(jobs.c.id == job_id).values(
+def start(conn: Connection, job_id: int) -> int | None:
+    """Mark a job running; returns its attempt number, or None if it has ended meanwhile."""
+    started = conn.execute(update(jobs).where(jobs.c.id == job_id,
+                                              jobs.c.state.not_in(TERMINAL)).values(
         state="running", started_at=now(), attempts=jobs.c.attempts + 1))
+    if started.rowcount == 0:
+        return None
     return int(conn.execute(select(jobs.c.attempts).where(jobs.c.id == job_id)).scalar_one())
 
 

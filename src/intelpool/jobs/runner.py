@@ -41,6 +41,8 @@ def run(engine: Engine, job_id: int, write_progress: ProgressWriter) -> str:
                          "workers stopped mid-way", final=True)
             return "failed"
         attempt = records.start(conn, job_id)
+        if attempt is None:  # another runner finished it since
+            return str(records.row(conn, job_id)["state"])  # type: ignore[index]
     try:
         with tempfile.TemporaryDirectory(prefix="intelpool-job-") as scratch:
             is_dir = bool(orjson.loads(str(job["request"])).get("directory"))
