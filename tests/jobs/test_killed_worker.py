@@ -79,6 +79,9 @@ def test_a_killed_worker_leaves_nothing_and_the_retry_stores_everything_once(
     try:
         _wait_for("the first worker inside the submission", marker.exists)
         assert _job(store, job_id) == ("running", 1)
+        with store.begin() as conn:  # progress shows while the submission is open
+            follower = principal_for_email(conn, police.email)
+            assert service.show(conn, follower, job_id).records_done == len(lines)
         assert (_count(store, contributions), _count(store, observations)) == (0, 0)
     finally:
         os.kill(first.pid, signal.SIGKILL)
