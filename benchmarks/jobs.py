@@ -1,9 +1,9 @@
 """Background submissions: throughput and latency from ``submit --background`` to done.
 
-Queues J submissions of L selectors each, runs W ``intelpool worker`` processes, and prints
-the time from queueing to done of every job (p50, p99), the selectors stored per second,
-the workers' peak memory, and the peer measure: the same submissions (other values, same
-sizes) made one after the other in the foreground, in one process, in the same run.
+Starts W ``intelpool worker`` processes, queues J submissions of L selectors each, and
+prints the time from queueing to done of every job (p50, p99), the selectors stored per
+second, the workers' peak memory, and the peer measure: the same submissions (other values,
+same sizes) made one after the other in the foreground, in one process, in the same run.
 
     .venv/bin/python -m benchmarks.jobs --db postgresql://postgres@HOST/DB [--jobs 8]
         [--lines 20000] [--workers 2]
@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from benchmarks.common import selector_lines
 from intelpool.access import Principal
@@ -66,6 +66,22 @@ def _submission(path: Path) -> Submission:
     return Submission(path=path, handling=HandlingRequest(tlp="green"))
 
 
+def _start_workers(args: argparse.Namespace, url: str,
+                   engine: Engine) -> list[subprocess.Popen[bytes]]:
+    """PostgreSQL workers started and registered before the first job is queued."""
+    if args.store == "sqlite":
+        return []
+    workers = [subprocess.Popen([sys.executable, "-m", "intelpool", "worker", "--db", url,
+                                 "--heartbeat", "2"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for _ in range(args.workers)]
+    while True:
+        with engine.connect() as conn:
+            ready = conn.exec_driver_sql("SELECT count(*) FROM procrastinate_workers").scalar()
+        if ready == args.workers:
+            return workers
+        time.sleep(0.1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=["sqlite", "postgresql"], default="postgresql")
@@ -98,6 +114,7 @@ def main() -> None:
                               _submission(path))
         peer = time.perf_counter() - start
 
+        workers = _start_workers(args, url, engine)
         queued_at, ids = {}, []
         for path in background:
             before = time.perf_counter()
@@ -109,12 +126,6 @@ def main() -> None:
         start = min(queued_at[i] for i in ids)
         if args.store == "sqlite":
             job_service.start_runner(url, engine)
-            workers: list[subprocess.Popen[bytes]] = []
-        else:
-            workers = [subprocess.Popen([sys.executable, "-m", "intelpool", "worker", "--db",
-                                         url, "--heartbeat", "2"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                       for _ in range(args.workers)]
         done_at: dict[int, float] = {}
         while len(done_at) < len(ids):
             with engine.connect() as conn:
