@@ -21,6 +21,8 @@ from intelpool.db.engine import make_engine
 from intelpool.db.migrate import upgrade
 from intelpool.db.tables import metadata
 
+pytest_plugins = ["tests.jobs.queue_fixtures"]
+
 PG_URL = os.environ.get("INTELPOOL_TEST_DATABASE_URL")
 PG_SKIP = "PostgreSQL tests skipped: set INTELPOOL_TEST_DATABASE_URL to run them"
 

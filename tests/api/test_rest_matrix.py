@@ -31,6 +31,9 @@ STRANGER: dict[str, tuple[dict[str, object], object]] = {
     "/api/v1/warninglists": ({}, "membership"),
     "/api/v1/health": ({}, "membership"),
     "/api/v1/feeds": ({}, []),
+    # Another organisation's jobs are tested in tests/jobs; here: none listed, none found.
+    "/api/v1/jobs": ({}, {"jobs": []}),
+    "/api/v1/jobs/{job_id}": ({}, 404),
 }
 
 
@@ -42,7 +45,7 @@ def test_every_read_route_is_in_the_matrix() -> None:
 
 def test_a_stranger_sees_nothing_on_any_read_route(client: TestClient, world: World) -> None:
     for path, (params, expected) in STRANGER.items():
-        url = path.replace("{contribution_id}", str(world.secret_id))
+        url = path.replace("{contribution_id}", str(world.secret_id)).replace("{job_id}", "1")
         response = client.get(url, params=params, headers=world.stranger)  # type: ignore[arg-type]
         if expected == 404:
             assert response.status_code == 404, path

@@ -9,14 +9,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from intelpool.db.engine import make_engine
-from intelpool.db.migrate import head_revision
+from intelpool.db.migrate import head_revision, owned_by_intelpool
 from intelpool.db.tables import metadata
 from tests.conftest import Store
 
 
 def test_migrated_store_matches_the_declared_tables(store: Store) -> None:
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn)
+        context = MigrationContext.configure(conn, opts={"include_name": owned_by_intelpool})
         assert context.get_current_revision() == head_revision(store.engine)
         differences = compare_metadata(context, metadata)
     assert differences == []

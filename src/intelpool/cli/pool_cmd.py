@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from intelpool.pool.views import EvaluationView, HandlingView, ObservationView
 
 if TYPE_CHECKING:
+    from intelpool.pool import ingest
     from intelpool.pool.submission import IngestSummary
 
 contribution_app = typer.Typer(help="Contributions: what each submission brought.",
@@ -85,6 +86,9 @@ def submit(
     operation: Annotated[int | None, typer.Option(
         help="Share it with every member of this operation (under its own handling).")]
     = None,
+    background: Annotated[bool, typer.Option(
+        "--background", help="Queue it as a job and return its id at once; follow it with "
+                             "'intelpool job show ID'.")] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -104,6 +108,9 @@ def submit(
     sub = ingest.Submission(path=file, handling=request, format=format, options=options,
                             title=title, themes=theme or [], reliability=reliability,
                             credibility=credibility, scheme=scheme)
+    if background:
+        _submit_in_background(sub, as_, operation, rejections, db, json)
+        return
     writer_file = rejections.open("w", newline="", encoding="utf-8") if rejections else None
     writer = csv.writer(writer_file) if writer_file else None
     if writer:
@@ -171,6 +178,27 @@ def _hits_text(summary: IngestSummary) -> str:
     if summary.folded_hits:
         text += f" ({summary.folded_hits:,} earlier hits folded into them)"
     return text
+
+
+def _submit_in_background(sub: ingest.Submission, as_: str, operation: int | None,
+                          rejections: Path | None, db: str | None, json: bool) -> None:
+    from intelpool.cli.common import console
+    from intelpool.errors import InvalidInput
+    from intelpool.jobs import service as jobs
+
+    if rejections is not None:
+        raise InvalidInput("--rejections with --background: the job keeps the rejections; "
+                           "write them with 'intelpool job show ID --rejections FILE'")
+    with transaction(db) as conn:
+        job_id = jobs.submit_in_background(conn, acting_as(conn, as_), sub, operation=operation)
+        engine = conn.engine
+    jobs.start_runner(engine.url.render_as_string(hide_password=False), engine)
+    if json:
+        print_json({"job": job_id, "state": "queued"})
+        return
+    console.print(f"job {job_id} queued: follow it with 'intelpool job show {job_id}'"
+                  + ("; 'intelpool worker' runs jobs" if engine.dialect.name != "sqlite"
+                     else ""), highlight=False)
 
 
 def _pair(text: str) -> tuple[str, str]:

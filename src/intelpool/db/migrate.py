@@ -20,7 +20,16 @@ def upgrade(engine: Engine) -> str:
     """Bring the pool to the newest schema; returns the revision it is at."""
     config = alembic_config(engine)
     command.upgrade(config, "head")
+    if engine.dialect.name == "postgresql":
+        from intelpool.jobs.pg_queue import ensure_schema
+
+        ensure_schema(engine)  # the job queue's own tables, owned by procrastinate
     return current_revision(engine) or ""
+
+
+def owned_by_intelpool(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic compares only intelpool's tables (the job queue keeps its own beside them)."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
 
 
 def current_revision(engine: Engine) -> str | None:

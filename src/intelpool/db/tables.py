@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -614,4 +615,47 @@ analysis_cache = Table(
     Column("fingerprint", String(128), nullable=False),
     Column("computed_at", UTCDateTime, nullable=False),
     Column("payload", LargeBinary, nullable=False),  # zlib-compressed JSON
+)
+
+# Background jobs (large submissions): the job record, its file until it is done, and the
+# rejections it reported. Visible to the submitter's organisation only.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("request", Text, nullable=False),  # JSON: what was asked (handling, format, ...)
+    Column("file_name", String(255), nullable=False),
+    Column("file_size", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("records_done", BigInteger, nullable=False),
+    Column("bytes_done", BigInteger, nullable=False),
+    Column("summary", Text),  # JSON, once done
+    Column("error", Text),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="SET NULL")),
+    CheckConstraint("state IN ('queued','running','done','failed')", name="state"),
+)
+
+job_files = Table(
+    "job_files",
+    metadata,
+    Column("job_id", ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+job_rejections = Table(
+    "job_rejections",
+    metadata,
+    Column("job_id", ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("location", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("reason", Text, nullable=False),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from intelpool.db.migrate import owned_by_intelpool
 from intelpool.db.tables import metadata
 
 engine = context.config.attributes.get("engine")
@@ -18,6 +19,7 @@ with engine.connect() as connection:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=owned_by_intelpool,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,1 @@
+"""Background jobs: large submissions queued, run by workers, followed by their submitters."""
