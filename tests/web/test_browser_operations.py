@@ -100,7 +100,7 @@ def test_an_operation_is_opened_joined_and_planned(live: Live, sign_in_as: SignI
     expect(bank.locator("#tasks")).to_contain_text("done")
     expect(bank.locator("#notes")).to_contain_text("Panel seen in DE and NL")
     expect(bank.locator("#log")).to_contain_text("Team on site")
-    shot(bank, "operation")
+    shot(bank, "member-operation")
     stranger, _ = sign_in_as(live.pool.stranger)
     stranger.goto("/operations")
     expect(stranger.locator("main")).not_to_contain_text("Kestrel")
@@ -108,7 +108,8 @@ def test_an_operation_is_opened_joined_and_planned(live: Live, sign_in_as: SignI
     stranger.goto("/")
     expect(stranger.locator("main")).not_to_contain_text("Trace the panel")
     _reads_like_missing(stranger, f"/operations/{op}", f"/operations/{MISSING}")
-    shot(stranger, "operation")
+    stranger.goto(f"/operations/{op}")
+    shot(stranger, "stranger-operation")
     # A member removed by the lead loses the operation at once.
     _post(police, f"/operations/{op}/remove", {}, "Remove")
     _reads_like_missing(bank, f"/operations/{op}", f"/operations/{MISSING}")
