@@ -72,3 +72,31 @@ def test_a_stranger_meets_only_missing_pages_on_operations_and_rfis(
         members = service.show(conn, police, op).members
     assert {m.organisation for m in members} == {"Police DE", "Bank NL"}
 
+
+
+def test_a_stricter_answer_waits_for_consent_on_the_rfi_page(store: Store,
+                                                              tmp_path: Path) -> None:
+    pool = build_pool(store.engine, tmp_path)
+    police = signed_in(store.engine, pool.police)
+    token = csrf_of(police.get("/rfis/new").text)
+    made = police.post("/rfis", data={"csrf": token, "to": "org:Bank NL", "tlp": "green",
+                                      "question": "Which accounts received the money?",
+                                      "answer_tlp": "green"})
+    assert made.status_code == 200 and re.search(r"/rfis/\d+$", str(made.url)), made.text[-300:]
+    page = made.url.path
+    bank = signed_in(store.engine, pool.bank)
+    bank_token = csrf_of(bank.get(page).text)
+    answered = bank.post(f"{page}/answer", data={"csrf": bank_token, "text": "See the list",
+                                                 "tlp": "amber", "format": "text"},
+                         files={"file": ("accounts.txt", b"consent-held-drop.example\n")})
+    assert "it waits for your consent" in answered.text
+    assert "consent-held-drop" not in police.get(page).text
+    assert "See the list" not in police.get(page).text
+    consent = re.search(r'action="(/rfis/\d+/answers/\d+/consent)"', answered.text)
+    assert consent, "no consent form for the answerer"
+    released = bank.post(consent.group(1), data={"csrf": bank_token})
+    assert "it waits for your consent" not in released.text
+    shown = police.get(page).text
+    assert "See the list" in shown
+    contribution = re.search(r'href="(/contributions/\d+)"', shown)
+    assert contribution and "consent-held-drop.example" in police.get(contribution.group(1)).text
