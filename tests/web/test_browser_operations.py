@@ -145,7 +145,8 @@ def test_a_deconfliction_alert_does_not_name_a_confidential_lead(
     shot(cert, "alert-revealed")
 
 
-def test_an_rfi_is_answered_with_a_file(live: Live, sign_in_as: SignIn, shot: Shot) -> None:
+def test_an_rfi_is_answered_with_a_file_and_a_consultation_keeps_minutes(
+        live: Live, sign_in_as: SignIn, shot: Shot) -> None:
     police, _ = sign_in_as(live.pool.police)
     bank, _ = sign_in_as(live.pool.bank)
     police.goto("/rfis/new")
@@ -187,6 +188,23 @@ def test_an_rfi_is_answered_with_a_file(live: Live, sign_in_as: SignIn, shot: Sh
     expect(police.locator("#rfi-status")).to_have_text("closed")
     police.click("button:has-text('Reopen')")
     expect(police.locator("#rfi-status")).to_have_text("open")
+    # A consultation: the invitees see the agenda and the minutes; one declines with a reason.
+    police.goto("/rfis/new")
+    police.select_option("select[name=to] >> nth=2", "kind:private")
+    police.fill("textarea[name=question]", "Joint approach to the panel network")
+    police.fill("input[name=meeting]", "2031-02-01T10:00")
+    police.fill("input[name=agenda]", "1. findings 2. next steps")
+    police.click("button:has-text('Send')")
+    police.wait_for_url(re.compile(r"/rfis/\d+$"))
+    _post(police, "/minutes", {"text": "Agreed to share the hosting data"})
+    expect(police.locator("#minutes")).to_contain_text("Agreed to share the hosting data")
+    bank.goto(police.url.replace(live.url, ""))
+    expect(bank.locator("h1")).to_contain_text("Consultation")
+    expect(bank.locator("#minutes")).to_contain_text("Agreed to share the hosting data")
+    shot(bank, "consultation")
+    bank.locator("#respond input[name=reason]").fill("no capacity this month")
+    bank.click("#respond button:has-text('Decline')")
+    expect(bank.locator("#recipients")).to_contain_text("no capacity this month")
     # A third organisation sees neither the request nor the answer's file.
     cert, _ = sign_in_as(live.pool.stranger)
     for path in ("/rfis", "/rfis?box=outbox", "/"):
@@ -198,27 +216,6 @@ def test_an_rfi_is_answered_with_a_file(live: Live, sign_in_as: SignIn, shot: Sh
     cert.goto("/search?q=answer-panel-host.example")
     expect(cert.locator("main")).not_to_contain_text("Bank NL")
     shot(cert, "search")
-
-
-def test_a_consultation_keeps_minutes(live: Live, sign_in_as: SignIn, shot: Shot) -> None:
-    police, _ = sign_in_as(live.pool.police)
-    police.goto("/rfis/new")
-    police.select_option("select[name=to] >> nth=2", "kind:private")
-    police.fill("textarea[name=question]", "Joint approach to the panel network")
-    police.fill("input[name=meeting]", "2031-02-01T10:00")
-    police.fill("input[name=agenda]", "1. findings 2. next steps")
-    police.click("button:has-text('Send')")
-    police.wait_for_url(re.compile(r"/rfis/\d+$"))
-    _post(police, "/minutes", {"text": "Agreed to share the hosting data"})
-    expect(police.locator("#minutes")).to_contain_text("Agreed to share the hosting data")
-    bank, _ = sign_in_as(live.pool.bank)
-    bank.goto(police.url.replace(live.url, ""))
-    expect(bank.locator("h1")).to_contain_text("Consultation")
-    expect(bank.locator("#minutes")).to_contain_text("Agreed to share the hosting data")
-    shot(bank, "consultation")
-    bank.locator("#respond input[name=reason]").fill("no capacity this month")
-    bank.click("#respond button:has-text('Decline')")
-    expect(bank.locator("#recipients")).to_contain_text("no capacity this month")
 
 
 def test_payloads_in_operations_and_rfis_render_inert(live: Live, sign_in_as: SignIn,
