@@ -30,7 +30,9 @@ def back(operation_id: int, anchor: str = "") -> RedirectResponse:
 def operation_list(request: Request, viewer: CurrentViewer) -> HTMLResponse:
     with viewer.transaction() as conn:
         found = service.list_operations(conn, viewer.principal)
+        own_alerts = alerts.list_alerts(conn, viewer.principal)
     return render(request, viewer, "operations.html", {
+        "alerts": own_alerts,
         "joined": [o for o in found if o.your_state == "joined"],
         "invited": [o for o in found if o.your_state == "invited"],
         "themes": [t.value for t in Theme]})
