@@ -16,6 +16,9 @@ from intelpool.web import (
     page_contributions,
     page_dashboard,
     page_hits,
+    page_operation_work,
+    page_operations,
+    page_rfis,
     page_search,
     page_submit,
 )
@@ -24,8 +27,8 @@ from intelpool.web.limits import SignInLimiter
 
 # The pages, in navigation order. A new page is one module with ``router`` and ``NAV``.
 PAGE_MODULES: tuple[ModuleType, ...] = (
-    page_dashboard, page_search, page_contributions, page_submit, page_hits, page_admin,
-    page_audit, page_auth,
+    page_dashboard, page_search, page_contributions, page_submit, page_hits, page_operations,
+    page_operation_work, page_rfis, page_admin, page_audit, page_auth,
 )
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -1,4 +1,5 @@
-"""The dashboard: new hits, access requests waiting for a decision, notifications."""
+"""The dashboard: new hits, access requests waiting for a decision, notifications, my tasks
+and the requests for information due."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from fastapi.responses import HTMLResponse
 
 from intelpool.audit import notifications
 from intelpool.matching import access_requests, hits
+from intelpool.operations import rfi_views, work
+from intelpool.operations.models import RfiView
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, render
 
 router = APIRouter(route_class=PageRoute)
@@ -21,8 +24,20 @@ def dashboard(request: Request, viewer: CurrentViewer) -> HTMLResponse:
         report = hits.list_hits(conn, me, limit=SHOWN)
         pending = access_requests.list_requests(conn, me, status="pending")
         notices = notifications.inbox(conn, me, limit=SHOWN)
+        tasks = work.my_tasks(conn, me)
+        requests = rfi_views.list_rfis(conn, me)
     to_decide = [r for r in pending if r.holder == me.organisation_name]
     return render(request, viewer, "dashboard.html", {
         "hits": report.hits, "to_decide": to_decide,
         "waiting": [r for r in pending if r.holder != me.organisation_name],
-        "notices": notices})
+        "notices": notices, "tasks": tasks[:SHOWN],
+        "rfis_due": _due(requests, me.organisation_name)[:SHOWN]})
+
+
+def _due(requests: list[RfiView], mine: str) -> list[RfiView]:
+    """Open requests waiting for my organisation's answer, the soonest due first."""
+    waiting = [r for r in requests if r.status == "open" and r.your_part == "recipient"
+               and any(x.organisation == mine and x.state in ("submitted", "accepted",
+                                                              "in-progress")
+                       for x in r.recipients)]
+    return sorted(waiting, key=lambda r: (r.due_at is None, r.due_at or r.created_at))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -12,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from intelpool.access import Permission, require
 from intelpool.access.handling import TLP, HandlingRequest
 from intelpool.config import Settings
-from intelpool.errors import IntelpoolError, InvalidInput
+from intelpool.errors import IntelpoolError
 from intelpool.formats import registry
 from intelpool.formats.records import Rejection
 from intelpool.partners import service as partners
@@ -20,11 +18,11 @@ from intelpool.pool import ingest
 from intelpool.pool.submission import IngestSummary, RejectionSink
 from intelpool.pool.themes import Theme
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, Viewer, render
+from intelpool.web.forms import saved_upload
 
 router = APIRouter(route_class=PageRoute)
 NAV = [NavLink("Submit", "/submit", "pool:submit")]
 SHOWN_REJECTIONS = 200
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
 
 def _choices(viewer: Viewer) -> dict[str, object]:
@@ -85,19 +83,7 @@ def submit(
 
 def _store(viewer: Viewer, file: UploadFile, handling: HandlingRequest,
            form: dict[str, Any], keep: RejectionSink) -> IngestSummary:
-    with tempfile.TemporaryDirectory(prefix="intelpool-upload-") as tmp:
-        # The upload's own name is kept as the source name, never used as a path.
-        path = Path(tmp) / "upload"
-        size = 0
-        with path.open("wb") as out:
-            while chunk := file.file.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_UPLOAD_BYTES:
-                    raise InvalidInput(f"the file is larger than {MAX_UPLOAD_BYTES >> 20} MiB: "
-                                       "submit it with the command line")
-                out.write(chunk)
-        if size == 0:
-            raise InvalidInput("choose a file to submit (it is empty or missing)")
+    with saved_upload(file) as path:
         submission = ingest.Submission(
             path=path, handling=handling, format=form["format"] or "auto",
             title=form["title"] or None, themes=form["themes"],

@@ -1,0 +1,137 @@
+"""Joint operations: the list (mine, invitations), creating one, an operation's page, and its
+membership and status. To an organisation that is not a member an operation reads exactly
+like one that does not exist; an invited organisation sees only the invitation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from intelpool.errors import NotFound
+from intelpool.operations import alerts, service, work
+from intelpool.operations.models import ACTIONS, OUTCOMES, MemberRole, Status
+from intelpool.partners import service as partners
+from intelpool.pool.themes import Theme
+from intelpool.web.core import CurrentViewer, NavLink, PageRoute, render
+from intelpool.web.forms import when
+
+router = APIRouter(route_class=PageRoute)
+NAV = [NavLink("Operations", "/operations", "pool:read")]
+
+
+def back(operation_id: int, anchor: str = "") -> RedirectResponse:
+    """After a change, the operation's page again (a reload does not repeat the change)."""
+    return RedirectResponse(f"/operations/{operation_id}{anchor}", status_code=303)
+
+
+@router.get("/operations", include_in_schema=False)
+def operation_list(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+    with viewer.transaction() as conn:
+        found = service.list_operations(conn, viewer.principal)
+        own_alerts = alerts.list_alerts(conn, viewer.principal)
+    return render(request, viewer, "operations.html", {
+        "alerts": own_alerts,
+        "joined": [o for o in found if o.your_state == "joined"],
+        "invited": [o for o in found if o.your_state == "invited"],
+        "themes": [t.value for t in Theme]})
+
+
+@router.post("/operations", include_in_schema=False)
+def create(viewer: CurrentViewer, name: Annotated[str, Form()],
+           themes: Annotated[list[str] | None, Form()] = None,
+           description: Annotated[str, Form()] = "",
+           confidential: Annotated[bool, Form()] = False) -> RedirectResponse:
+    with viewer.transaction() as conn:
+        op_id = service.create(conn, viewer.principal, name, themes=themes or [],
+                               description=description or None, confidential=confidential)
+    return back(op_id)
+
+
+@router.get("/operations/{operation_id}", include_in_schema=False)
+def operation_page(request: Request, viewer: CurrentViewer, operation_id: int) -> HTMLResponse:
+    with viewer.transaction() as conn:
+        try:
+            detail = service.show(conn, viewer.principal, operation_id)
+        except NotFound:
+            # An invitation shows only what the invitation said; anything else is missing,
+            # with the very words of a missing operation.
+            invitation = next((o for o in service.list_operations(conn, viewer.principal)
+                               if o.id == operation_id and o.your_state == "invited"), None)
+            if invitation is None:
+                raise
+            return render(request, viewer, "operation_invited.html", {"o": invitation})
+        timeline = service.timeline(conn, viewer.principal, operation_id)
+        own_alerts = [a for a in alerts.list_alerts(conn, viewer.principal)
+                      if a.your_operation == operation_id]
+        orgs = [o.name for o in partners.list_organisations(conn)
+                if o.name not in {m.organisation for m in detail.members
+                                  if m.state in ("invited", "joined")}]
+    me = detail.summary
+    return render(request, viewer, "operation.html", {
+        "d": detail, "o": me, "timeline": timeline, "alerts": own_alerts, "orgs": orgs,
+        "lead": me.your_role == MemberRole.LEAD and viewer.can("operations:manage"),
+        "writer": me.your_role != MemberRole.OBSERVER and me.status != Status.CLOSED,
+        "statuses": [s.value for s in Status], "actions": ACTIONS, "outcomes": OUTCOMES,
+        "countries": sorted({m.country for m in detail.members
+                             if m.state == "joined" and m.country}),
+        "assignees": [m.organisation for m in detail.members
+                      if m.state == "joined" and m.role != MemberRole.OBSERVER]})
+
+
+@router.post("/operations/{operation_id}/invite", include_in_schema=False)
+def invite(viewer: CurrentViewer, operation_id: int, organisation: Annotated[str, Form()],
+           role: Annotated[str, Form()] = "participant") -> RedirectResponse:
+    with viewer.transaction() as conn:
+        service.invite(conn, viewer.principal, operation_id, organisation, role)
+    return back(operation_id, "#members")
+
+
+@router.post("/operations/{operation_id}/answer", include_in_schema=False)
+def answer(viewer: CurrentViewer, operation_id: int,
+           decision: Annotated[str, Form()]) -> RedirectResponse:
+    with viewer.transaction() as conn:
+        if decision == "join":
+            service.join(conn, viewer.principal, operation_id)
+        else:
+            service.decline(conn, viewer.principal, operation_id)
+    if decision == "join":
+        return back(operation_id)
+    return RedirectResponse("/operations", status_code=303)
+
+
+@router.post("/operations/{operation_id}/remove", include_in_schema=False)
+def remove(viewer: CurrentViewer, operation_id: int,
+           organisation: Annotated[str, Form()]) -> RedirectResponse:
+    with viewer.transaction() as conn:
+        service.remove(conn, viewer.principal, operation_id, organisation)
+    return back(operation_id, "#members")
+
+
+@router.post("/operations/{operation_id}/status", include_in_schema=False)
+def set_status(viewer: CurrentViewer, operation_id: int,
+               status: Annotated[str, Form()]) -> RedirectResponse:
+    with viewer.transaction() as conn:
+        service.set_status(conn, viewer.principal, operation_id, status)
+    return back(operation_id)
+
+
+@router.post("/operations/{operation_id}/embargo", include_in_schema=False)
+def embargo(viewer: CurrentViewer, operation_id: int,
+            until: Annotated[str, Form()] = "") -> RedirectResponse:
+    with viewer.transaction() as conn:
+        work.set_embargo(conn, viewer.principal, operation_id, when(until, "embargo until"))
+    return back(operation_id, "#plan")
+
+
+@router.post("/operations/{operation_id}/alerts/{number}", include_in_schema=False)
+def alert(viewer: CurrentViewer, operation_id: int, number: str,
+          action: Annotated[str, Form()], outcome: Annotated[str, Form()] = "",
+          note: Annotated[str, Form()] = "") -> RedirectResponse:
+    with viewer.transaction() as conn:
+        if action == "reveal":
+            alerts.reveal(conn, viewer.principal, operation_id, number)
+        else:
+            alerts.resolve(conn, viewer.principal, number, outcome, note or None)
+    return back(operation_id, "#deconfliction")
