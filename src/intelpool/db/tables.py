@@ -1,17 +1,18 @@
-"""Table definitions (SQLAlchemy Core). Migrations in db/migrations create exactly these."""
+"""Table definitions (SQLAlchemy Core). Migrations in db/migrations create exactly these.
+
+The pool's own tables live here; casework and service tables in their own modules,
+re-exported below so every table is importable from here.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
@@ -19,20 +20,41 @@ from sqlalchemy import (
     text,
 )
 
+from intelpool.db.metadata import metadata
+
+# Casework and service tables register with the same metadata; re-exported from here.
+from intelpool.db.tables_casework import (
+    action_day_targets,
+    action_days,
+    deconfliction_alerts,
+    operation_contributions,
+    operation_members,
+    operation_notes,
+    operation_targets,
+    operation_tasks,
+    operations,
+    rfi_answers,
+    rfi_items,
+    rfi_notes,
+    rfi_recipients,
+    rfi_selectors,
+    rfis,
+)
+from intelpool.db.tables_services import (
+    analysis_cache,
+    feed_sources,
+    job_files,
+    job_rejections,
+    jobs,
+    organisation_settings,
+    taxii_statuses,
+    web_sessions,
+)
 from intelpool.db.types import Id, UTCDateTime
 
 # Byte-order comparison on PostgreSQL too, so reversed-name prefix ranges use the index.
 ByteOrderText = Text().with_variant(Text(collation="C"), "postgresql")
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
 
 organisations = Table(
     "organisations",
@@ -331,331 +353,33 @@ notifications = Table(
     Column("subject_id", String(64)),
 )
 
-# Joint operations (cases): a lead organisation, members, linked targets, shared
-# contributions, tasks, notes, action days. Members in state 'joined' (the lead included)
-# see the operation's contributions: rule 4 of the visibility predicate.
-operations = Table(
-    "operations",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("description", Text),
-    Column("themes", Text),  # JSON list
-    Column("lead_org_id", ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("contact_user_id", ForeignKey("users.id"), nullable=False),
-    Column("confidential", Boolean, nullable=False, default=False),
-    Column("status", String(16), nullable=False),
-    Column("embargo_until", UTCDateTime),  # press embargo
-    Column("created_at", UTCDateTime, nullable=False),
-    CheckConstraint("status IN ('planned','active','action-day','closed')", name="status"),
-)
-
-operation_members = Table(
-    "operation_members",
-    metadata,
-    Column("operation_id", ForeignKey("operations.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
-    Column("role", String(16), nullable=False),
-    Column("state", String(16), nullable=False),
-    Column("changed_at", UTCDateTime, nullable=False),
-    CheckConstraint("role IN ('lead','participant','observer')", name="role"),
-    CheckConstraint("state IN ('invited','joined','declined','removed')", name="state"),
-)
-
-operation_contributions = Table(
-    "operation_contributions",
-    metadata,
-    Column("operation_id", ForeignKey("operations.id", ondelete="CASCADE"), primary_key=True),
-    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
-           primary_key=True, index=True),
-    Column("added_at", UTCDateTime, nullable=False),
-)
-
-# The deconfliction register of standing targets: pointers, never intelligence.
-operation_targets = Table(
-    "operation_targets",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("operation_id", ForeignKey("operations.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("observable_id", ForeignKey("observables.id"), index=True),
-    Column("entity_name", String(500)),  # lower-cased entity name when not a selector
-    Column("linked_by_user_id", ForeignKey("users.id"), nullable=False),
-    Column("linked_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-)
-
-operation_tasks = Table(
-    "operation_tasks",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("operation_id", ForeignKey("operations.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("text", Text, nullable=False),
-    Column("assignee_org_id", ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("assignee_user_id", ForeignKey("users.id")),
-    Column("due_at", UTCDateTime),
-    Column("done_at", UTCDateTime),
-    Column("reminded", String(16)),  # 'due' or 'overdue': the last reminder sent
-    Column("created_by_user_id", ForeignKey("users.id"), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-)
-
-# Notes and, during an action day, the live log; signed by user and organisation.
-operation_notes = Table(
-    "operation_notes",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("operation_id", ForeignKey("operations.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("kind", String(8), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("author_user_id", ForeignKey("users.id"), nullable=False),
-    Column("author_org_id", ForeignKey("organisations.id"), nullable=False),
-    Column("at", UTCDateTime, nullable=False),
-    CheckConstraint("kind IN ('note','log')", name="kind"),
-)
-
-action_days = Table(
-    "action_days",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("operation_id", ForeignKey("operations.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("at", UTCDateTime, nullable=False),
-    Column("country", String(2), nullable=False),
-    Column("action", String(16), nullable=False),
-    Column("note", Text),
-    Column("decision", String(8)),  # the lead's go / no-go
-    Column("decided_at", UTCDateTime),
-    Column("created_by_user_id", ForeignKey("users.id"), nullable=False),
-    CheckConstraint("action IN ('arrest','search','takedown','seizure','sinkhole','other')",
-                    name="action"),
-)
-
-action_day_targets = Table(
-    "action_day_targets",
-    metadata,
-    Column("action_day_id", ForeignKey("action_days.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("observable_id", ForeignKey("observables.id"), primary_key=True, index=True),
-)
-
-# Two operations of different leads touch the same target (or act on it within 7 days).
-deconfliction_alerts = Table(
-    "deconfliction_alerts",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("kind", String(16), nullable=False),  # target or action-day
-    Column("match", String(16), nullable=False),  # exact, cidr, url-host, ..., entity
-    Column("operation_a_id", ForeignKey("operations.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("operation_b_id", ForeignKey("operations.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("target_a", String(600), nullable=False),  # "type value" or "entity NAME"
-    Column("target_b", String(600), nullable=False),
-    Column("revealed_a", Boolean, nullable=False, default=False),
-    Column("revealed_b", Boolean, nullable=False, default=False),
-    Column("outcome_a", String(16)),
-    Column("outcome_b", String(16)),
-    Column("note_a", Text),
-    Column("note_b", Text),
-    Column("created_at", UTCDateTime, nullable=False),
-    UniqueConstraint("kind", "operation_a_id", "operation_b_id", "target_a", "target_b",
-                     name="uq_deconfliction_alerts_pair"),
-)
-
-rfis = Table(
-    "rfis",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("requester_org_id", ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("requester_user_id", ForeignKey("users.id"), nullable=False),
-    Column("on_behalf", Boolean, nullable=False, default=False),  # asked by the host
-    Column("question", Text, nullable=False),
-    Column("operation_id", ForeignKey("operations.id")),
-    Column("due_at", UTCDateTime),
-    Column("tlp", String(16), nullable=False),
-    Column("pap", String(8), nullable=False),
-    Column("answer_tlp", String(16)),  # the strictest TLP the requester accepts
-    Column("status", String(16), nullable=False),
-    Column("takedown", Boolean, nullable=False, default=False),
-    Column("meeting_at", UTCDateTime),  # a consultation's meeting
-    Column("agenda", Text),
-    Column("created_at", UTCDateTime, nullable=False),
-    CheckConstraint("status IN ('open','closed','cancelled','held')", name="status"),
-)
-
-rfi_recipients = Table(
-    "rfi_recipients",
-    metadata,
-    Column("rfi_id", ForeignKey("rfis.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
-    Column("state", String(16), nullable=False),
-    Column("reason", Text),
-    Column("changed_at", UTCDateTime, nullable=False),
-)
-
-rfi_items = Table(
-    "rfi_items",
-    metadata,
-    Column("rfi_id", ForeignKey("rfis.id", ondelete="CASCADE"), primary_key=True),
-    Column("number", Integer, primary_key=True),
-    Column("text", Text, nullable=False),
-)
-
-rfi_selectors = Table(
-    "rfi_selectors",
-    metadata,
-    Column("rfi_id", ForeignKey("rfis.id", ondelete="CASCADE"), primary_key=True),
-    Column("type", String(32), primary_key=True),
-    Column("value", Text, primary_key=True),
-)
-
-rfi_answers = Table(
-    "rfi_answers",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("rfi_id", ForeignKey("rfis.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("organisation_id", ForeignKey("organisations.id"), nullable=False),
-    Column("user_id", ForeignKey("users.id"), nullable=False),
-    Column("item", Integer),
-    Column("text", Text, nullable=False),
-    Column("contribution_id", ForeignKey("contributions.id", ondelete="SET NULL")),
-    Column("delivered", Boolean, nullable=False),  # False: stricter than accepted, awaits consent
-    Column("at", UTCDateTime, nullable=False),
-)
-
-# A consultation's minutes, shared with every invitee.
-rfi_notes = Table(
-    "rfi_notes",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("rfi_id", ForeignKey("rfis.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("text", Text, nullable=False),
-    Column("author_user_id", ForeignKey("users.id"), nullable=False),
-    Column("author_org_id", ForeignKey("organisations.id"), nullable=False),
-    Column("at", UTCDateTime, nullable=False),
-)
-
-# Signed-in browser sessions of the web interface; the cookie holds the secret, this its hash.
-web_sessions = Table(
-    "web_sessions",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("session_hash", String(64), nullable=False, unique=True),
-    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
-    Column("scopes", String(64)),  # a session opened with a token keeps the token's scopes
-    Column("csrf_token", String(64), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-    Column("last_seen_at", UTCDateTime, nullable=False),
-)
-
-# TAXII: each organisation's defaults for objects added to its submit collection, and the
-# status of every envelope added.
-organisation_settings = Table(
-    "organisation_settings",
-    metadata,
-    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True),
-    Column("taxii_tlp", String(16), nullable=False),
-    Column("taxii_audience", Text, nullable=False),  # JSON list: pool, org:NAME, group:NAME
-)
-
-taxii_statuses = Table(
-    "taxii_statuses",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("request_timestamp", UTCDateTime, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("contribution_id", ForeignKey("contributions.id", ondelete="SET NULL")),
-    Column("total_count", Integer, nullable=False),
-    Column("success_count", Integer, nullable=False),
-    Column("failure_count", Integer, nullable=False),
-    Column("pending_count", Integer, nullable=False),
-    Column("successes", Text, nullable=False),  # JSON list of {id, version}
-    Column("failures", Text, nullable=False),  # JSON list of {id, version, message}
-)
-
 # TAXII pages a contribution's observations in id order.
 Index("ix_observations_contribution_row", observations.c.contribution_id, observations.c.id)
 
-# Remote sources the pool pulls from (TAXII collections, MISP feeds), and where each stands.
-feed_sources = Table(
-    "feed_sources",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
-    Column("kind", String(16), nullable=False),  # taxii or misp
-    Column("url", Text, nullable=False),
-    Column("collection", String(200)),
-    Column("user_id", ForeignKey("users.id"), nullable=False),  # the user it submits as
-    Column("username", String(320)),
-    Column("secret", Text),  # password or token for the remote source
-    Column("bearer", Boolean, nullable=False),
-    Column("tlp", String(16), nullable=False),
-    Column("audience", Text, nullable=False),  # JSON list
-    Column("themes", Text, nullable=False),  # JSON list
-    Column("cursor", String(64)),  # TAXII X-TAXII-Date-Added-Last / MISP newest timestamp
-    Column("last_pull_at", UTCDateTime),
-    Column("last_count", Integer),
-    Column("total_count", Integer, nullable=False),
-    Column("last_error", Text),
-    Column("last_error_at", UTCDateTime),
-)
-
-# One organisation's analysis (link graph, networks, targets), kept until the data it may see
-# changes: ``fingerprint`` summarises that data, computed in SQL on every read.
-analysis_cache = Table(
+# What other modules define and this one re-exports, so every table imports from here.
+__all__ = [
+    "action_day_targets",
+    "action_days",
     "analysis_cache",
-    metadata,
-    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("fingerprint", String(128), nullable=False),
-    Column("computed_at", UTCDateTime, nullable=False),
-    Column("payload", LargeBinary, nullable=False),  # zlib-compressed JSON
-)
-
-# Background jobs (large submissions): the job record, its file until it is done, and the
-# rejections it reported. Visible to the submitter's organisation only.
-jobs = Table(
-    "jobs",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("kind", String(16), nullable=False),
-    Column("organisation_id", ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("user_id", ForeignKey("users.id"), nullable=False),
-    Column("state", String(16), nullable=False),
-    Column("request", Text, nullable=False),  # JSON: what was asked (handling, format, ...)
-    Column("file_name", String(255), nullable=False),
-    Column("file_size", BigInteger, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("started_at", UTCDateTime),
-    Column("finished_at", UTCDateTime),
-    Column("attempts", Integer, nullable=False),
-    Column("records_done", BigInteger, nullable=False),
-    Column("bytes_done", BigInteger, nullable=False),
-    Column("summary", Text),  # JSON, once done
-    Column("error", Text),
-    Column("contribution_id", ForeignKey("contributions.id", ondelete="SET NULL")),
-    CheckConstraint("state IN ('queued','running','done','failed')", name="state"),
-)
-
-job_files = Table(
+    "deconfliction_alerts",
+    "feed_sources",
     "job_files",
-    metadata,
-    Column("job_id", ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("data", LargeBinary, nullable=False),
-)
-
-job_rejections = Table(
     "job_rejections",
-    metadata,
-    Column("job_id", ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("location", Text, nullable=False),
-    Column("value", Text, nullable=False),
-    Column("reason", Text, nullable=False),
-)
+    "jobs",
+    "metadata",
+    "operation_contributions",
+    "operation_members",
+    "operation_notes",
+    "operation_targets",
+    "operation_tasks",
+    "operations",
+    "organisation_settings",
+    "rfi_answers",
+    "rfi_items",
+    "rfi_notes",
+    "rfi_recipients",
+    "rfi_selectors",
+    "rfis",
+    "taxii_statuses",
+    "web_sessions",
+]
