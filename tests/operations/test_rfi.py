@@ -11,11 +11,12 @@ from sqlalchemy import Connection, update
 
 from intelpool.access import Principal
 from intelpool.access.handling import HandlingRequest
+from intelpool.audit import notifications
 from intelpool.db.tables import rfis
 from intelpool.db.types import utcnow
 from intelpool.errors import Forbidden, InvalidInput, NotFound
 from intelpool.matching import hits
-from intelpool.operations import links, rfi, rfi_answers, rfi_views, service
+from intelpool.operations import links, rfi, rfi_answers, rfi_views, service, work
 from intelpool.pool import ingest, reads
 from tests import factories as f
 from tests.conftest import Store
@@ -183,6 +184,15 @@ def test_states_close_reopen_expire_and_bad_inputs(store: Store, tmp_path: Path)
         conn.execute(update(rfis).where(rfis.c.id == rfi_id).values(
             due_at=utcnow() - timedelta(hours=1)))
         assert rfi_views.show(conn, who["requester"], rfi_id).status == "expired"
+        work.remind(conn)
+        work.remind(conn)  # told once
+        for name, told in (("requester", 1), ("recipient", 1), ("other recipient", 0),
+                           ("stranger", 0)):
+            expired = [n for n in notifications.inbox(conn, who[name])
+                       if n.kind == "rfi-expired"]
+            assert len(expired) == told, name
+            assert all(f"request for information {rfi_id} expired" in n.message
+                       for n in expired)
         with pytest.raises(InvalidInput, match=r"is expired$"):
             rfi_answers.answer(conn, who["recipient"], rfi_id, "late")
         with pytest.raises(InvalidInput, match=r"^due date .* is in the past$"):

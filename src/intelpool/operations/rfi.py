@@ -19,6 +19,9 @@ from intelpool.access.handling import PAP, TLP
 from intelpool.audit import notifications
 from intelpool.audit import service as audit
 from intelpool.db.tables import (
+    notifications as notices,
+)
+from intelpool.db.tables import (
     operation_members,
     organisations,
     rfi_items,
@@ -282,3 +285,22 @@ def joined_operation(conn: Connection, principal: Principal, operation_id: int |
         operation_members.c.operation_id == operation_id,
         operation_members.c.organisation_id == principal.organisation_id,
         operation_members.c.state == "joined")).first() is not None
+
+
+def notify_expired(conn: Connection) -> int:
+    """Tell the requester and every recipient that hasn't declined, once, that an open
+    request passed its due date; runs whenever tasks or notifications are read."""
+    told = select(1).where(notices.c.kind == "rfi-expired", notices.c.subject_type == "rfi",
+                           notices.c.subject_id == rfis.c.id.cast(notices.c.subject_id.type),
+                           notices.c.organisation_id == rfis.c.requester_org_id).exists()
+    overdue = conn.execute(select(rfis.c.id, rfis.c.requester_org_id, rfis.c.due_at).where(
+        rfis.c.status == "open", rfis.c.due_at < utcnow(), ~told)).all()
+    for rfi_id, requester, due in overdue:
+        recipients = conn.execute(select(rfi_recipients.c.organisation_id).where(
+            rfi_recipients.c.rfi_id == rfi_id, rfi_recipients.c.state != "declined")).scalars()
+        for org in sorted({requester, *recipients}):
+            notifications.notify(conn, org, "rfi-expired",
+                                 f"request for information {rfi_id} expired unanswered or "
+                                 f"partly answered (due {due:%Y-%m-%d %H:%M} UTC)",
+                                 "rfi", rfi_id)
+    return len(overdue)

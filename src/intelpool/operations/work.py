@@ -128,9 +128,12 @@ def my_tasks(conn: Connection, principal: Principal, *, open_only: bool = True) 
 
 def remind(conn: Connection, *, within_hours: int = 48) -> int:
     """Notify assignees of open tasks due within ``within_hours`` and of overdue ones, once
-    each; runs whenever tasks or notifications are read."""
+    each, and the parties of requests for information that expired; runs whenever tasks or
+    notifications are read."""
+    from intelpool.operations.rfi import notify_expired
+
     now = utcnow()
-    sent = 0
+    sent = notify_expired(conn)
     for r in conn.execute(select(operation_tasks).where(
             operation_tasks.c.done_at.is_(None), operation_tasks.c.due_at.is_not(None),
             or_(operation_tasks.c.reminded.is_(None), operation_tasks.c.reminded == "due"))
