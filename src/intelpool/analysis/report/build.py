@@ -43,7 +43,7 @@ def build_report(conn: Connection, principal: Principal, period: Period,
         if theme != TOTAL and month != TOTAL and (not themes or theme in themes):
             per_theme[theme][month] = int(row["observations"] or 0)
     chosen = sorted(per_theme, key=lambda t: -sum(per_theme[t].values()))
-    context = ReportContext(conn, principal, period, themes, rules)
+    context = ReportContext(conn, principal, period, themes, rules, tuple(chosen))
     windows = Windows(period.end, period.end - period.start, 2, period.label)
     found = trends_by_theme(conn, principal, windows, chosen, _THEME_CATEGORIES)
     theme_sections = [_theme_section(context, t, current.cells, before.cells, months,

@@ -98,13 +98,15 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class ReportContext:
-    """What a section builder receives: the viewer, the period and the themes asked for."""
+    """What a section builder receives: the viewer, the period, the themes asked for and
+    those shown."""
 
     conn: Connection
     principal: Principal
     period: Period
     themes: tuple[str, ...]
     rules: DisclosureRules = field(default_factory=DisclosureRules)
+    shown: tuple[str, ...] = ()  # the themes that get a section, most reported first
 
 
 # Hook points: the analysis of networks and targets adds a builder to THEME_SECTION_BUILDERS

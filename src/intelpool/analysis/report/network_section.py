@@ -26,17 +26,16 @@ def network_section(context: ReportContext, theme: str) -> Section | None:
     from intelpool.analysis import service as analysis
 
     found = [n for n in analysis.networks(context.conn, principal, theme=theme)["networks"]
-             if _active_in(n, context.period)]
+             if _active_in(n, context.period) and _home(n, context.shown) == theme]
     if not found:
-        return Section(TITLE, ("No proposed network of this theme was active in the period "
-                               "in the data you may see.",))
+        return None
     shown = found[:MAX_NETWORKS]
     wanted = {n["id"] for n in shown}
     by_network: dict[str, list[dict[str, Any]]] = {}
     for t in analysis.targets(context.conn, principal, top=TOP_TARGETS)["targets"]:
         if t["network"] in wanted:
             by_network.setdefault(t["network"], []).append(t)
-    intro = (f"{len(found)} proposed network(s) of this theme were active in the period in "
+    intro = (f"{len(found)} proposed network(s) mainly of this theme were active in the period in "
              "the data you may see" + (f"; the {len(shown)} largest are shown" if
                                        len(found) > len(shown) else "") +
              ". Proposals of the analysis, not established facts: each says why it holds "
@@ -49,6 +48,12 @@ def network_section(context: ReportContext, theme: str) -> Section | None:
                        f"{len(n['partners'])} partner(s)") for n in shown)
     return Section(TITLE, (intro,), ("network", "selectors", "partners", "why"), rows, after,
                    drawn, facts)
+
+
+def _home(network: dict[str, Any], shown: tuple[str, ...]) -> str | None:
+    """The theme a network is shown under: the one most of its contributions carry, of the
+    themes the report shows (once, not under every theme it touches)."""
+    return next((t for t in network["themes"] if not shown or t in shown), None)
 
 
 def _active_in(network: dict[str, Any], period: Period) -> bool:
