@@ -12,7 +12,7 @@ from intelpool.access.disclosure import TOTAL, DisclosureRules, ProtectedTable
 from intelpool.access.handling import PAP, TLP
 from intelpool.analysis.dimensions import NONE_LABEL
 from intelpool.analysis.periods import Period, previous
-from intelpool.analysis.report import charts, queries
+from intelpool.analysis.report import charts, queries, sections
 from intelpool.analysis.report.findings import key_findings
 from intelpool.analysis.report.model import (
     COOPERATION_SECTION_BUILDERS,
@@ -32,11 +32,8 @@ _THEME_CATEGORIES = ("malware", "threat-actor", "network", "tld")
 def build_report(conn: Connection, principal: Principal, period: Period,
                  themes: tuple[str, ...], rules: DisclosureRules) -> Report:
     require(principal, Permission.POOL_READ)
+    sections.register()
     annex = queries.drawn_on(conn, principal, period, themes)
-    tlp, pap = TLP.CLEAR, PAP.CLEAR
-    for entry in annex:
-        tlp, pap = tlp.stricter(TLP(entry.tlp)), pap.stricter(PAP(entry.pap))
-    codes = sorted({c for e in annex for c in e.codes.split(",") if c})
     monthly = visible_statistics(conn, principal, ("theme", "month"), period)
     current = visible_statistics(conn, principal, ("theme",), period)
     before = visible_statistics(conn, principal, ("theme",), previous(period))
@@ -46,24 +43,35 @@ def build_report(conn: Connection, principal: Principal, period: Period,
         if theme != TOTAL and month != TOTAL and (not themes or theme in themes):
             per_theme[theme][month] = int(row["observations"] or 0)
     chosen = sorted(per_theme, key=lambda t: -sum(per_theme[t].values()))
-    context = ReportContext(conn, principal, period, themes)
+    context = ReportContext(conn, principal, period, themes, rules, tuple(chosen))
     windows = Windows(period.end, period.end - period.start, 2, period.label)
     found = trends_by_theme(conn, principal, windows, chosen, _THEME_CATEGORIES)
-    sections = [_theme_section(context, t, current.cells, before.cells, months,
+    theme_sections = [_theme_section(context, t, current.cells, before.cells, months,
                                per_theme[t], found[t]) for t in chosen]
     overview = charts.monthly_bars(
         months, {_label(t): [per_theme[t].get(m, 0) for m in months] for t in chosen},
         "Observations per month and theme") if chosen else ""
     total = current.cells.get((TOTAL,), {})
     previous_total = before.cells.get((TOTAL,), {})
-    findings = key_findings(period, total, previous_total, sections)
+    cooperation = _cooperation(context, rules)
+    # What the extra sections draw on joins the annex, and so the marking.
+    listed = {e.id for e in annex}
+    extra = {c for t in theme_sections for s in t.extra for c in s.contributions} | {
+        c for s in cooperation for c in s.contributions}
+    annex = sorted(annex + queries.entries(conn, principal, sorted(extra - listed)),
+                   key=lambda e: e.id)
+    tlp, pap = TLP.CLEAR, PAP.CLEAR
+    for entry in annex:
+        tlp, pap = tlp.stricter(TLP(entry.tlp)), pap.stricter(PAP(entry.pap))
+    codes = sorted({c for e in annex for c in e.codes.split(",") if c})
+    findings = key_findings(period, total, previous_total, theme_sections, cooperation)
     return Report(
         title="Threat assessment" + (f": {', '.join(themes)}" if themes else ""),
         period=period.label, audience=principal.organisation_name,
         generated_at=datetime.now(UTC), tlp=tlp.value, pap=pap.value, codes=codes,
         h3=queries.h3_texts(conn, [e.id for e in annex]), findings=findings,
-        overview_svg=overview, themes=sections,
-        cooperation=_cooperation(context, rules), annex=annex, rules=rules.text())
+        overview_svg=overview, themes=theme_sections,
+        cooperation=cooperation, annex=annex, rules=rules.text())
 
 
 def _label(theme: str) -> str:
@@ -110,11 +118,7 @@ def _cooperation(context: ReportContext, rules: DisclosureRules) -> list[Section
         out.append(Section("Cooperation", (
             "Cooperation figures are published for whole calendar months or quarters only; "
             "choose such a period to see them.",)))
-    extra = [s for b in COOPERATION_SECTION_BUILDERS if (s := b(context)) is not None]
-    if not COOPERATION_SECTION_BUILDERS:
-        extra.append(Section("Operations and requests for information", (
-            "This pool does not record operations or requests for information yet.",)))
-    return out + extra
+    return out + [s for b in COOPERATION_SECTION_BUILDERS if (s := b(context)) is not None]
 
 
 def _protected_section(title: str, header: tuple[str, ...], table: ProtectedTable

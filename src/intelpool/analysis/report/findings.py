@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intelpool.analysis.periods import Period
-from intelpool.analysis.report.model import ThemeSection
+from intelpool.analysis.report.model import Fact, Section, ThemeSection
 
 
 def _n(count: int, word: str) -> str:
@@ -22,7 +22,8 @@ def _change(now: int, before: int) -> str:
 
 def key_findings(period: Period, total: dict[str, int | None],
                  previous_total: dict[str, int | None],
-                 sections: list[ThemeSection]) -> list[str]:
+                 sections: list[ThemeSection], cooperation: list[Section] | None = None
+                 ) -> list[str]:
     observations = int(total.get("observations") or 0)
     if not observations:
         return [f"Nothing you may see was reported for {period.label}."]
@@ -51,4 +52,31 @@ def key_findings(period: Period, total: dict[str, int | None],
     if actors:
         out.append(f"The threat actor named most often was {actors[0].subject} "
                    f"({actors[0].count:,} observations in contributions naming it).")
+    out += _networks([f for s in sections for x in s.extra for f in x.facts])
+    out += _operations([f for s in cooperation or [] for f in s.facts])
     return out
+
+
+def _networks(facts: list[Fact]) -> list[str]:
+    largest = sorted({f.subject: f for f in facts if f.kind == "network"}.values(),
+                     key=lambda f: (-f.count, f.subject))
+    if not largest:
+        return []
+    head = largest[0]
+    text = (f"The largest proposed network you may see, {head.subject}, holds "
+            f"{_n(head.count, 'selector')} from {head.detail}")
+    if len(largest) > 1:
+        text += "; next: " + ", ".join(f"{f.subject} ({_n(f.count, 'selector')})"
+                                        for f in largest[1:3])
+    return [text + "."]
+
+
+def _operations(facts: list[Fact]) -> list[str]:
+    totals = {f.kind: f.count for f in facts}
+    parts = [f"{totals[k]:,} {k}" for k in ("operations opened", "operations closed",
+                                             "action days", "RFIs sent", "RFIs answered")
+             if k in totals]
+    if not parts:
+        return []
+    return ["Across the partnership (rounded, under the partnership rules): "
+            + ", ".join(parts) + "."]

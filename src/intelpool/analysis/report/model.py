@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from intelpool.access.disclosure import DisclosureRules
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
@@ -48,13 +50,28 @@ class ThemeSection:
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """A figure a section shows that key findings may mention (a network's size, a count)."""
+
+    kind: str
+    subject: str
+    count: int
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
-    """A titled block of paragraphs and an optional table (rows of cells)."""
+    """A titled block of paragraphs, an optional table (rows of cells) and paragraphs after
+    it. ``contributions``: the visible contributions it draws on, which join the annex and
+    the report's marking; ``facts``: what key findings may mention."""
 
     title: str
     paragraphs: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    after: tuple[str, ...] = ()
+    contributions: tuple[int, ...] = ()
+    facts: tuple[Fact, ...] = ()
 
 
 @dataclass(slots=True)
@@ -81,18 +98,21 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class ReportContext:
-    """What a section builder receives: the viewer, the period and the themes asked for."""
+    """What a section builder receives: the viewer, the period, the themes asked for and
+    those shown."""
 
     conn: Connection
     principal: Principal
     period: Period
     themes: tuple[str, ...]
+    rules: DisclosureRules = field(default_factory=DisclosureRules)
+    shown: tuple[str, ...] = ()  # the themes that get a section, most reported first
 
 
-# Hook points for what the pool does not hold yet. The analysis of networks and targets adds
-# a builder to THEME_SECTION_BUILDERS (proposed networks and top targets of one theme, of what
-# the viewer may see); operations and RFIs add one to COOPERATION_SECTION_BUILDERS. Each
-# returns a Section, or None when it has nothing to show.
+# Hook points: the analysis of networks and targets adds a builder to THEME_SECTION_BUILDERS
+# (proposed networks and top targets of one theme, of what the viewer may see); operations and
+# RFIs add one to COOPERATION_SECTION_BUILDERS (see report/sections.py). Each returns a
+# Section, or None when it has nothing to show.
 ThemeSectionBuilder = Callable[[ReportContext, str], Section | None]
 CooperationSectionBuilder = Callable[[ReportContext], Section | None]
 THEME_SECTION_BUILDERS: list[ThemeSectionBuilder] = []

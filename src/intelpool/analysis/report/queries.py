@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, select
 
 from intelpool.access import Principal
 from intelpool.access.disclosure import (
@@ -42,6 +42,19 @@ def drawn_on(conn: Connection, principal: Principal, period: Period,
         where.append(exists(select(1).select_from(contribution_themes).where(
             contribution_themes.c.contribution_id == contributions.c.id,
             contribution_themes.c.theme.in_(themes))))
+    return _entries(conn, principal, where)
+
+
+def entries(conn: Connection, principal: Principal, ids: list[int]) -> list[AnnexEntry]:
+    """The annex entries of these contributions, of those the viewer may see."""
+    if not ids:
+        return []
+    return _entries(conn, principal, [visible_contribution(principal),
+                                      contributions.c.id.in_(ids)])
+
+
+def _entries(conn: Connection, principal: Principal, where: list[ColumnElement[bool]]
+             ) -> list[AnnexEntry]:
     rows = conn.execute(
         select(contributions, organisations.c.name.label("originator_name"))
         .join(organisations, organisations.c.id == contributions.c.originator_id)
