@@ -27,6 +27,7 @@
     ],
   });
 
+  box.cy = cy;  // for the browser's console and the browser tests
   const label = (n) => n.kind === "selector" ? n.value
     : n.kind === "entity" ? (n.name || "entity") : `contribution ${n.contribution}`;
   const typeOf = (n) => n.kind === "selector" ? n.type : n.kind === "entity" ? (n.entity_kind || "entity") : "contribution";
@@ -129,7 +130,7 @@
     const id = node.id();
     if (expanded.has(id)) { collapse(id); say(`${cy.nodes().length} nodes, ${cy.edges().length} links`); return; }
     const params = d.kind === "selector" ? { value: d.value, type: d.type, depth: 1 }
-      : d.kind === "entity" ? { entity: d.name, depth: 1 } : null;
+      : d.kind === "entity" && d.name ? { entity: d.name, depth: 1 } : null;
     if (!params) return;
     say("Expanding…");
     try {
