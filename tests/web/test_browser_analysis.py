@@ -86,6 +86,8 @@ def test_the_graph_explorer_draws_and_expands(live: Live, sign_in_as: SignIn,
     assert _node_count(page) > first
     expect(page.locator("#graph-detail")).to_contain_text("Kivuco")
     shot(page, "graph-expanded")
+    page.evaluate("() => document.getElementById('graph').cy.edges()[0].emit('tap')")
+    expect(page.locator("#graph-detail")).to_contain_text("from Police DE")
     page.locator("#edge-filter input").first.uncheck()
     page.locator("#node-filter input").first.uncheck()
     with page.expect_download() as png:

@@ -41,6 +41,7 @@
 
   async function fetchView(params) {
     const response = await fetch(query(params), { credentials: "same-origin" });
+    if (response.redirected) throw new Error("Your session has ended: sign in again.");
     const body = await response.json();
     if (!response.ok) throw new Error(body.error || `the server answered ${response.status}`);
     return body;
