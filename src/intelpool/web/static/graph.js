@@ -13,7 +13,7 @@
   const COLOURS = { selector: "#2b6cb0", entity: "#c05621", contribution: "#718096" };
 
   const cy = cytoscape({
-    container: box, wheelSensitivity: 0.3, textureOnViewport: true, hideEdgesOnViewport: true,
+    container: box, maxZoom: 2.5, wheelSensitivity: 0.3, textureOnViewport: true, hideEdgesOnViewport: true,
     style: [
       { selector: "node", style: { label: "data(label)", "font-size": 9, width: 14, height: 14,
         "background-color": (n) => COLOURS[n.data("kind")] || "#444", "text-max-width": 120,
@@ -92,6 +92,7 @@
     };
     build("node-filter", new Set(cy.nodes().map((n) => n.data("ntype"))), hiddenTypes);
     build("edge-filter", new Set(cy.edges().map((e) => e.data("type"))), hiddenLinks);
+    cy.resize();  // the new checkboxes may have moved the drawing: clicks must still land
   }
 
   function applyFilters() {
