@@ -20,6 +20,7 @@ import pytest
 import uvicorn
 from argon2 import PasswordHasher
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlalchemy import Engine
 
 from intelpool.api.app import create_app
 from intelpool.db.engine import make_engine
@@ -38,6 +39,7 @@ class Live:
     url: str
     pool: Pool
     tmp: Path
+    engine: Engine
 
 
 @dataclass
@@ -87,7 +89,7 @@ def live(request: pytest.FixtureRequest,
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
-    yield Live(f"http://127.0.0.1:{port}", pool, tmp)
+    yield Live(f"http://127.0.0.1:{port}", pool, tmp, engine)
     server.should_exit = True
     thread.join(10)
     engine.dispose()

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from intelpool.web import (
     assets,
     page_admin,
+    page_analysis,
     page_audit,
     page_auth,
     page_contributions,
@@ -28,7 +29,7 @@ from intelpool.web.limits import SignInLimiter
 # The pages, in navigation order. A new page is one module with ``router`` and ``NAV``.
 PAGE_MODULES: tuple[ModuleType, ...] = (
     page_dashboard, page_search, page_contributions, page_submit, page_hits, page_operations,
-    page_operation_work, page_rfis, page_admin, page_audit, page_auth,
+    page_operation_work, page_analysis, page_rfis, page_admin, page_audit, page_auth,
 )
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
