@@ -123,3 +123,20 @@ def test_a_report_downloads_as_pdf_and_html_and_is_audited(store: Store,
     assert bad.status_code == 422 and "no month 13" in markup.unescape(bad.text)
     assert bad.text.count('role="alert"') == 1
     assert reports_made() == before + 2
+
+
+def test_dashboard_sparklines_show_only_themes_the_viewer_may_see(store: Store,
+                                                                   tmp_path: Path) -> None:
+    pool = build_pool(store.engine, tmp_path)
+    recent = tmp_path / "recent.txt"
+    recent.write_text("fresh-botnet-c2.org\nfresh-botnet-c2.net\n")
+    with store.begin() as conn:
+        f.submit_file(conn, f.principal_for_email(conn, pool.police), recent, tlp="amber",
+                      themes=["botnet"])
+    police, stranger = (signed_in(store.engine, who) for who in (pool.police, pool.stranger))
+    assert 'hx-get="/trends/themes"' in police.get("/").text
+    mine = police.get("/trends/themes")
+    assert mine.status_code == 200
+    assert 'href="/trends?theme=botnet"' in mine.text and "data-chart" in mine.text
+    theirs = stranger.get("/trends/themes")
+    assert theirs.status_code == 200 and "botnet" not in theirs.text

@@ -15,6 +15,7 @@ from intelpool.web.core import CurrentViewer, NavLink, PageRoute, render
 router = APIRouter(route_class=PageRoute)
 NAV = [NavLink("Trends", "/trends", "analysis:run")]
 CHARTED = 8  # the most significant trends drawn together
+SPARKLINES = 6  # the busiest themes on the dashboard
 
 
 def chart(report: TrendReport, limit: int = CHARTED) -> dict[str, Any]:
@@ -45,3 +46,14 @@ def trends(request: Request, viewer: CurrentViewer, theme: str = "", window: str
         "theme": theme, "window": window, "history": history, "until": until,
         "report": report, "error": error, "chart": chart(report) if report else None,
         "spark": spark}, status=422 if error else 200)
+
+
+@router.get("/trends/themes", include_in_schema=False)
+def theme_sparklines(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+    """The dashboard's sparklines: the busiest themes of the last windows, loaded after it."""
+    with viewer.transaction() as conn:
+        report = figures.trends(conn, viewer.principal)
+    themes = sorted((t for t in report.trends if t.category == "theme"),
+                    key=lambda t: -sum(t.counts))[:SPARKLINES]
+    return render(request, viewer, "trend_sparklines.html", {
+        "report": report, "themes": themes, "spark": spark})

@@ -25,3 +25,6 @@ function drawChart(box) {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-chart]").forEach(drawChart);
 });
+document.addEventListener("htmx:afterSettle", (event) => {
+  event.target.querySelectorAll("[data-chart]").forEach(drawChart);
+});
