@@ -71,3 +71,13 @@ def signed_in(engine: Engine, email: str, password: str = PASSWORD) -> TestClien
                                              "password": password, "next": "/"})
     assert response.status_code == 200 and response.url.path == "/", response.text
     return client
+
+
+# Every script a page may load: htmx and the app's own, plus ECharts on pages with charts.
+OWN_SCRIPTS = frozenset({"/static/vendor/htmx.js", "/static/app.js",
+                         "/static/vendor/echarts.js", "/static/charts.js"})
+
+
+def only_own_scripts(srcs: list[str | None]) -> bool:
+    """No inline script (no src) and none but the app's own files."""
+    return "/static/app.js" in srcs and set(srcs) <= OWN_SCRIPTS

@@ -73,6 +73,11 @@ class StatsTable:
     def empty(self) -> bool:
         return not any(v for row in self.cells.values() for v in row.values())
 
+    @property
+    def rules_text(self) -> str:
+        """The disclosure rules applied, in words ("" for the visible scope)."""
+        return DisclosureRules(**self.rules).text() if self.rules else ""
+
 
 @dataclass(frozen=True, slots=True)
 class _Facts:

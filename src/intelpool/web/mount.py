@@ -19,9 +19,12 @@ from intelpool.web import (
     page_hits,
     page_operation_work,
     page_operations,
+    page_reports,
     page_rfis,
     page_search,
+    page_statistics,
     page_submit,
+    page_trends,
 )
 from intelpool.web.core import NavLink, Viewer
 from intelpool.web.limits import SignInLimiter
@@ -29,7 +32,8 @@ from intelpool.web.limits import SignInLimiter
 # The pages, in navigation order. A new page is one module with ``router`` and ``NAV``.
 PAGE_MODULES: tuple[ModuleType, ...] = (
     page_dashboard, page_search, page_contributions, page_submit, page_hits, page_operations,
-    page_operation_work, page_analysis, page_rfis, page_admin, page_audit, page_auth,
+    page_operation_work, page_analysis, page_rfis, page_statistics, page_trends, page_reports,
+    page_admin, page_audit, page_auth,
 )
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

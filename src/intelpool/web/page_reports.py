@@ -1,0 +1,61 @@
+"""Threat reports: the same assessment as ``intelpool report``, downloaded as HTML or PDF."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from intelpool.analysis import figures
+from intelpool.errors import InvalidInput
+from intelpool.pool.themes import Theme
+from intelpool.web.core import CurrentViewer, NavLink, PageRoute, render
+
+router = APIRouter(route_class=PageRoute)
+NAV = [NavLink("Reports", "/reports", "analysis:run")]
+FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+def _form(request: Request, viewer: CurrentViewer, period: str = "",
+          chosen: list[str] | None = None, fmt: str = "pdf",
+          error: str | None = None) -> HTMLResponse:
+    return render(request, viewer, "reports.html", {
+        "period": period, "chosen": chosen or [], "format": fmt, "formats": list(FORMATS),
+        "themes": [t.value for t in Theme], "error": error}, status=422 if error else 200)
+
+
+@router.get("/reports", include_in_schema=False)
+def reports(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+    return _form(request, viewer)
+
+
+def _made(viewer: CurrentViewer, period: str, themes: list[str], fmt: str) -> bytes:
+    from intelpool.analysis.report.render import to_html, to_pdf
+
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown report format {fmt!r}: use html or pdf")
+    # Rendering inside the transaction: the audit record stands only if the report was made.
+    with viewer.transaction() as conn:
+        made = figures.report(conn, viewer.principal, period=period, themes=themes)
+        html = to_html(made)
+        return to_pdf(html)[0] if fmt == "pdf" else html.encode()
+
+
+@router.post("/reports", include_in_schema=False, response_model=None)
+async def download(request: Request, viewer: CurrentViewer,
+                   period: Annotated[str, Form()] = "",
+                   theme: Annotated[list[str] | None, Form()] = None,
+                   format: Annotated[str, Form()] = "pdf") -> Response:
+    themes = theme or []
+    try:
+        if not period.strip():
+            raise InvalidInput("no period: give 2024-Q2, 2024-05 or 2024-04-01..2024-06-30")
+        body = await run_in_threadpool(_made, viewer, period, themes, format)
+    except InvalidInput as exc:
+        return _form(request, viewer, period, themes, format, str(exc))
+    name = "report-" + re.sub(r"[^A-Za-z0-9.-]+", "_", period.strip())[:40] + f".{format}"
+    return Response(body, media_type=FORMATS[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
