@@ -42,8 +42,11 @@ class Created(BaseModel):
     id: int
 
 
-class Invitation(BaseModel):
+class Member(BaseModel):
     organisation: _Name
+
+
+class Invitation(Member):
     role: Literal["participant", "observer"] = "participant"
 
 
@@ -139,8 +142,8 @@ def decline(conn: Conn, caller: OperationsManager, operation_id: OperationId) ->
 
 @router.post("/operations/{operation_id}/remove")
 def remove(conn: Conn, caller: OperationsManager, operation_id: OperationId,
-           body: Invitation) -> OperationDetail:
-    """Remove a member (the lead only): it loses access at once (`role` is ignored)."""
+           body: Member) -> OperationDetail:
+    """Remove a member (the lead only): it loses access at once."""
     service.remove(conn, caller, operation_id, body.organisation)
     return service.show(conn, caller, operation_id)
 
