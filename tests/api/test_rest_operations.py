@@ -60,6 +60,12 @@ def test_an_operation_from_invitation_to_the_action_day(client: TestClient,
                        headers=world.police).status_code == 204
     status = client.post(f"{base}/status", json={"status": "active"}, headers=world.police)
     assert status.status_code == 200 and status.json()["summary"]["status"] == "active"
+    until = (datetime.now(UTC) + timedelta(days=10)).isoformat()
+    assert client.post(f"{base}/embargo", json={"until": until},
+                       headers=world.police).json()["embargo_until"]
+    renewed = client.post(f"{base}/renew", json={"months": 6}, headers=world.police).json()
+    assert renewed["renewed"] >= 1
+    assert client.post(f"{base}/renew", json={}, headers=world.bank).status_code == 403
     detail = client.get(base, headers=world.bank).json()
     assert world.bank_id in detail["contributions"]
     assert {n["text"] for n in detail["notes"]} == {"a notes entry", "a log entry"}

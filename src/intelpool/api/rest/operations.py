@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from intelpool.api.deps import Conn, OperationsManager, Reader, Submitter, Text
+from intelpool.api.deps import AppSettings, Conn, OperationsManager, Reader, Submitter, Text
 from intelpool.api.paging import CursorParam, LimitParam, Page, offset_page
 from intelpool.operations import alerts, links, service, work
 from intelpool.operations.models import (
@@ -83,6 +83,19 @@ class Decision(BaseModel):
 
 class NewStatus(BaseModel):
     status: Literal["planned", "active", "action-day", "closed"]
+
+
+class Embargo(BaseModel):
+    until: datetime | None = Field(description="The press embargo's end; null lifts it.")
+
+
+class Renewal(BaseModel):
+    months: int | None = Field(None, ge=1, le=120, description="Default: the pool's "
+                                                                "deconfliction period.")
+
+
+class Renewed(BaseModel):
+    renewed: int  # targets kept in the deconfliction register
 
 
 class Resolution(BaseModel):
@@ -221,6 +234,22 @@ def set_status(conn: Conn, caller: OperationsManager, operation_id: OperationId,
     """Change the operation's status (the lead only); closed is read-only."""
     service.set_status(conn, caller, operation_id, body.status)
     return service.show(conn, caller, operation_id)
+
+
+@router.post("/operations/{operation_id}/embargo")
+def embargo(conn: Conn, caller: OperationsManager, operation_id: OperationId,
+            body: Embargo) -> OperationDetail:
+    """Set or lift the press embargo (the lead only)."""
+    work.set_embargo(conn, caller, operation_id, body.until)
+    return service.show(conn, caller, operation_id)
+
+
+@router.post("/operations/{operation_id}/renew")
+def renew(conn: Conn, caller: OperationsManager, settings: AppSettings,
+          operation_id: OperationId, body: Renewal) -> Renewed:
+    """Keep the linked targets in the deconfliction register longer (the lead only)."""
+    return Renewed(renewed=service.renew(conn, caller, operation_id,
+                                         body.months or settings.deconfliction_months))
 
 
 @router.get("/deconfliction")

@@ -26,8 +26,7 @@ from intelpool.api.deps import (
     Text,
 )
 from intelpool.api.paging import CursorParam, LimitParam, Page, offset_page
-from intelpool.api.rest.contributions import _BODY
-from intelpool.api.uploads import spool
+from intelpool.api.uploads import FILE_BODY, spool
 from intelpool.config import Settings
 from intelpool.operations import rfi, rfi_answers, rfi_views
 from intelpool.operations.models import RfiView
@@ -144,7 +143,7 @@ class FileAnswer:
     handling: Annotated[list[str] | None, Query(description="H0, H1 or H2; repeat.")] = None
 
 
-@router.post("/rfis/{rfi_id}/answers/file", status_code=201, openapi_extra=_BODY)
+@router.post("/rfis/{rfi_id}/answers/file", status_code=201, openapi_extra=FILE_BODY)
 async def answer_with_file(request: Request, caller: Submitter, engine: AppEngine,
                            settings: AppSettings, rfi_id: RfiId,
                            options: Annotated[FileAnswer, Depends()]) -> Created:
