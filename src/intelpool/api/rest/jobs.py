@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 
 from intelpool.api.deps import Conn, Reader
 from intelpool.jobs import service
@@ -20,7 +21,7 @@ def list_jobs(conn: Conn, caller: Reader,
 
 
 @router.get("/jobs/{job_id}")
-def show_job(conn: Conn, caller: Reader, job_id: Annotated[int, Path(ge=1, le=2**62)],
+def show_job(conn: Conn, caller: Reader, job_id: Annotated[int, PathParam(ge=1, le=2**62)],
              rejections: int = Query(100, ge=0, le=100_000,
                                      description="How many rejections to list.")
              ) -> dict[str, Any]:
