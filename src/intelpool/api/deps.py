@@ -42,6 +42,8 @@ Decider = Annotated[Principal, requires(Permission.ACCESS_DECIDE)]
 UsersManager = Annotated[Principal, requires(Permission.ORG_USERS_MANAGE)]
 AuditReader = Annotated[Principal, requires(Permission.ORG_AUDIT_READ)]
 PartnersManager = Annotated[Principal, requires(Permission.PARTNERS_MANAGE)]
+Analyst = Annotated[Principal, requires(Permission.ANALYSIS_RUN)]
+OperationsManager = Annotated[Principal, requires(Permission.OPERATIONS_MANAGE)]
 
 
 def _no_nul(value: str) -> str:

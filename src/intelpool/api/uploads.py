@@ -14,6 +14,16 @@ from intelpool.api.errors import ApiError
 
 _CHUNK = 1 << 20
 
+# The OpenAPI request body of a route whose body is a file.
+FILE_BODY = {"requestBody": {
+    "required": True,
+    "description": "The file: the raw body, or a multipart/form-data part named `file`.",
+    "content": {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        "multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
+
 
 async def spool(request: Request, directory: Path | None) -> tuple[Path, str | None]:
     """The body as a temporary file (the caller deletes it) and the uploaded file name."""

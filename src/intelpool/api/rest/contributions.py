@@ -16,7 +16,7 @@ from intelpool.access import Principal
 from intelpool.access.handling import HandlingRequest
 from intelpool.api.deps import AppEngine, AppSettings, Conn, Reader, Submitter
 from intelpool.api.paging import CursorParam, LimitParam, Page, keyset_page
-from intelpool.api.uploads import spool
+from intelpool.api.uploads import FILE_BODY, spool
 from intelpool.config import Settings
 from intelpool.errors import InvalidInput
 from intelpool.formats.records import ImportOptions, Rejection
@@ -61,17 +61,7 @@ class SubmitResult(BaseModel):
     rejections_truncated: bool  # more records were rejected than returned
 
 
-_BODY = {"requestBody": {"required": True, "description": "The file: the raw body, or a "
-                         "multipart/form-data part named `file`.", "content": {
-                             "application/octet-stream": {"schema": {"type": "string",
-                                                                     "format": "binary"}},
-                             "multipart/form-data": {"schema": {
-                                 "type": "object", "required": ["file"],
-                                 "properties": {"file": {"type": "string",
-                                                         "format": "binary"}}}}}}}
-
-
-@router.post("/contributions", status_code=201, openapi_extra=_BODY)
+@router.post("/contributions", status_code=201, openapi_extra=FILE_BODY)
 async def submit(request: Request, caller: Submitter, engine: AppEngine,
                  settings: AppSettings,
                  options: Annotated[SubmitOptions, Depends()]) -> SubmitResult:
