@@ -112,3 +112,25 @@ def timed_rounds(sides: dict[str, tuple[str, Path | None, tuple[str, ...]]],
 
 def write_lines(path: Path, lines: list[str]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def store_url(store: str, tmp: str, postgresql_url: str, schema: str) -> str:
+    """A fresh pool's URL: a SQLite file in ``tmp``, or a new PostgreSQL schema."""
+    if store == "sqlite":
+        return f"sqlite:///{tmp}/pool.db"
+    from intelpool.db.engine import make_engine
+
+    admin = make_engine(postgresql_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    admin.dispose()
+    return f"{postgresql_url}?options=-csearch_path%3D{schema}"
+
+
+def print_result(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    for key, val in result.items():
+        print(f"{key:28} {val}")

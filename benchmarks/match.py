@@ -14,7 +14,6 @@ which 5% are already held by others, and prints:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from benchmarks.common import print_result, store_url
 from intelpool.access import Principal
 from intelpool.access.handling import HandlingRequest
 from intelpool.config import Settings
@@ -180,21 +180,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.store == "sqlite":
-            url = f"sqlite:///{tmp}/pool.db"
-        else:
-            url = args.postgresql_url + "?options=-csearch_path%3Dintelpool_bench"
-            admin = make_engine(args.postgresql_url)
-            with admin.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA IF EXISTS intelpool_bench CASCADE")
-                conn.exec_driver_sql("CREATE SCHEMA intelpool_bench")
-            admin.dispose()
+        url = store_url(args.store, tmp, args.postgresql_url, "intelpool_bench")
         result = run(url, args.observations, args.orgs, args.seed, Path(tmp))
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return
-    for key, val in result.items():
-        print(f"{key:28} {val}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":

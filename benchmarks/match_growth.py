@@ -15,7 +15,6 @@ keeps the last submission's time near the first's.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import print_result, store_url
 from intelpool.access import Principal
 from intelpool.access.handling import HandlingRequest
 from intelpool.config import Settings
@@ -113,21 +113,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.store == "sqlite":
-            url = f"sqlite:///{tmp}/pool.db"
-        else:
-            url = args.postgresql_url + "?options=-csearch_path%3Dintelpool_growth"
-            admin = make_engine(args.postgresql_url)
-            with admin.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA IF EXISTS intelpool_growth CASCADE")
-                conn.exec_driver_sql("CREATE SCHEMA intelpool_growth")
-            admin.dispose()
+        url = store_url(args.store, tmp, args.postgresql_url, "intelpool_growth")
         result = run(url, args.orgs, args.domains, args.give_up, Path(tmp))
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return
-    for key, val in result.items():
-        print(f"{key:28} {val}")
+    print_result(result, args.json)
 
 
 if __name__ == "__main__":
