@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.analysis.builders import bundle, malware, ring
-from tests.cli.test_cli import cli, ok
+from tests.cli.runner import cli, ok
 from tests.conftest import Store
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from intelpool.cli.main import app
-from tests.cli.test_cli import cli, ok, runner
+from tests.cli.runner import cli, ok, runner
 from tests.conftest import Store
 
 

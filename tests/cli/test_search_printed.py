@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_cli import cli, ok, pool  # noqa: F401  # the pool fixture
+from tests.cli.runner import ok
+from tests.cli.test_cli import pool  # noqa: F401  (the pool fixture)
 from tests.conftest import Store
 
 ONION = "2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion"

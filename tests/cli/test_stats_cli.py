@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cli, ok, pool  # noqa: F401  (pool is a fixture)
+from tests.cli.runner import cli, ok
+from tests.cli.test_cli import pool  # noqa: F401  (the pool fixture)
 from tests.conftest import Store
 
 
