@@ -138,3 +138,24 @@ def test_an_rfi_from_question_to_answer(pool: Store, tmp_path: Path) -> None:
     assert [(h["selector"], h["partner"]) for h in hits] == [("ipv4 45.80.22.1", "Bank NL")]
     ok(pool, "rfi", "close", str(rfi_id), "--as", DE)
     assert "is closed" in ok(pool, "notifications", "--as", BANK)
+
+
+def test_a_private_takedown_note_waits_for_the_touched_lead(pool: Store) -> None:
+    mine = json.loads(ok(pool, "operation", "create", "Operation Nightjar", "--as", DE,
+                         "--json"))["id"]
+    ok(pool, "operation", "link", str(mine), "botnet-c2.net", "--as", DE)
+    op = json.loads(ok(pool, "operation", "create", "Operation Mule", "--as", IT,
+                       "--json"))["id"]
+    ok(pool, "operation", "invite", str(op), "Bank NL", "--as", IT)
+    ok(pool, "operation", "join", str(op), "--as", BANK)
+    said = ok(pool, "operation", "note", str(op), "Seize the panel", "--as", BANK,
+              "--takedown", "panel.botnet-c2.net")
+    note = said.split()[1]
+    assert "held" in said
+    assert "Seize the panel" not in ok(pool, "operation", "show", str(op), "--as", IT)
+    told = " ".join(ok(pool, "notifications", "--as", DE).split())
+    assert f"takedown note (note {note}) from Bank NL" in told and "Mule" not in told
+    code, _out, err = cli(pool, "operation", "release-note", note, "--as", IT)
+    assert code != 0 and f"no held note {note}" in err
+    ok(pool, "operation", "release-note", note, "--as", DE)
+    assert "Seize the panel" in ok(pool, "operation", "show", str(op), "--as", IT)

@@ -145,3 +145,46 @@ def test_targets_leave_the_register_when_they_expire(store: Store, tmp_path: Pat
         assert service.renew(conn, de, op_de, 24) == 2
         assert deconflict(conn, fr, ["evil-c2.net"])[0].operations[0].lead == \
             "an operation of Police DE"
+
+
+def test_a_private_takedown_note_on_a_police_target_is_held(store: Store,
+                                                            tmp_path: Path) -> None:
+    with store.begin() as conn:
+        de, _fr, _op_de, _op_fr = _two_leads(conn, tmp_path)
+        it = member(conn, "Police IT", "law-enforcement", "IT")
+        bank = member(conn, "Bank NL", "private", "NL")
+        op = service.create(conn, it, "Operation Mule")
+        service.invite(conn, it, op, "Bank NL")
+        service.join(conn, bank, op)
+        note = work.add_note(conn, bank, op, "Please take down the login page",
+                             takedown=["login.evil-c2.net"])
+        assert work.notes_of(conn, op) == []
+        assert service.show(conn, bank, op).notes == []
+        assert "take down" not in str(service.timeline(conn, it, op))
+        held = _messages(conn, de, "takedown-held")
+        assert len(held) == 1 and f"note {note}" in held[0] and "Mule" not in held[0]
+        assert _messages(conn, it, "takedown-held") == []
+        for who in (it, bank, member(conn, "Police PL", "law-enforcement", "PL")):
+            with pytest.raises(NotFound, match=rf"^no held note {note}$"):
+                work.release_note(conn, who, note)
+        work.release_note(conn, de, note)
+        assert [n.text for n in service.show(conn, it, op).notes] == [
+            "Please take down the login page"]
+        with pytest.raises(NotFound, match=rf"^no held note {note}$"):
+            work.release_note(conn, de, note)
+
+
+def test_a_takedown_note_touching_nothing_or_by_the_police_is_plain(store: Store,
+                                                                   tmp_path: Path) -> None:
+    with store.begin() as conn:
+        de, _fr, _op_de, _op_fr = _two_leads(conn, tmp_path)
+        it = member(conn, "Police IT", "law-enforcement", "IT")
+        bank = member(conn, "Bank NL", "private", "NL")
+        op = service.create(conn, it, "Operation Mule")
+        service.invite(conn, it, op, "Bank NL")
+        service.join(conn, bank, op)
+        work.add_note(conn, bank, op, "Take down the shop", takedown=["shop.example"])
+        work.add_note(conn, it, op, "Take down the login", takedown=["login.evil-c2.net"])
+        assert [n.text for n in work.notes_of(conn, op)] == ["Take down the shop",
+                                                             "Take down the login"]
+        assert _messages(conn, de, "takedown-held") == []

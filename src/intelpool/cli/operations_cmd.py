@@ -196,13 +196,29 @@ def tasks_cmd(as_: AsOption, all: Annotated[bool, typer.Option(
 
 @operation_app.command("note")
 def note(operation: Id, text: Annotated[str, typer.Argument(help="The note.")], as_: AsOption,
+         takedown: Annotated[list[str] | None, typer.Option(
+             help="A selector the note asks to take down; repeat.")] = None,
          db: DbOption = None) -> None:
     """Add a note, signed by you and your organisation."""
     from intelpool.operations import work
 
     with _transaction(db) as conn:
-        work.add_note(conn, acting_as(conn, as_), operation, text)
-    done(f"note added to operation {operation}")
+        note_id = work.add_note(conn, acting_as(conn, as_), operation, text,
+                                takedown=takedown or [])
+        held = work.is_held(conn, note_id)
+    done(f"note {note_id} held until the lead of an operation it touches releases it" if held
+         else f"note added to operation {operation}")
+
+
+@operation_app.command("release-note")
+def release_note(note_id: Annotated[int, typer.Argument(metavar="NOTE", help="The note.")],
+                 as_: AsOption, db: DbOption = None) -> None:
+    """Let a held takedown note touching your operation's target show to its operation."""
+    from intelpool.operations import work
+
+    with _transaction(db) as conn:
+        work.release_note(conn, acting_as(conn, as_), note_id)
+    done(f"note {note_id} released")
 
 
 @operation_app.command("log")

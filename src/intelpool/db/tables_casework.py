@@ -99,6 +99,7 @@ operation_notes = Table(
     Column("author_user_id", ForeignKey("users.id"), nullable=False),
     Column("author_org_id", ForeignKey("organisations.id"), nullable=False),
     Column("at", UTCDateTime, nullable=False),
+    Column("held_for", Text),  # JSON list of lead organisation ids; NULL when not held
     CheckConstraint("kind IN ('note','log')", name="kind"),
 )
 

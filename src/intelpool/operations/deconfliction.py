@@ -45,6 +45,7 @@ from intelpool.matching.derive import keys
 ACTION_DAY_WINDOW = timedelta(days=7)
 PARTNER_OPERATION = "an operation of a partner"
 _QUIET_KINDS = ("private", "cert")  # never told of law-enforcement or host operations
+POLICE = ("law-enforcement", "host")
 _probe = Table("tmp_dc_probe", MetaData(), Column("probe_key", String), Column("type", String),
                Column("value", Text), Column("ip_lo", String), Column("ip_hi", String),
                Column("host", Text), Column("rev_name", Text))
@@ -227,3 +228,18 @@ def notify_new(conn: Connection, alert_id: int) -> None:
             f"({alert['match']})" + (f"; contact {contact}" if contact else "")
             + ": record the outcome with 'intelpool deconfliction resolve'",
             "deconfliction", alert_id)
+
+
+def takedown_leads(conn: Connection, me: int, kind: str, pairs: list[tuple[str, str]],
+                   now: datetime) -> list[int]:
+    """Leads of other leads' police operations whose targets a private partner's takedown
+    request or note touches: such a request is held until one of them releases it."""
+    if kind in POLICE or not pairs:
+        return []
+    leads = []
+    values = [(i, t, v) for i, (t, v) in enumerate(pairs)]
+    for _key, operation_id, _target, _match in touching(conn, me, values, now):
+        lead = lead_contact(conn, operation_id)
+        if lead.kind in POLICE:
+            leads.append(int(lead.id))
+    return list(dict.fromkeys(leads))

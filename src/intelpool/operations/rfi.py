@@ -37,8 +37,6 @@ from intelpool.operations import deconfliction, membership
 from intelpool.operations.links import parse_values
 from intelpool.operations.membership import READ
 
-_POLICE = ("law-enforcement", "host")
-
 
 @dataclass(slots=True)
 class RfiRequest:
@@ -101,7 +99,8 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
     to = recipients_of(conn, request.to, me)
     kind = conn.execute(select(organisations.c.kind).where(organisations.c.id == me)
                         ).scalar_one()
-    held_for = _held_for(conn, me, kind, pairs, now) if request.takedown else []
+    held_for = deconfliction.takedown_leads(conn, me, kind, pairs, now) \
+        if request.takedown else []
     rfi_id = conn.execute(insert(rfis).values(
         requester_org_id=me, requester_user_id=principal.user_id,
         on_behalf=request.on_behalf, question=request.question.strip(),
@@ -131,20 +130,6 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
     if not held_for:
         _announce(conn, rfi_id)
     return int(rfi_id)
-
-
-def _held_for(conn: Connection, me: int, kind: str, pairs: list[tuple[str, str]],
-              now: datetime) -> list[int]:
-    """Leads of police operations whose targets a private partner's takedown request touches."""
-    if kind in _POLICE or not pairs:
-        return []
-    leads = []
-    values = [(i, t, v) for i, (t, v) in enumerate(pairs)]
-    for _key, operation_id, _target, _match in deconfliction.touching(conn, me, values, now):
-        lead = deconfliction.lead_contact(conn, operation_id)
-        if lead.kind in _POLICE:
-            leads.append(int(lead.id))
-    return list(dict.fromkeys(leads))
 
 
 def _announce(conn: Connection, rfi_id: int) -> None:
@@ -271,7 +256,8 @@ def release(conn: Connection, principal: Principal, rfi_id: int) -> None:
         select(rfi_selectors).where(rfi_selectors.c.rfi_id == rfi_id))]
     kind = conn.execute(select(organisations.c.kind).where(
         organisations.c.id == row["requester_org_id"])).scalar_one() if row else ""
-    leads = _held_for(conn, row["requester_org_id"], kind, pairs, utcnow()) if row else []
+    leads = deconfliction.takedown_leads(conn, row["requester_org_id"], kind, pairs,
+                                         utcnow()) if row else []
     if row is None or principal.organisation_id not in leads:
         raise NotFound(f"no held request for information {rfi_id}")
     conn.execute(update(rfis).where(rfis.c.id == rfi_id).values(status="open"))

@@ -7,10 +7,12 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Select, insert, or_, select, update
 
 from intelpool.access import Permission, Principal, require
 from intelpool.audit import notifications
+from intelpool.audit import service as audit
 from intelpool.db.tables import (
     action_day_targets,
     action_days,
@@ -153,26 +155,67 @@ def remind(conn: Connection, *, within_hours: int = 48) -> int:
 
 
 def add_note(conn: Connection, principal: Principal, operation_id: int, text: str,
-             kind: str = "note") -> int:
-    """A note, or (``kind='log'``) an entry in the live log of the action day."""
+             kind: str = "note", takedown: list[str] | None = None) -> int:
+    """A note, or (``kind='log'``) an entry in the live log of the action day. A private
+    partner's note asking for the ``takedown`` of selectors that touch a target of another
+    lead's police operation is held, unseen, until one of those leads releases it."""
     membership.load(conn, principal, operation_id, WRITE)
     if not text.strip():
         raise InvalidInput(f"a {kind} entry needs its text")
+    now = utcnow()
+    pairs = links.parse_values(takedown) if takedown else []
+    org_kind = conn.execute(select(organisations.c.kind).where(
+        organisations.c.id == principal.organisation_id)).scalar_one()
+    held = deconfliction.takedown_leads(conn, principal.organisation_id or 0, org_kind, pairs,
+                                        now)
     note_id = conn.execute(insert(operation_notes).values(
         operation_id=operation_id, kind=kind, text=text.strip(),
         author_user_id=principal.user_id, author_org_id=principal.organisation_id,
-        at=utcnow())).inserted_primary_key[0]  # type: ignore[index]
-    membership.record(conn, principal, operation_id, f"operation.{kind}",
-                      {"id": note_id, "text": text.strip()})
+        at=now, held_for=orjson.dumps(held).decode() if held else None,
+    )).inserted_primary_key[0]  # type: ignore[index]
+    if not held:
+        membership.record(conn, principal, operation_id, f"operation.{kind}",
+                          {"id": note_id, "text": text.strip()})
+        return int(note_id)
+    # kept off the operation's timeline, which its members read, until released
+    audit.record(conn, principal, "operation.note.held", subject_type="operation_note",
+                 subject_id=note_id, subject_organisation_id=principal.organisation_id,
+                 detail={"operation": operation_id, "leads": len(held)})
+    for lead in held:
+        notifications.notify(conn, lead, "takedown-held",
+                             f"a takedown note (note {note_id}) from "
+                             f"{principal.organisation_name} touches a target of your "
+                             "operation: it is held until you release it ('intelpool "
+                             f"operation release-note {note_id}')", "operation_note", note_id)
     return int(note_id)
 
 
+def is_held(conn: Connection, note_id: int) -> bool:
+    return conn.execute(select(operation_notes.c.held_for).where(
+        operation_notes.c.id == note_id)).scalar() is not None
+
+
+def release_note(conn: Connection, principal: Principal, note_id: int) -> None:
+    """A lead the takedown note was held for lets the operation's members see it."""
+    require(principal, Permission.OPERATIONS_MANAGE)
+    row = conn.execute(select(operation_notes).where(
+        operation_notes.c.id == note_id, operation_notes.c.held_for.is_not(None))).first()
+    if row is None or principal.organisation_id not in orjson.loads(row.held_for):
+        raise NotFound(f"no held note {note_id}")
+    conn.execute(update(operation_notes).where(operation_notes.c.id == note_id).values(
+        held_for=None))
+    audit.record(conn, principal, "operation.note.release", subject_type="operation_note",
+                 subject_id=note_id, subject_organisation_id=row.author_org_id)
+
+
 def notes_of(conn: Connection, operation_id: int) -> list[NoteView]:
+    """The operation's notes and log, held takedown notes left out."""
     return [NoteView(r.id, r.kind, r.text, r.email, r.name, r.at) for r in conn.execute(
         select(operation_notes, users.c.email, organisations.c.name)
         .join(users, users.c.id == operation_notes.c.author_user_id)
         .join(organisations, organisations.c.id == operation_notes.c.author_org_id)
-        .where(operation_notes.c.operation_id == operation_id).order_by(operation_notes.c.id))]
+        .where(operation_notes.c.operation_id == operation_id,
+               operation_notes.c.held_for.is_(None)).order_by(operation_notes.c.id))]
 
 
 def add_action_day(conn: Connection, principal: Principal, operation_id: int, at: datetime,
