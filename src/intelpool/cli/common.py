@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import is_dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from intelpool.errors import IntelpoolError, InvalidInput
+from intelpool.errors import IntelpoolError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -126,10 +126,6 @@ def new_table(*columns: str) -> Table:
 
 def parse_date(text: str | None) -> datetime | None:
     """A --since style option: a date or ISO 8601 time, read as UTC unless it says otherwise."""
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"--since {text!r} is not a date (YYYY-MM-DD or ISO 8601)") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    from intelpool.times import utc_time
+
+    return None if text is None else utc_time(text, "--since", hint="YYYY-MM-DD or ISO 8601")

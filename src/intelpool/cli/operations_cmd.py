@@ -3,7 +3,7 @@ tasks, notes, action days, status; deconfliction alerts between operations."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -29,14 +29,9 @@ def register(app: typer.Typer) -> None:
 
 def when(text: str, option: str) -> datetime:
     """A date or ISO 8601 time, in UTC unless it says otherwise."""
-    from intelpool.errors import InvalidInput
+    from intelpool.times import utc_time
 
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{option} {text!r} is not a date (YYYY-MM-DD or ISO 8601, "
-                           "UTC)") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return utc_time(text, option)
 
 
 def done(message: str) -> None:

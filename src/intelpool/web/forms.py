@@ -6,12 +6,13 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import UploadFile
 
 from intelpool.errors import InvalidInput
+from intelpool.times import utc_time
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
@@ -19,14 +20,7 @@ MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 def when(text: str, field: str) -> datetime | None:
     """A date or ISO 8601 time (a browser's datetime-local value), UTC unless it says."""
     text = text.strip()
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{field} {text!r} is not a date (YYYY-MM-DD or ISO 8601, "
-                           "UTC)") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return utc_time(text, field) if text else None
 
 
 def lines(text: str) -> list[str]:
