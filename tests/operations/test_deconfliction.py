@@ -147,15 +147,22 @@ def test_targets_leave_the_register_when_they_expire(store: Store, tmp_path: Pat
             "an operation of Police DE"
 
 
+def _bank_in_police_operation(conn: Connection, tmp_path: Path
+                              ) -> tuple[Principal, Principal, Principal, int]:
+    """Police DE leads an operation on evil-c2.net; Bank NL joins Police IT's operation."""
+    de, _fr, _op_de, _op_fr = _two_leads(conn, tmp_path)
+    it = member(conn, "Police IT", "law-enforcement", "IT")
+    bank = member(conn, "Bank NL", "private", "NL")
+    op = service.create(conn, it, "Operation Mule")
+    service.invite(conn, it, op, "Bank NL")
+    service.join(conn, bank, op)
+    return de, it, bank, op
+
+
 def test_a_private_takedown_note_on_a_police_target_is_held(store: Store,
                                                             tmp_path: Path) -> None:
     with store.begin() as conn:
-        de, _fr, _op_de, _op_fr = _two_leads(conn, tmp_path)
-        it = member(conn, "Police IT", "law-enforcement", "IT")
-        bank = member(conn, "Bank NL", "private", "NL")
-        op = service.create(conn, it, "Operation Mule")
-        service.invite(conn, it, op, "Bank NL")
-        service.join(conn, bank, op)
+        de, it, bank, op = _bank_in_police_operation(conn, tmp_path)
         note = work.add_note(conn, bank, op, "Please take down the login page",
                              takedown=["login.evil-c2.net"])
         assert work.notes_of(conn, op) == []
@@ -177,12 +184,7 @@ def test_a_private_takedown_note_on_a_police_target_is_held(store: Store,
 def test_a_takedown_note_touching_nothing_or_by_the_police_is_plain(store: Store,
                                                                    tmp_path: Path) -> None:
     with store.begin() as conn:
-        de, _fr, _op_de, _op_fr = _two_leads(conn, tmp_path)
-        it = member(conn, "Police IT", "law-enforcement", "IT")
-        bank = member(conn, "Bank NL", "private", "NL")
-        op = service.create(conn, it, "Operation Mule")
-        service.invite(conn, it, op, "Bank NL")
-        service.join(conn, bank, op)
+        de, it, bank, op = _bank_in_police_operation(conn, tmp_path)
         work.add_note(conn, bank, op, "Take down the shop", takedown=["shop.example"])
         work.add_note(conn, it, op, "Take down the login", takedown=["login.evil-c2.net"])
         assert [n.text for n in work.notes_of(conn, op)] == ["Take down the shop",
