@@ -243,3 +243,13 @@ def takedown_leads(conn: Connection, me: int, kind: str, pairs: list[tuple[str, 
         if lead.kind in POLICE:
             leads.append(int(lead.id))
     return list(dict.fromkeys(leads))
+
+
+def tell_held(conn: Connection, leads: list[int], what: str, sender: str, release: str,
+              subject_type: str, subject_id: int) -> None:
+    """Only the leads a held takedown request touches learn of it, and how to release it."""
+    for lead in leads:
+        notifications.notify(conn, lead, "takedown-held",
+                             f"a takedown {what} from {sender} touches a target of your "
+                             f"operation: it is held until you release it ('{release}')",
+                             subject_type, subject_id)

@@ -121,12 +121,9 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
                  subject_organisation_id=me,
                  detail={"recipients": len(to), "items": len(request.items),
                          "selectors": len(pairs), "held": bool(held_for)})
-    for lead in held_for:
-        notifications.notify(conn, lead, "takedown-held",
-                             f"a takedown request (request for information {rfi_id}) from "
-                             f"{principal.organisation_name} touches a target of your "
-                             "operation: it is held until you release it ('intelpool rfi "
-                             f"release {rfi_id}')", "rfi", rfi_id)
+    deconfliction.tell_held(conn, held_for, f"request (request for information {rfi_id})",
+                            str(principal.organisation_name), f"intelpool rfi release {rfi_id}",
+                            "rfi", rfi_id)
     if not held_for:
         _announce(conn, rfi_id)
     return int(rfi_id)

@@ -181,12 +181,10 @@ def add_note(conn: Connection, principal: Principal, operation_id: int, text: st
     audit.record(conn, principal, "operation.note.held", subject_type="operation_note",
                  subject_id=note_id, subject_organisation_id=principal.organisation_id,
                  detail={"operation": operation_id, "leads": len(held)})
-    for lead in held:
-        notifications.notify(conn, lead, "takedown-held",
-                             f"a takedown note (note {note_id}) from "
-                             f"{principal.organisation_name} touches a target of your "
-                             "operation: it is held until you release it ('intelpool "
-                             f"operation release-note {note_id}')", "operation_note", note_id)
+    deconfliction.tell_held(conn, held, f"note (note {note_id})",
+                            str(principal.organisation_name),
+                            f"intelpool operation release-note {note_id}", "operation_note",
+                            note_id)
     return int(note_id)
 
 
