@@ -3,7 +3,9 @@
 Runs, alternately and ``--rounds`` times each: ``python -c pass``, ``intelpool --help``, and
 ``intelpool search`` on a small embedded pool (two organisations, a few hundred selectors),
 each as a fresh process, and prints the median wall time of each with its ratio to the
-floor, and the peak memory (max RSS) of each process.
+floor, and the peak memory (max RSS) of each process. The intelpool commands run twice: on
+their own, and handed to a start-up daemon (``intelpool daemon start``); a command the daemon
+runs spends its CPU in a fork of the daemon, so only its wall time is comparable.
 
     python benchmarks/startup.py --rounds 21
 """
@@ -23,9 +25,11 @@ from pathlib import Path
 
 
 def _intelpool() -> list[str]:
+    """The installed script when it is this checkout's launcher, else the same call."""
     found = shutil.which("intelpool", path=str(Path(sys.executable).parent))
-    return [found] if found else [sys.executable, "-c",
-                                  "from intelpool.cli.main import run; run()"]
+    if found and "intelpool.cli.launch" in Path(found).read_text(errors="replace"):
+        return [found]
+    return [sys.executable, "-c", "from intelpool.cli.launch import run; run()"]
 
 
 def _cpu() -> float:
@@ -65,21 +69,33 @@ def main() -> None:
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         url = _small_pool(Path(tmp), env)
-        commands = {
-            "python -c pass (floor)": [sys.executable, "-c", "pass"],
-            "intelpool --help": [*_intelpool(), "--help"],
-            "intelpool search (table)": [*_intelpool(), "search", "host7.shop-example.com",
-                                         "--as", "b@b.example", "--db", url],
-            "intelpool search --json": [*_intelpool(), "search", "198.51.100.7", "--as",
-                                        "b@b.example", "--db", url, "--json"],
-        }
+        alone = {**env, "INTELPOOL_NO_DAEMON": "1"}
+        daemon = {**env, "INTELPOOL_RUNTIME_DIR": str(Path(tmp) / "rt")}
+        (Path(tmp) / "rt").mkdir(mode=0o700)
+        subprocess.run([*_intelpool(), "daemon", "start"], check=True, env=daemon,
+                       stdout=subprocess.DEVNULL)
+        commands: dict[str, tuple[list[str], dict[str, str]]] = {
+            "python -c pass (floor)": ([sys.executable, "-c", "pass"], env)}
+        for suffix, how in (("", alone), (" [daemon]", daemon)):
+            commands |= {
+                f"intelpool --help{suffix}": ([*_intelpool(), "--help"], how),
+                f"intelpool search (table){suffix}": (
+                    [*_intelpool(), "search", "host7.shop-example.com", "--as", "b@b.example",
+                     "--db", url], how),
+                f"intelpool search --json{suffix}": (
+                    [*_intelpool(), "search", "198.51.100.7", "--as", "b@b.example", "--db",
+                     url, "--json"], how)}
         times: dict[str, list[float]] = {name: [] for name in commands}
         cpu: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(rounds):
-            for name, command in commands.items():  # alternated: load hits all alike
-                wall, used = _run(command, env)
-                times[name].append(wall)
-                cpu[name].append(used)
+        try:
+            for _ in range(rounds):
+                for name, (command, how) in commands.items():  # alternated: load hits all alike
+                    wall, used = _run(command, how)
+                    times[name].append(wall)
+                    cpu[name].append(used)
+        finally:
+            subprocess.run([*_intelpool(), "daemon", "stop"], env=daemon,
+                           stdout=subprocess.DEVNULL)
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     floor = statistics.median(times["python -c pass (floor)"])
     cpu_floor = statistics.median(cpu["python -c pass (floor)"])
@@ -88,9 +104,10 @@ def main() -> None:
           "load does not inflate")
     for name, samples in times.items():
         median, used = statistics.median(samples), statistics.median(cpu[name])
-        print(f"  {name:26} wall {median * 1000:7.1f} ms ({median / floor:5.1f} x floor, "
-              f"min {min(samples) * 1000:6.1f} ms)   CPU {used * 1000:6.1f} ms "
-              f"({used / cpu_floor:5.1f} x floor)")
+        cpu_text = ("CPU in the daemon's fork" if "daemon" in name
+                    else f"CPU {used * 1000:6.1f} ms ({used / cpu_floor:5.1f} x floor)")
+        print(f"  {name:35} wall {median * 1000:7.1f} ms ({median / floor:5.1f} x floor, "
+              f"min {min(samples) * 1000:6.1f} ms)   {cpu_text}")
     print(f"  peak memory of any child: {peak_mib:.0f} MiB")
 
 

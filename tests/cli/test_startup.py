@@ -76,3 +76,15 @@ def test_a_command_run_alone_answers_as_the_whole_application(store: Store) -> N
 
 def test_the_quick_head_revision_is_alembics(store: Store) -> None:
     assert quick_head_revision() == head_revision(store.engine)
+
+
+def test_the_launcher_imports_only_the_standard_library() -> None:
+    """The script's first step runs before any command: it must cost no more than Python."""
+    probe = ("import sys; before = set(sys.modules); from intelpool.cli import launch; "
+             "print(' '.join(sorted(set(sys.modules) - before)))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout.split()
+    ours = {m for m in loaded if m.startswith("intelpool")}
+    assert ours == {"intelpool", "intelpool.cli", "intelpool.cli.launch"}
+    third_party = {m.split(".")[0] for m in loaded} - set(sys.stdlib_module_names) - {"intelpool"}
+    assert third_party == set()
