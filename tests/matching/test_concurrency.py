@@ -1,7 +1,8 @@
 """Submissions that land at the same time find each other's hits, as one after the other would.
 
-Four partners submit at once from separate processes, with selectors they share with each
-other and with a partner already in the pool: the same values, an address inside a CIDR, a
+Eight partners on PostgreSQL (four on the embedded store, whose writers queue for one lock)
+submit at once from separate processes, with selectors they share with each other and with a
+partner already in the pool: the same values, an address inside a CIDR, a
 domain and the URL, e-mail address and subdomains below it; an operator's rematch runs at the
 same time. The hits, the notifications and the submit summaries must be exactly those of the
 same submissions made one after the other.
@@ -25,7 +26,7 @@ from intelpool.partners.identity import principal_for_email
 from tests import factories as f
 from tests.conftest import Store
 
-SUBMITTERS = 4
+SUBMITTERS = {"postgresql": 8, "sqlite": 4}
 KEEP = {"organisations", "users", "tokens", "sharing_groups", "sharing_group_members"}
 
 
@@ -42,16 +43,29 @@ def _lines(who: int) -> list[str]:
     lines += [f"91.{200 + pair}.{i // 200}.{i % 200 + 1}" for i in range(300)]
     lines += {0: ["185.100.0.0/16"], 1: ["a.gate-pool.com"],
               2: [f"185.100.7.{i}" for i in range(1, 21)] + ["b.a.gate-pool.com"],
-              3: ["http://a.gate-pool.com/x.php", "mule@gate-pool.com"]}[who]
+              3: ["http://a.gate-pool.com/x.php", "mule@gate-pool.com"]}[who % 4]
     # Each submitter's own, so that the writing takes a while.
     return lines + [f"n{j}.noise{who}.org" for j in range(1500)]
 
 
-def _setup(conn: Connection, tmp_path: Path) -> dict[int, Path]:
-    for who in range(-1, SUBMITTERS):
+def _expected_hits(submitters: int) -> int:
+    """What ``_lines`` holds: 400 values shared by every pair of partners (the one in the pool
+    included), 300 by each pair of submitters, and each quarter of the submitters holding
+    one of four sets of related values: a CIDR, 20 addresses inside it, domains below the
+    pool partner's domain, a URL on one of them and an e-mail address on its domain."""
+    everyone, k = submitters + 1, submitters // 4
+    return (everyone * (everyone - 1) // 2 * 400 + submitters // 2 * 300
+            + k * (k - 1) // 2 * 25  # the same special values held by two submitters
+            + k * k * 20  # addresses inside the CIDR
+            + k + k * k + k  # a. under gate-pool.com, b.a. under a. and under gate-pool.com
+            + k * k + k)  # the URL's host, the e-mail address's domain
+
+
+def _setup(conn: Connection, tmp_path: Path, submitters: int) -> dict[int, Path]:
+    for who in range(-1, submitters):
         f.member(conn, f"Partner {who + 1}", role="contributor")
     files = {}
-    for who in range(-1, SUBMITTERS):
+    for who in range(-1, submitters):
         files[who] = tmp_path / f"partner{who + 1}.txt"
         files[who].write_text("\n".join(_lines(who)) + "\n", encoding="utf-8")
     return files
@@ -116,19 +130,20 @@ def _empty_pool(store: Store) -> None:
 
 def test_parallel_submissions_find_what_sequential_ones_find(store: Store,
                                                              tmp_path: Path) -> None:
+    submitters = SUBMITTERS[store.name]
     with store.begin() as conn:
-        files = _setup(conn, tmp_path)
-    sequential = [_submit(store.url, who, files[who]) for who in range(-1, SUBMITTERS)]
+        files = _setup(conn, tmp_path, submitters)
+    sequential = [_submit(store.url, who, files[who]) for who in range(-1, submitters)]
     with store.begin() as conn:
         expected = _outcome(conn)
     _empty_pool(store)
 
     _submit(store.url, -1, files[-1])
     ctx = multiprocessing.get_context("fork")
-    barrier, results = ctx.Barrier(SUBMITTERS + 1), ctx.Queue()
+    barrier, results = ctx.Barrier(submitters + 1), ctx.Queue()
     workers = [ctx.Process(target=_submit_at_once,
                            args=(store.url, who, files[who], barrier, results))
-               for who in range(SUBMITTERS)]
+               for who in range(submitters)]
     workers.append(ctx.Process(target=_rematch_at_once, args=(store.url, barrier, results)))
     for worker in workers:
         worker.start()
@@ -139,9 +154,8 @@ def test_parallel_submissions_find_what_sequential_ones_find(store: Store,
     with store.begin() as conn:
         found = _outcome(conn)
 
-    # 400 shared values between 10 pairs of partners, 300 between each of two pairs, 20
-    # addresses in a CIDR, 3 subdomains, a URL's host and an e-mail address's domain.
-    assert len(expected["hits"]) == 400 * 10 + 300 * 2 + 20 + 3 + 1 + 1
+    assert _expected_hits(4) == 400 * 10 + 300 * 2 + 20 + 3 + 1 + 1
+    assert len(expected["hits"]) == _expected_hits(submitters)
     assert found["hits"] == expected["hits"]
     assert found["notifications"] == expected["notifications"]
     # Every hit is counted new once, by whichever submission recorded it.
