@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import threading
+import time
 from pathlib import Path
 
 import orjson
@@ -66,6 +68,31 @@ def test_same_file_same_handling_is_not_stored_twice(store: Store, tmp_path: Pat
     assert again.already_submitted and again.contribution_id == first.contribution_id
     assert not stricter.already_submitted
     assert _count(store, contributions) == 2
+
+
+def test_the_same_file_sent_twice_at_once_is_stored_once(store: Store, tmp_path: Path) -> None:
+    """A script retrying a slow upload sends the file again while the first is still being
+    stored: the second waits for the first, then answers "already submitted"."""
+    path = tmp_path / "l.txt"
+    path.write_text("1.2.3.4\nevil.example.com\n", encoding="utf-8")
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+    second: list[ingest.IngestSummary] = []
+
+    def again() -> None:
+        with store.begin() as conn:
+            second.append(f.submit_file(conn, de, path))
+
+    racer = threading.Thread(target=again)
+    with store.begin() as conn:
+        first = f.submit_file(conn, de, path)
+        racer.start()
+        time.sleep(0.5)  # the second reaches its check while the first is not committed
+    racer.join(timeout=60)
+    assert second[0].already_submitted
+    assert second[0].contribution_id == first.contribution_id
+    assert _count(store, contributions) == 1
+    assert _count(store, observations) == 2
 
 
 def test_failed_submission_leaves_the_pool_unchanged(store: Store, tmp_path: Path) -> None:

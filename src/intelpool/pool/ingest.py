@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, false, func, select, update
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.evaluation import Scheme, decide_evaluation, parse_scheme
@@ -74,6 +74,7 @@ def submit(
     themes = parse_themes(submission.themes)
     audience_ids = _resolve_audience(conn, handling)
     content_hash = file_digest(submission.path)
+    _one_at_a_time(conn, principal.organisation_id, content_hash)
     existing = conn.execute(
         select(contributions).where(
             contributions.c.originator_id == principal.organisation_id,
@@ -118,6 +119,19 @@ def submit(
                          "new_hits": summary.new_hits,
                          "refreshed_hits": summary.refreshed_hits})
     return summary
+
+
+def _one_at_a_time(conn: Connection, org_id: int, content_hash: str) -> None:
+    """Until commit, hold back another submission of the same file by the same organisation,
+    so that the second finds the first and answers "already submitted" instead of storing it
+    twice. PostgreSQL: a lock on the organisation and the file's hash. SQLite: its one writer
+    lock, taken by a first write that changes nothing (reads before it saw older data)."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(update(organisations).where(false()).values(id=organisations.c.id))
+        return
+    key = hashlib.sha256(f"submission:{org_id}:{content_hash}".encode()).digest()[:8]
+    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)",
+                         {"key": int.from_bytes(key, "big", signed=True)})
 
 
 @contextmanager
