@@ -22,6 +22,7 @@ from intelpool.web import (
     page_reports,
     page_rfis,
     page_search,
+    page_settings,
     page_statistics,
     page_submit,
     page_trends,
@@ -33,7 +34,7 @@ from intelpool.web.limits import SignInLimiter
 PAGE_MODULES: tuple[ModuleType, ...] = (
     page_dashboard, page_search, page_contributions, page_submit, page_hits, page_operations,
     page_operation_work, page_analysis, page_rfis, page_statistics, page_trends, page_reports,
-    page_admin, page_audit, page_auth,
+    page_admin, page_settings, page_audit, page_auth,
 )
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
