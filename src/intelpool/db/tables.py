@@ -39,6 +39,7 @@ from intelpool.db.tables_casework import (
     rfi_recipients,
     rfi_selectors,
     rfis,
+    takedown_holds,
 )
 from intelpool.db.tables_services import (
     analysis_cache,
@@ -380,6 +381,7 @@ __all__ = [
     "rfi_recipients",
     "rfi_selectors",
     "rfis",
+    "takedown_holds",
     "taxii_statuses",
     "web_sessions",
 ]

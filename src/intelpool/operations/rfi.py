@@ -34,6 +34,7 @@ from intelpool.db.tables import (
 from intelpool.db.types import utcnow
 from intelpool.errors import Forbidden, InvalidInput, NotFound
 from intelpool.operations import deconfliction, membership
+from intelpool.operations import held as takedown_held
 from intelpool.operations.links import parse_values
 from intelpool.operations.membership import READ
 
@@ -99,8 +100,9 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
     to = recipients_of(conn, request.to, me)
     kind = conn.execute(select(organisations.c.kind).where(organisations.c.id == me)
                         ).scalar_one()
-    held_for = deconfliction.takedown_leads(conn, me, kind, pairs, now) \
+    holds = deconfliction.takedown_holds(conn, me, kind, pairs, now) \
         if request.takedown else []
+    held_for = list(dict.fromkeys(h[0] for h in holds))
     rfi_id = conn.execute(insert(rfis).values(
         requester_org_id=me, requester_user_id=principal.user_id,
         on_behalf=request.on_behalf, question=request.question.strip(),
@@ -121,6 +123,7 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
                  subject_organisation_id=me,
                  detail={"recipients": len(to), "items": len(request.items),
                          "selectors": len(pairs), "held": bool(held_for)})
+    takedown_held.record(conn, holds, "rfi", int(rfi_id), me)
     deconfliction.tell_held(conn, held_for, f"request (request for information {rfi_id})",
                             str(principal.organisation_name), f"intelpool rfi release {rfi_id}",
                             "rfi", rfi_id)
@@ -235,6 +238,7 @@ def change(conn: Connection, principal: Principal, rfi_id: int, what: str,
             raise InvalidInput(f"due date {due:%Y-%m-%d %H:%M} UTC is in the past")
         values["due_at"] = due
     conn.execute(update(rfis).where(rfis.c.id == rfi_id).values(**values))
+    takedown_held.clear(conn, "rfi", rfi_id)  # a cancelled request waits for nobody
     audit.record(conn, principal, f"rfi.{what}", subject_type="rfi", subject_id=rfi_id,
                  subject_organisation_id=principal.organisation_id)
     if row["status"] != "held":
@@ -255,9 +259,11 @@ def release(conn: Connection, principal: Principal, rfi_id: int) -> None:
         organisations.c.id == row["requester_org_id"])).scalar_one() if row else ""
     leads = deconfliction.takedown_leads(conn, row["requester_org_id"], kind, pairs,
                                          utcnow()) if row else []
-    if row is None or principal.organisation_id not in leads:
+    if row is None or (principal.organisation_id not in leads and not takedown_held.is_held_for(
+            conn, "rfi", rfi_id, principal.organisation_id or 0)):
         raise NotFound(f"no held request for information {rfi_id}")
     conn.execute(update(rfis).where(rfis.c.id == rfi_id).values(status="open"))
+    takedown_held.clear(conn, "rfi", rfi_id)
     audit.record(conn, principal, "rfi.release", subject_type="rfi", subject_id=rfi_id,
                  subject_organisation_id=row["requester_org_id"])
     _announce(conn, rfi_id)
