@@ -40,11 +40,13 @@ def test_a_held_note_waits_for_the_lead_who_alone_releases_it(store: Store,
     police = signed_in(store.engine, pool.police)
     listed = police.get("/held")
     assert "operation note" in listed.text and "Bank NL" in listed.text
+    assert 'data-count="/operations">1<' in listed.text
     assert "Please take it down" not in listed.text  # a pointer, not the note
     assert 'id="held"' in police.get(page).text and 'id="held"' in police.get("/").text
     for other in (bank, signed_in(store.engine, pool.stranger)):
         assert 'id="nothing-held"' in other.get("/held").text
         assert 'id="held"' not in other.get("/").text
+        assert 'data-count="/operations"' not in other.get("/held").text
     note = int(listed.text.split('id="held-operation_note-')[1].split('"')[0])
     refused = bank.post(f"/held/operation_note/{note}/release",
                         data={"csrf": csrf_of(bank.get("/held").text)})

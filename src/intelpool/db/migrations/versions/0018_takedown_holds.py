@@ -1,4 +1,5 @@
-"""takedown holds: which lead a held takedown request or note waits for, and why
+"""takedown holds: which lead a held takedown request or note waits for, and why; what
+each user has seen of hits and notifications
 
 Revision ID: 0018
 Revises: 0014
@@ -41,6 +42,9 @@ def upgrade() -> None:
     with op.batch_alter_table('takedown_holds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_takedown_holds_lead_org_id'), ['lead_org_id'], unique=False)
     _hold_existing_notes()
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hits_seen_at', intelpool.db.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('notifications_seen_id', sa.BigInteger(), nullable=True))
 
 
 def _hold_existing_notes() -> None:
@@ -64,6 +68,9 @@ def _hold_existing_notes() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('notifications_seen_id')
+        batch_op.drop_column('hits_seen_at')
     with op.batch_alter_table('takedown_holds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_takedown_holds_lead_org_id'))
 
