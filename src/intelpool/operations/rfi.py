@@ -65,21 +65,21 @@ def recipients_of(conn: Connection, names: list[str], requester: int) -> list[in
             group = conn.execute(select(sharing_groups.c.id).where(
                 sharing_groups.c.name == rest)).scalar()
             if group is None:
-                raise NotFound(f"--to {name}: no sharing group of that name")
+                raise NotFound(f"recipient {name}: no sharing group of that name")
             found += conn.execute(select(sharing_group_members.c.organisation_id).where(
                 sharing_group_members.c.group_id == group)).scalars()
         elif kind == "kind" and rest:
             ids = list(conn.execute(select(organisations.c.id).where(
                 organisations.c.kind == rest)).scalars())
             if not ids:
-                raise NotFound(f"--to {name}: no organisation of that kind")
+                raise NotFound(f"recipient {name}: no organisation of that kind")
             found += ids
         else:
             found.append(membership.org_by_name(conn, rest if kind == "org" else name)["id"])
     unique = [o for o in dict.fromkeys(found) if o != requester]
     if not unique:
         raise InvalidInput("a request for information needs at least one recipient besides "
-                           "your own organisation (--to ORG|group:NAME|kind:KIND)")
+                           "your own organisation (an organisation, group:NAME or kind:KIND)")
     return unique
 
 
@@ -87,7 +87,7 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
     require(principal, Permission.POOL_SUBMIT)
     me = principal.organisation_id or 0
     if not request.question.strip():
-        raise InvalidInput("a request for information needs its question (--question TEXT)")
+        raise InvalidInput("a request for information needs its question")
     now = utcnow()
     if request.due is not None and request.due < now:
         raise InvalidInput(f"due date {request.due:%Y-%m-%d %H:%M} UTC is in the past")
@@ -197,7 +197,7 @@ def respond(conn: Connection, principal: Principal, rfi_id: int, accept: bool,
     if status_of(row) != "open":
         raise InvalidInput(f"request for information {rfi_id} is {status_of(row)}")
     if not accept and not (reason or "").strip():
-        raise InvalidInput("a decline needs its reason (--reason TEXT)")
+        raise InvalidInput("a decline needs its reason")
     state = "accepted" if accept else "declined"
     set_state(conn, rfi_id, principal.organisation_id or 0, state, reason)
     audit.record(conn, principal, f"rfi.{'accept' if accept else 'decline'}", subject_type="rfi",
