@@ -122,3 +122,24 @@ def test_deconfliction_alerts_list_and_resolve(client: TestClient, world: World,
     other = client.post(f"/api/v1/deconfliction/{alert['number']}/resolve",
                         json={"outcome": "joint"}, headers=world.bank)
     assert other.status_code == 404
+
+
+def test_a_private_partners_takedown_note_is_held_for_the_lead(client: TestClient,
+                                                               world: World) -> None:
+    op = _open(client, world)
+    base = f"/api/v1/operations/{op}"
+    client.post(f"{base}/invite", json={"organisation": "Bank NL"}, headers=world.police)
+    client.post(f"{base}/join", headers=world.bank)
+    client.post(f"{base}/links", json={"values": ["evil-c2.net"]}, headers=world.police)
+    plain = client.post(f"{base}/notes", json={"text": "seen", "takedown": ["shop.example"]},
+                        headers=world.bank)
+    held = client.post(f"{base}/notes", json={"text": "take it down",
+                                              "takedown": ["login.evil-c2[.]net"]},
+                       headers=world.bank)
+    assert plain.status_code == held.status_code == 201, held.text
+    assert plain.json()["held"] is False and held.json()["held"] is True
+    notes = client.get(base, headers=world.police).json()["notes"]
+    assert [n["text"] for n in notes] == ["seen"]
+    bad = client.post(f"{base}/notes", json={"text": "x", "takedown": ["not a selector"]},
+                      headers=world.bank)
+    assert bad.status_code == 422 and "not a selector" in bad.text

@@ -28,7 +28,7 @@ def export(kind: str | None, *items: ExportObservation) -> list[str]:
 
 
 def test_one_type_must_be_named() -> None:
-    with pytest.raises(InvalidInput, match="a blocklist holds one type: give --type"):
+    with pytest.raises(InvalidInput, match="a blocklist holds one type: name its observable type"):
         export(None, ExportObservation("ipv4", "192.0.2.1", handling("clear")))
 
 

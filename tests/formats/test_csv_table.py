@@ -105,7 +105,7 @@ def test_explicit_typed_column_mapping() -> None:
 
 
 def test_mapping_to_an_absent_column_is_refused() -> None:
-    with pytest.raises(InvalidInput, match=r"--column value=ioc: no column 'ioc'.*'alpha'"):
+    with pytest.raises(InvalidInput, match=r"column mapping value=ioc: no column 'ioc'.*'alpha'"):
         parse_file("no_known_columns.csv", columns={"value": "ioc"})
 
 
@@ -118,7 +118,7 @@ def test_header_without_known_columns_says_how_to_map() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_file("no_known_columns.csv")
     message = str(caught.value)
-    assert "'alpha', 'beta', 'gamma'" in message and "--column value=COLUMN" in message
+    assert "'alpha', 'beta', 'gamma'" in message and "as value=COLUMN" in message
 
 
 def test_byte_order_mark_and_crlf_are_fine() -> None:

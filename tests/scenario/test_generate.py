@@ -167,7 +167,7 @@ def test_partner_kinds_can_be_switched_to_another_format(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"scale": 0}, "--scale must be positive"),
+    ({"scale": 0}, "scale 0: it must be positive"),
     ({"formats": {"private": "xml"}}, "unknown scenario format 'xml'"),
     ({"formats": {"bank": "csv"}}, "unknown partner kind 'bank'"),
 ])

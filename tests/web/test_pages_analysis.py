@@ -72,6 +72,13 @@ def test_the_graph_json_draws_the_neighbourhood_with_evidence(
                for ev in e["evidence"] if "contribution" in ev)
     around = police.get("/graph.json", params={"network": network_id}).json()
     assert len(around["nodes"]) >= 6
+    placed = police.get("/graph.json", params={"value": PANEL, "depth": 2,
+                                                "place": "true"}).json()
+    assert {n["id"] for n in placed["nodes"]} == {n["id"] for n in view["nodes"]}
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float)
+               for n in placed["nodes"])
+    assert len({(n["x"], n["y"]) for n in placed["nodes"]}) > 1
+    assert "x" not in view["nodes"][0]  # an expansion is laid out in the browser
     assert police.get("/graph?value=x").status_code == 200
     selector = police.get("/selector", params={"value": PANEL})
     assert "/graph?value=" in selector.text

@@ -198,7 +198,7 @@ def decide_handling(request: HandlingRequest) -> Handling:
     codes = frozenset(HandlingCode.parse(c) for c in request.codes)
     h3 = (request.h3_text or "").strip() or None
     if HandlingCode.H3 in codes and not h3:
-        raise HandlingError("handling code H3 needs its restriction text (--h3 TEXT)")
+        raise HandlingError("handling code H3 needs its restriction text")
     if h3:
         codes |= {HandlingCode.H3}
     if HandlingCode.H0 in codes and codes & {HandlingCode.H1, HandlingCode.H2}:

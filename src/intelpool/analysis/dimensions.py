@@ -20,9 +20,9 @@ def parse_dimensions(text: str | list[str] | None, *, partnership: bool) -> tupl
     items = text if isinstance(text, list) else [text] if text else []
     dims = tuple(d.strip().lower() for item in items for d in item.split(",") if d.strip())
     if len(dims) > 2:
-        raise InvalidInput(f"--by {','.join(dims)}: at most two dimensions")
+        raise InvalidInput(f"dimensions {','.join(dims)}: at most two dimensions")
     if len(set(dims)) != len(dims):
-        raise InvalidInput(f"--by {','.join(dims)}: a dimension appears twice")
+        raise InvalidInput(f"dimensions {','.join(dims)}: a dimension appears twice")
     allowed = PARTNERSHIP_DIMENSIONS if partnership else DIMENSIONS
     for d in dims:
         if d not in DIMENSIONS:

@@ -36,7 +36,7 @@ def statistics(conn: Connection, principal: Principal, *, by: list[str] | None,
         raise InvalidInput(f"unknown scope {scope!r}: use {' or '.join(SCOPES)}")
     partnership = scope == "partnership"
     dims = parse_dimensions(by, partnership=partnership)
-    period = date_range(parse_day(since, "--since"), parse_day(until, "--until"))
+    period = date_range(parse_day(since, "since"), parse_day(until, "until"))
     if not partnership:
         return repository.visible_statistics(conn, principal, dims, period)
     rules = disclosure_rules(settings)
@@ -56,14 +56,14 @@ def trends(conn: Connection, principal: Principal, *, theme: str | None = None,
     at the newest observation the viewer may see)."""
     length, label = repo.parse_window(window)
     if not 1 <= history <= 24:
-        raise InvalidInput(f"--history {history} is out of range: use 1 to 24 windows")
+        raise InvalidInput(f"history {history} is out of range: use 1 to 24 windows")
     chosen = parse_themes([theme])[0] if theme else None
     now = datetime.now(UTC)
-    day = parse_day(until, "--until")
+    day = parse_day(until, "until")
     if day is not None:
         end = date_range(None, day).end
         if end - timedelta(days=1) > now:
-            raise InvalidInput(f"--until {until}: it lies in the future")
+            raise InvalidInput(f"until {until}: it lies in the future")
     else:
         latest = repo.latest_visible(conn, principal)
         end = min(latest + timedelta(seconds=1), now) if latest else now

@@ -89,7 +89,7 @@ def require_whole_months(period: Period) -> None:
     if not period.whole_months:
         raise InvalidInput(
             f"period {period.label}: partnership statistics cover whole calendar months "
-            "(--since the first day of a month, --until the last day of one)")
+            "(from the first day of a month to the last day of one)")
 
 
 def previous(period: Period) -> Period:

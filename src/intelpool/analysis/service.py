@@ -92,7 +92,7 @@ def graph(conn: Connection, principal: Principal, value: str | None, *,
           limit: int = 200) -> dict[str, Any]:
     """The neighbourhood of a selector (or of an entity), with each edge's evidence."""
     if depth not in (1, 2, 3):
-        raise InvalidInput(f"--depth {depth}: choose 1, 2 or 3")
+        raise InvalidInput(f"depth {depth}: choose 1, 2 or 3")
     result, blob = _analysis(conn, principal)
     explorer = _explorer(conn, principal, blob)
     start, shown = _locate(conn, explorer, result, value, type_hint, entity)
@@ -151,7 +151,7 @@ def _locate(conn: Connection, explorer: Explorer, result: dict[str, Any], value:
                     return node, f"{e['kind']}:{e['name']}"
         raise NotFound(f"no entity named {entity!r} in the data you may see")
     if not value:
-        raise InvalidInput("name a selector, or an entity with --entity")
+        raise InvalidInput("name a selector or an entity")
     try:
         kind, canonical = parse_selector(value, type_hint)
     except InvalidObservable as exc:

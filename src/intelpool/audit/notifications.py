@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from intelpool.access import Permission, Principal, require
 from intelpool.db.tables import notifications
 from intelpool.db.types import utcnow
+from intelpool.partners import seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +41,11 @@ def inbox(conn: Connection, principal: Principal, *, limit: int = 100,
     rows = conn.execute(query.order_by(notifications.c.id.desc()).limit(limit)).mappings()
     return [Notification(r["id"], r["created_at"], r["kind"], r["message"], r["subject_type"],
                          r["subject_id"]) for r in rows]
+
+
+def count_unread(conn: Connection, principal: Principal) -> int:
+    """The organisation's notices newer than the newest one the user has seen."""
+    require(principal, Permission.POOL_READ)
+    return int(conn.execute(select(func.count()).select_from(notifications).where(
+        notifications.c.organisation_id == principal.organisation_id,
+        notifications.c.id > seen.notifications_seen_id(principal))).scalar_one())

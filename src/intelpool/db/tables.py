@@ -7,6 +7,7 @@ re-exported below so every table is importable from here.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -39,6 +40,7 @@ from intelpool.db.tables_casework import (
     rfi_recipients,
     rfi_selectors,
     rfis,
+    takedown_holds,
 )
 from intelpool.db.tables_services import (
     analysis_cache,
@@ -81,6 +83,9 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # What the user has looked at, so the navigation counts only what is new to them.
+    Column("hits_seen_at", UTCDateTime),
+    Column("notifications_seen_id", BigInteger),
     CheckConstraint("role IN ('admin','analyst','contributor','reader')", name="role"),
     Column("password_hash", String(200)),  # argon2id; none until a password is set
 )
@@ -380,6 +385,7 @@ __all__ = [
     "rfi_recipients",
     "rfi_selectors",
     "rfis",
+    "takedown_holds",
     "taxii_statuses",
     "web_sessions",
 ]

@@ -152,6 +152,23 @@ deconfliction_alerts = Table(
                      name="uq_deconfliction_alerts_pair"),
 )
 
+# A private partner's takedown request or note held until the lead of a police operation
+# whose target it touches releases it: one row per (held item, lead's target touched).
+takedown_holds = Table(
+    "takedown_holds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("subject_type", String(16), nullable=False),
+    Column("subject_id", Id, nullable=False),
+    Column("sender_org_id", ForeignKey("organisations.id"), nullable=False),
+    Column("lead_org_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("operation_id", ForeignKey("operations.id", ondelete="CASCADE")),
+    Column("target", Text),  # the lead's own target, as "type value"
+    Column("match", String(16)),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("subject_type IN ('rfi','operation_note')", name="subject_type"),
+)
+
 rfis = Table(
     "rfis",
     metadata,

@@ -49,7 +49,7 @@ def header(data: ExportData, kind: str, count: int, tlp: TLP | None,
 def write(data: ExportData, out: IO[bytes]) -> None:
     kind = data.observable_type
     if not kind:
-        raise InvalidInput("a blocklist holds one type: give --type")
+        raise InvalidInput("a blocklist holds one type: name its observable type")
     if kind not in {t.value for t in ObservableType}:
         raise InvalidInput(f"unknown observable type {kind!r} for a blocklist")
     values: set[str] = set()

@@ -276,8 +276,8 @@ def map_columns(header: list[str], options: ImportOptions) -> _Columns:
         key = normalise_name(name)
         index = _find(header, column)
         if index is None:
-            raise InvalidInput(f"--column {name}={column}: no column {column!r} in the header "
-                               f"({shown})")
+            raise InvalidInput(f"column mapping {name}={column}: no column {column!r} in the "
+                               f"header ({shown})")
         if key == "value":
             cols.value = index
         elif key in FIELDS:
@@ -285,10 +285,11 @@ def map_columns(header: list[str], options: ImportOptions) -> _Columns:
         elif key in _SPELLINGS:
             cols.typed.append((index, _SPELLINGS[key]))
         else:
-            raise InvalidInput(f"--column {name}=...: unknown field; use one of "
+            raise InvalidInput(f"column mapping {name}=...: unknown field; use one of "
                                f"{', '.join(FIELDS)} or an observable type (e.g. ipv4)")
     if cols.value is not None and cols.typed:
-        raise InvalidInput("--column: map either value (with type) or typed columns, not both")
+        raise InvalidInput("column mapping: map either value (with type) or typed columns, "
+                           "not both")
     norms = [normalise_name(h) for h in header]
     explicit = cols.value is not None or bool(cols.typed)
     used = {i for i, _ in cols.typed} | set(cols.fields.values()) | {cols.value}
@@ -306,8 +307,8 @@ def map_columns(header: list[str], options: ImportOptions) -> _Columns:
         cols.typed = [(i, t) for i, h in enumerate(header)
                       if i not in used and (t := column_type(h)) is not None]
     if cols.value is None and not cols.typed:
-        raise InvalidInput(f"no selector column found in the header ({shown}): map one with "
-                           "--column value=COLUMN, or a typed one like --column ipv4=COLUMN")
+        raise InvalidInput(f"no selector column found in the header ({shown}): map one as "
+                           "value=COLUMN, or a typed one like ipv4=COLUMN")
     return cols
 
 

@@ -127,7 +127,7 @@ def detect_format(head: bytes) -> Importer:
     scored = [(imp.sniff(head), imp.name) for imp in importers().values() if imp.sniff]
     best = max(scored, default=(0.0, ""))
     if best[0] <= 0:
-        raise InvalidInput("could not recognise the file's format: name it with --format")
+        raise InvalidInput("could not recognise the file's format: name its format")
     return _importers[best[1]]
 
 
@@ -140,5 +140,5 @@ def directory_importer(name: str) -> Importer:
             raise InvalidInput(f"format {name!r} does not read directories")
         return chosen
     if len(candidates) != 1:
-        raise InvalidInput("a directory needs --format naming a directory format")
+        raise InvalidInput("a directory needs its format named (a directory format)")
     return candidates[0]

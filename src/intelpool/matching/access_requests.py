@@ -40,7 +40,7 @@ def request_access(conn: Connection, principal: Principal, hit_id: int,
                    reason: str) -> AccessRequestView:
     require(principal, Permission.POOL_READ)
     if not reason.strip():
-        raise InvalidInput("an access request needs a reason (--reason TEXT)")
+        raise InvalidInput("an access request needs its reason")
     view, row = get_hit(conn, principal, hit_id)
     if view.partner_visible:
         raise InvalidInput(f"you can already see the partner's data of hit {hit_id}")

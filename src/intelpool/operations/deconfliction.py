@@ -230,19 +230,26 @@ def notify_new(conn: Connection, alert_id: int) -> None:
             "deconfliction", alert_id)
 
 
-def takedown_leads(conn: Connection, me: int, kind: str, pairs: list[tuple[str, str]],
-                   now: datetime) -> list[int]:
-    """Leads of other leads' police operations whose targets a private partner's takedown
-    request or note touches: such a request is held until one of them releases it."""
+def takedown_holds(conn: Connection, me: int, kind: str, pairs: list[tuple[str, str]],
+                   now: datetime) -> list[tuple[int, int, str, str]]:
+    """(lead, operation, target, match) for each target of another lead's police operation
+    that a private partner's takedown request or note touches: such a request is held
+    until one of those leads releases it."""
     if kind in POLICE or not pairs:
         return []
-    leads = []
+    holds = []
     values = [(i, t, v) for i, (t, v) in enumerate(pairs)]
-    for _key, operation_id, _target, _match in touching(conn, me, values, now):
+    for _key, operation_id, target, match in touching(conn, me, values, now):
         lead = lead_contact(conn, operation_id)
         if lead.kind in POLICE:
-            leads.append(int(lead.id))
-    return list(dict.fromkeys(leads))
+            holds.append((int(lead.id), int(operation_id), target, str(match)))
+    return list(dict.fromkeys(holds))
+
+
+def takedown_leads(conn: Connection, me: int, kind: str, pairs: list[tuple[str, str]],
+                   now: datetime) -> list[int]:
+    """The leads a takedown request or note is held for (see ``takedown_holds``)."""
+    return list(dict.fromkeys(h[0] for h in takedown_holds(conn, me, kind, pairs, now)))
 
 
 def tell_held(conn: Connection, leads: list[int], what: str, sender: str, release: str,

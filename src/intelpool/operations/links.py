@@ -45,7 +45,7 @@ def link(conn: Connection, principal: Principal, operation_id: int, values: list
          entity_names: list[str]) -> list[str]:
     row = membership.load(conn, principal, operation_id, WRITE)
     if not values and not entity_names:
-        raise InvalidInput("name the selectors (VALUE ...) or entities (--entity NAME) to link")
+        raise InvalidInput("name the selectors or entities to link")
     return link_pairs(conn, principal, row, parse_values(values), entity_names)
 
 

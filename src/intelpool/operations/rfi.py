@@ -34,6 +34,7 @@ from intelpool.db.tables import (
 from intelpool.db.types import utcnow
 from intelpool.errors import Forbidden, InvalidInput, NotFound
 from intelpool.operations import deconfliction, membership
+from intelpool.operations import held as takedown_held
 from intelpool.operations.links import parse_values
 from intelpool.operations.membership import READ
 
@@ -64,21 +65,21 @@ def recipients_of(conn: Connection, names: list[str], requester: int) -> list[in
             group = conn.execute(select(sharing_groups.c.id).where(
                 sharing_groups.c.name == rest)).scalar()
             if group is None:
-                raise NotFound(f"--to {name}: no sharing group of that name")
+                raise NotFound(f"recipient {name}: no sharing group of that name")
             found += conn.execute(select(sharing_group_members.c.organisation_id).where(
                 sharing_group_members.c.group_id == group)).scalars()
         elif kind == "kind" and rest:
             ids = list(conn.execute(select(organisations.c.id).where(
                 organisations.c.kind == rest)).scalars())
             if not ids:
-                raise NotFound(f"--to {name}: no organisation of that kind")
+                raise NotFound(f"recipient {name}: no organisation of that kind")
             found += ids
         else:
             found.append(membership.org_by_name(conn, rest if kind == "org" else name)["id"])
     unique = [o for o in dict.fromkeys(found) if o != requester]
     if not unique:
         raise InvalidInput("a request for information needs at least one recipient besides "
-                           "your own organisation (--to ORG|group:NAME|kind:KIND)")
+                           "your own organisation (an organisation, group:NAME or kind:KIND)")
     return unique
 
 
@@ -86,7 +87,7 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
     require(principal, Permission.POOL_SUBMIT)
     me = principal.organisation_id or 0
     if not request.question.strip():
-        raise InvalidInput("a request for information needs its question (--question TEXT)")
+        raise InvalidInput("a request for information needs its question")
     now = utcnow()
     if request.due is not None and request.due < now:
         raise InvalidInput(f"due date {request.due:%Y-%m-%d %H:%M} UTC is in the past")
@@ -99,8 +100,9 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
     to = recipients_of(conn, request.to, me)
     kind = conn.execute(select(organisations.c.kind).where(organisations.c.id == me)
                         ).scalar_one()
-    held_for = deconfliction.takedown_leads(conn, me, kind, pairs, now) \
+    holds = deconfliction.takedown_holds(conn, me, kind, pairs, now) \
         if request.takedown else []
+    held_for = list(dict.fromkeys(h[0] for h in holds))
     rfi_id = conn.execute(insert(rfis).values(
         requester_org_id=me, requester_user_id=principal.user_id,
         on_behalf=request.on_behalf, question=request.question.strip(),
@@ -121,6 +123,7 @@ def create(conn: Connection, principal: Principal, request: RfiRequest) -> int:
                  subject_organisation_id=me,
                  detail={"recipients": len(to), "items": len(request.items),
                          "selectors": len(pairs), "held": bool(held_for)})
+    takedown_held.record(conn, holds, "rfi", int(rfi_id), me)
     deconfliction.tell_held(conn, held_for, f"request (request for information {rfi_id})",
                             str(principal.organisation_name), f"intelpool rfi release {rfi_id}",
                             "rfi", rfi_id)
@@ -194,7 +197,7 @@ def respond(conn: Connection, principal: Principal, rfi_id: int, accept: bool,
     if status_of(row) != "open":
         raise InvalidInput(f"request for information {rfi_id} is {status_of(row)}")
     if not accept and not (reason or "").strip():
-        raise InvalidInput("a decline needs its reason (--reason TEXT)")
+        raise InvalidInput("a decline needs its reason")
     state = "accepted" if accept else "declined"
     set_state(conn, rfi_id, principal.organisation_id or 0, state, reason)
     audit.record(conn, principal, f"rfi.{'accept' if accept else 'decline'}", subject_type="rfi",
@@ -235,6 +238,7 @@ def change(conn: Connection, principal: Principal, rfi_id: int, what: str,
             raise InvalidInput(f"due date {due:%Y-%m-%d %H:%M} UTC is in the past")
         values["due_at"] = due
     conn.execute(update(rfis).where(rfis.c.id == rfi_id).values(**values))
+    takedown_held.clear(conn, "rfi", rfi_id)  # a cancelled request waits for nobody
     audit.record(conn, principal, f"rfi.{what}", subject_type="rfi", subject_id=rfi_id,
                  subject_organisation_id=principal.organisation_id)
     if row["status"] != "held":
@@ -255,9 +259,11 @@ def release(conn: Connection, principal: Principal, rfi_id: int) -> None:
         organisations.c.id == row["requester_org_id"])).scalar_one() if row else ""
     leads = deconfliction.takedown_leads(conn, row["requester_org_id"], kind, pairs,
                                          utcnow()) if row else []
-    if row is None or principal.organisation_id not in leads:
+    if row is None or (principal.organisation_id not in leads and not takedown_held.is_held_for(
+            conn, "rfi", rfi_id, principal.organisation_id or 0)):
         raise NotFound(f"no held request for information {rfi_id}")
     conn.execute(update(rfis).where(rfis.c.id == rfi_id).values(status="open"))
+    takedown_held.clear(conn, "rfi", rfi_id)
     audit.record(conn, principal, "rfi.release", subject_type="rfi", subject_id=rfi_id,
                  subject_organisation_id=row["requester_org_id"])
     _announce(conn, rfi_id)

@@ -56,7 +56,7 @@ def answer(conn: Connection, principal: Principal, rfi_id: int, text: str, *,
     if item is not None and item not in items:
         raise InvalidInput(f"request for information {rfi_id} has no item {item}")
     if not text.strip():
-        raise InvalidInput("an answer needs its text (--text TEXT)")
+        raise InvalidInput("an answer needs its text")
     contribution_id, delivered = None, True
     if submission is not None:
         accepted = TLP.parse(row["answer_tlp"]) if row["answer_tlp"] else None

@@ -27,6 +27,7 @@ from intelpool.db.tables import (
 from intelpool.db.types import utcnow
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.operations import deconfliction, links, membership
+from intelpool.operations import held as takedown_held
 from intelpool.operations.membership import LEAD, READ, WRITE
 from intelpool.operations.models import ACTIONS, ActionDayView, NoteView, TaskView
 
@@ -166,8 +167,9 @@ def add_note(conn: Connection, principal: Principal, operation_id: int, text: st
     pairs = links.parse_values(takedown) if takedown else []
     org_kind = conn.execute(select(organisations.c.kind).where(
         organisations.c.id == principal.organisation_id)).scalar_one()
-    held = deconfliction.takedown_leads(conn, principal.organisation_id or 0, org_kind, pairs,
-                                        now)
+    holds = deconfliction.takedown_holds(conn, principal.organisation_id or 0, org_kind,
+                                         pairs, now)
+    held = list(dict.fromkeys(h[0] for h in holds))
     note_id = conn.execute(insert(operation_notes).values(
         operation_id=operation_id, kind=kind, text=text.strip(),
         author_user_id=principal.user_id, author_org_id=principal.organisation_id,
@@ -181,6 +183,8 @@ def add_note(conn: Connection, principal: Principal, operation_id: int, text: st
     audit.record(conn, principal, "operation.note.held", subject_type="operation_note",
                  subject_id=note_id, subject_organisation_id=principal.organisation_id,
                  detail={"operation": operation_id, "leads": len(held)})
+    takedown_held.record(conn, holds, "operation_note", int(note_id),
+                         principal.organisation_id or 0)
     deconfliction.tell_held(conn, held, f"note (note {note_id})",
                             str(principal.organisation_name),
                             f"intelpool operation release-note {note_id}", "operation_note",
@@ -202,6 +206,7 @@ def release_note(conn: Connection, principal: Principal, note_id: int) -> None:
         raise NotFound(f"no held note {note_id}")
     conn.execute(update(operation_notes).where(operation_notes.c.id == note_id).values(
         held_for=None))
+    takedown_held.clear(conn, "operation_note", note_id)
     audit.record(conn, principal, "operation.note.release", subject_type="operation_note",
                  subject_id=note_id, subject_organisation_id=row.author_org_id)
 

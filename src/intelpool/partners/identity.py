@@ -99,7 +99,7 @@ def create_token(
     except ValueError as exc:
         raise InvalidInput(f"unknown scope ({exc}): use read, submit or admin") from None
     if expires_days is not None and expires_days <= 0:
-        raise InvalidInput("--expires takes a positive number of days")
+        raise InvalidInput(f"expiry {expires_days} days: give a positive number of days")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
     token_id = conn.execute(

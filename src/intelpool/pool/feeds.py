@@ -63,7 +63,7 @@ def add_feed(conn: Connection, user: Principal, name: str, *, kind: str, url: st
     accepts."""
     require(user, Permission.POOL_SUBMIT)
     if kind == "taxii" and not collection:
-        raise InvalidInput("a TAXII feed needs --collection ID")
+        raise InvalidInput("a TAXII feed needs its collection id")
     if not url.startswith(("http://", "https://")):
         raise InvalidInput(f"{url!r} is not an http(s) URL")
     storable_text(feed_sources.c.name, name, "a feed name")

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.handling import HandlingRequest, decide_handling
+from intelpool.audit import service as audit
 from intelpool.config import Settings
 from intelpool.db.tables import organisation_settings, organisations, taxii_statuses
 from intelpool.db.types import utcnow
@@ -66,6 +67,9 @@ def set_defaults(conn: Connection, principal: Principal, org_name: str, tlp: str
     conn.execute(insert(organisation_settings).values(
         organisation_id=org_id, taxii_tlp=decided.tlp.value,
         taxii_audience=orjson.dumps(audience).decode()))
+    audit.record(conn, principal, "organisation.taxii-defaults", subject_type="organisation",
+                 subject_id=org_id, subject_organisation_id=org_id,
+                 detail={"tlp": decided.tlp.value, "audience": audience})
     return TaxiiDefaults(org_name, decided.tlp.value, audience)
 
 

@@ -156,7 +156,7 @@ class _Run:
 
 def _check(scale: float, formats: Mapping[str, str], companion: str) -> None:
     if not scale > 0:
-        raise InvalidInput(f"--scale must be positive, not {scale}")
+        raise InvalidInput(f"scale {scale}: it must be positive")
     for kind, fmt in [*formats.items(), ("companion", companion)]:
         if fmt not in FORMATS:
             raise InvalidInput(f"unknown scenario format {fmt!r} for {kind}: use "

@@ -135,12 +135,20 @@ def is_htmx(request: Request) -> bool:
 
 def render(request: Request, viewer: Viewer | None, template: str, context: dict[str, Any],
            status: int = 200) -> HTMLResponse:
+    from intelpool.web.badges import TITLES, nav_counts
     from intelpool.web.mount import navigation
 
     nav = navigation(viewer) if viewer is not None else []
+
+    def counts() -> dict[str, int]:  # called by the full page's navigation, not fragments
+        if viewer is None or status >= 400:
+            return {}
+        return nav_counts(viewer, request.url.path, request.method)
+
     return templates.TemplateResponse(
         request, template, {"viewer": viewer, "nav": nav, "path": request.url.path,
-                            **context}, status_code=status)
+                            "nav_counts": counts, "count_titles": TITLES, **context},
+        status_code=status)
 
 
 def safe_next(target: str | None) -> str:

@@ -16,12 +16,14 @@ from intelpool.web import (
     page_auth,
     page_contributions,
     page_dashboard,
+    page_held,
     page_hits,
     page_operation_work,
     page_operations,
     page_reports,
     page_rfis,
     page_search,
+    page_settings,
     page_statistics,
     page_submit,
     page_trends,
@@ -32,8 +34,8 @@ from intelpool.web.limits import SignInLimiter
 # The pages, in navigation order. A new page is one module with ``router`` and ``NAV``.
 PAGE_MODULES: tuple[ModuleType, ...] = (
     page_dashboard, page_search, page_contributions, page_submit, page_hits, page_operations,
-    page_operation_work, page_analysis, page_rfis, page_statistics, page_trends, page_reports,
-    page_admin, page_audit, page_auth,
+    page_operation_work, page_held, page_analysis, page_rfis, page_statistics, page_trends,
+    page_reports, page_admin, page_settings, page_audit, page_auth,
 )
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from intelpool.access import Permission, require
+from intelpool.analysis import placement
 from intelpool.analysis import service as analysis
 from intelpool.errors import Forbidden, IntelpoolError, InvalidInput, NotFound
 from intelpool.operations import service as operations
@@ -63,8 +64,10 @@ def graph_page(request: Request, viewer: CurrentViewer, value: str = "", type: s
 
 @router.get("/graph.json", include_in_schema=False)
 def graph_json(viewer: CurrentViewer, value: str = "", type: str = "", entity: str = "",
-               network: str = "", depth: int = 1, limit: int = 300) -> JSONResponse:
-    """The neighbourhood as the explorer draws it; errors as JSON with the service's words."""
+               network: str = "", depth: int = 1, limit: int = 300,
+               place: bool = False) -> JSONResponse:
+    """The neighbourhood as the explorer draws it (``place``: with positions, for the first
+    drawing); errors as JSON with the service's words."""
     try:
         with viewer.transaction() as conn:
             if network:
@@ -77,4 +80,4 @@ def graph_json(viewer: CurrentViewer, value: str = "", type: str = "", entity: s
     except IntelpoolError as exc:
         code = next((c for kind, c in _JSON_STATUS if isinstance(exc, kind)), 400)
         return JSONResponse({"nodes": [], "edges": [], "error": str(exc)}, status_code=code)
-    return JSONResponse(view)
+    return JSONResponse(placement.place(view) if place else view)

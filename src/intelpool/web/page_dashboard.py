@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from intelpool.audit import notifications
 from intelpool.matching import access_requests, hits
-from intelpool.operations import rfi_views, work
+from intelpool.operations import held, rfi_views, work
 from intelpool.operations.models import RfiView
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, render
 
@@ -26,11 +26,12 @@ def dashboard(request: Request, viewer: CurrentViewer) -> HTMLResponse:
         notices = notifications.inbox(conn, me, limit=SHOWN)
         tasks = work.my_tasks(conn, me)
         requests = rfi_views.list_rfis(conn, me)
+        waiting_release = held.held_for(conn, me)
     to_decide = [r for r in pending if r.holder == me.organisation_name]
     return render(request, viewer, "dashboard.html", {
         "hits": report.hits, "to_decide": to_decide,
         "waiting": [r for r in pending if r.holder != me.organisation_name],
-        "notices": notices, "tasks": tasks[:SHOWN],
+        "notices": notices, "held": waiting_release, "tasks": tasks[:SHOWN],
         "rfis_due": _due(requests, me.organisation_name)[:SHOWN]})
 
 

@@ -57,11 +57,17 @@ def task_state(viewer: CurrentViewer, operation_id: int, task_id: int,
 
 @router.post("/operations/{operation_id}/notes", include_in_schema=False)
 def add_note(viewer: CurrentViewer, operation_id: int, text: Annotated[str, Form()],
-             kind: Annotated[str, Form()] = "note") -> RedirectResponse:
+             kind: Annotated[str, Form()] = "note",
+             takedown: Annotated[str, Form()] = "") -> RedirectResponse:
     if kind not in ("note", "log"):
         raise InvalidInput("write a note or a live log entry")
     with viewer.transaction() as conn:
-        work.add_note(conn, viewer.principal, operation_id, text, kind=kind)
+        note_id = work.add_note(conn, viewer.principal, operation_id, text, kind=kind,
+                                takedown=lines(takedown))
+        held = work.is_held(conn, note_id)
+    if held:
+        return RedirectResponse(f"/operations/{operation_id}?held_note={note_id}#notes",
+                                status_code=303)
     return back(operation_id, "#notes" if kind == "note" else "#log")
 
 

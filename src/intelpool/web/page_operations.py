@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from intelpool.config import Settings
 from intelpool.errors import NotFound
-from intelpool.operations import alerts, service, work
+from intelpool.operations import alerts, held, service, work
 from intelpool.operations.models import ACTIONS, OUTCOMES, MemberRole, Status
 from intelpool.partners import service as partners
 from intelpool.pool.themes import Theme
@@ -50,7 +51,8 @@ def create(viewer: CurrentViewer, name: Annotated[str, Form()],
 
 
 @router.get("/operations/{operation_id}", include_in_schema=False)
-def operation_page(request: Request, viewer: CurrentViewer, operation_id: int) -> HTMLResponse:
+def operation_page(request: Request, viewer: CurrentViewer, operation_id: int,
+                   held_note: int | None = None) -> HTMLResponse:
     with viewer.transaction() as conn:
         try:
             detail = service.show(conn, viewer.principal, operation_id)
@@ -65,12 +67,15 @@ def operation_page(request: Request, viewer: CurrentViewer, operation_id: int) -
         timeline = service.timeline(conn, viewer.principal, operation_id)
         own_alerts = [a for a in alerts.list_alerts(conn, viewer.principal)
                       if a.your_operation == operation_id]
+        waiting = held.held_for(conn, viewer.principal, operation_id)
         orgs = [o.name for o in partners.list_organisations(conn)
                 if o.name not in {m.organisation for m in detail.members
                                   if m.state in ("invited", "joined")}]
     me = detail.summary
     return render(request, viewer, "operation.html", {
         "d": detail, "o": me, "timeline": timeline, "alerts": own_alerts, "orgs": orgs,
+        "held": waiting, "held_note": held_note, "months": Settings().deconfliction_months,
+        "expiry": min((t.expires_at for t in detail.targets), default=None),
         "lead": me.your_role == MemberRole.LEAD and viewer.can("operations:manage"),
         "writer": me.your_role != MemberRole.OBSERVER and me.status != Status.CLOSED,
         "statuses": [s.value for s in Status], "actions": ACTIONS, "outcomes": OUTCOMES,
@@ -123,6 +128,13 @@ def embargo(viewer: CurrentViewer, operation_id: int,
     with viewer.transaction() as conn:
         work.set_embargo(conn, viewer.principal, operation_id, when(until, "embargo until"))
     return back(operation_id, "#plan")
+
+
+@router.post("/operations/{operation_id}/renew", include_in_schema=False)
+def renew(viewer: CurrentViewer, operation_id: int) -> RedirectResponse:
+    with viewer.transaction() as conn:
+        service.renew(conn, viewer.principal, operation_id, Settings().deconfliction_months)
+    return back(operation_id, "#targets")
 
 
 @router.post("/operations/{operation_id}/alerts/{number}", include_in_schema=False)

@@ -69,6 +69,16 @@ class NoteText(BaseModel):
     text: Text = Field(min_length=1, max_length=20_000)
 
 
+class NewNote(NoteText):
+    takedown: list[Annotated[Text, Field(max_length=2000)]] = Field(
+        default_factory=list, max_length=1000,
+        description="Selectors the note asks to take down (as 'operation note --takedown').")
+
+
+class NoteCreated(Created):
+    held: bool = False  # held: it touches another lead's police target; that lead was told
+
+
 class NewActionDay(BaseModel):
     at: datetime
     country: Annotated[Text, Field(min_length=2, max_length=2)]
@@ -203,9 +213,12 @@ def my_tasks(conn: Conn, caller: Reader,
 
 
 @router.post("/operations/{operation_id}/notes", status_code=201)
-def note(conn: Conn, caller: Reader, operation_id: OperationId, body: NoteText) -> Created:
-    """Add a note, signed by you and your organisation."""
-    return Created(id=work.add_note(conn, caller, operation_id, body.text))
+def note(conn: Conn, caller: Reader, operation_id: OperationId, body: NewNote) -> NoteCreated:
+    """Add a note, signed by you and your organisation. A private partner's note asking to
+    take down selectors that touch a police operation's target is held until that
+    operation's lead releases it."""
+    note_id = work.add_note(conn, caller, operation_id, body.text, takedown=body.takedown)
+    return NoteCreated(id=note_id, held=work.is_held(conn, note_id))
 
 
 @router.post("/operations/{operation_id}/log", status_code=201)

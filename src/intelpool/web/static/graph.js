@@ -55,7 +55,10 @@
       const id = `n${n.id}`;
       if (cy.getElementById(id).nonempty()) return;
       added.push(id);
-      elements.push({ group: "nodes", data: { ...n, id, label: label(n), ntype: typeOf(n) } });
+      const { x, y, ...data } = n;
+      const node = { group: "nodes", data: { ...data, id, label: label(n), ntype: typeOf(n) } };
+      if (x !== undefined && y !== undefined) node.position = { x, y };
+      elements.push(node);
     });
     view.edges.forEach((e) => {
       const id = edgeId(e);
@@ -66,11 +69,30 @@
     return added;
   }
 
+  const FORCE = typeof cytoscapeFcose !== "undefined" ? "fcose" : "cose";
+
+  // Only when the server sent no positions: the first drawing normally comes placed.
   function layout(randomize) {
     const big = cy.nodes().length > 400;
-    cy.layout({ name: typeof cytoscapeFcose !== "undefined" ? "fcose" : "cose", animate: false,
+    cy.layout({ name: FORCE, animate: false,
       randomize, quality: big ? "draft" : "default", nodeDimensionsIncludeLabels: false,
       numIter: big ? 1000 : 2500, fit: true, padding: 20 }).run();
+  }
+
+  // An expansion lays out only the nodes it added, around the expanded node, which stays put.
+  function layoutAdded(node, added) {
+    if (!added.length) return;
+    const centre = node.position();
+    const fresh = cy.collection(added.map((id) => cy.getElementById(id)));
+    fresh.forEach((n, i) => {
+      const angle = (2 * Math.PI * i) / fresh.length;
+      n.position({ x: centre.x + 60 * Math.cos(angle), y: centre.y + 60 * Math.sin(angle) });
+    });
+    const part = fresh.union(node);
+    part.union(part.edgesWith(part)).layout({ name: FORCE, animate: false, randomize: false,
+      quality: "default", nodeDimensionsIncludeLabels: false, fit: false,
+      fixedNodeConstraint: [{ nodeId: node.id(), position: { x: centre.x, y: centre.y } }],
+    }).run();
   }
 
   function filters() {
@@ -139,7 +161,7 @@
       const added = merge(await fetchView(params));
       expanded.set(id, added);
       node.addClass("expanded");
-      filters(); applyFilters(); layout(false);
+      filters(); applyFilters(); layoutAdded(node, added);
       say(`${cy.nodes().length} nodes, ${cy.edges().length} links (${added.length} added)`);
     } catch (err) { say(`Could not expand: ${err.message}`); }
   }
@@ -182,8 +204,10 @@
   const start = { value: box.dataset.value, type: box.dataset.type, entity: box.dataset.entity,
     network: box.dataset.network, depth: box.dataset.depth, limit: box.dataset.limit || 1000 };
   if (!start.value && !start.entity && !start.network) { say("Name a selector or an entity to start."); return; }
-  fetchView(start).then((view) => {
-    merge(view); filters(); layout(true);
+  fetchView({ ...start, place: "true" }).then((view) => {
+    merge(view); filters();
+    if (view.nodes.every((n) => n.x !== undefined)) cy.layout({ name: "preset", fit: true, padding: 20 }).run();
+    else layout(true);
     box.dataset.renderMs = String(Math.round(performance.now() - began));
     say(`${view.center}: ${cy.nodes().length} nodes, ${cy.edges().length} links` +
       `${view.truncated ? " (truncated)" : ""}. Click a node to expand it.`);
