@@ -38,8 +38,9 @@ def selector_lines(count: int, seed: int = 7) -> list[str]:
     return lines
 
 
-# A child process that creates a fresh embedded pool with one partner and times one submit:
-# argv = database path, file, format name, organisation kind.
+# A child process that creates a fresh pool with one partner and times one submit:
+# argv = database (an embedded pool's path, or a store URL), file, format name, organisation
+# kind.
 SUBMIT_CHILD = """
 import json, sys, time
 from pathlib import Path
@@ -52,7 +53,7 @@ from intelpool.partners.identity import principal_for_email
 from intelpool.pool import ingest
 
 db, path, fmt, kind = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
-engine = make_engine(f"sqlite:///{db}")
+engine = make_engine(db if "://" in db else f"sqlite:///{db}")
 upgrade(engine)
 with engine.begin() as conn:
     service.add_organisation(conn, Principal.operator(), "Bench Partner", kind, "DE")

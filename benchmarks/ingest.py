@@ -20,6 +20,11 @@ is reported beside every run's time: on a shared machine one run can be far off.
 
     .venv/bin/python -m benchmarks.ingest [--lines N] [--indicators M] [--attributes K]
                                           [--rounds R] [--json]
+
+With ``--store postgresql`` it measures instead the same whole submits ((a), (b), (c)) into a
+fresh PostgreSQL pool (a schema of ``--postgresql-url``'s database), against the same submits
+into a fresh embedded pool in the same run, the sides taking turns: the peer is the embedded
+store, and the target is a PostgreSQL submit at least as fast.
 Needs the peers: `make bench` (pip extra `bench`: intelmq, stix2).
 """
 
@@ -32,7 +37,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import SUBMIT_CHILD, run_child, timed_rounds
+from benchmarks.common import SUBMIT_CHILD, run_child, store_url, timed_rounds
 
 INTELMQ = """
 import base64, json, sys, time, unittest
@@ -286,6 +291,45 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
 
 
+def measure_postgresql(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """Whole submits into PostgreSQL against the same into the embedded store."""
+    inputs = {"feed": (tmp / "feed.txt", "feed:openphish", "cert"),
+              "stix": (tmp / "bundle.json", "stix", "law-enforcement"),
+              "misp": (tmp / "event.json", "misp", "cert")}
+    url_feed(inputs["feed"][0], args.lines)
+    stix_bundle(inputs["stix"][0], args.indicators)
+    misp_event(inputs["misp"][0], args.attributes)
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(args.rounds):
+        for name, (path, fmt, kind) in inputs.items():
+            for store in ("sqlite", "postgresql"):
+                db = tmp / f"{name}.db"
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+                target = str(db) if store == "sqlite" else store_url(
+                    store, str(tmp), args.postgresql_url, "intelpool_bench_ingest")
+                runs.setdefault(f"{name}_{store}", []).append(
+                    run_child(SUBMIT_CHILD, target, str(path), fmt, kind))
+    result: dict[str, Any] = {"rounds": args.rounds, "url_feed_lines": args.lines,
+                              "stix_indicators": args.indicators,
+                              "misp_event_attributes": args.attributes,
+                              "peer": "the same submit into the embedded store (SQLite)"}
+    for name in inputs:
+        median = {}
+        for store in ("sqlite", "postgresql"):
+            timed = sorted(runs[f"{name}_{store}"], key=lambda run: run["seconds"])
+            median[store] = timed[len(timed) // 2]
+            result[f"{name}_{store}_seconds"] = round(median[store]["seconds"], 2)
+            result[f"{name}_{store}_seconds_runs"] = [round(r["seconds"], 2) for r in timed]
+            result[f"{name}_{store}_selectors_per_s"] = round(
+                median[store]["accepted"] / median[store]["seconds"])
+            result[f"{name}_{store}_peak_rss_mib"] = round(median[store]["peak_rss_mib"])
+        result[f"ratio_{name}_postgresql_rate_to_embedded_rate"] = round(
+            median["sqlite"]["seconds"] / median["postgresql"]["seconds"], 2)
+    result["target"] = "PostgreSQL at least as fast as the embedded store (ratios >= 1)"
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
@@ -294,10 +338,13 @@ def main() -> None:
     parser.add_argument("--peer-lines", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=1,
                         help="timed runs of each side, taking turns; the median is reported")
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--postgresql-url",
+                        default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        result = measure(args, Path(tmp))
+        result = (measure_postgresql if args.store == "postgresql" else measure)(args, Path(tmp))
     if args.json:
         print(json.dumps(result, indent=2))
         return

@@ -9,6 +9,11 @@ which 5% are already held by others, and prints:
   of sightings of the same value) would hold for the same data: the peer measure.
 
     .venv/bin/python -m benchmarks.match [--observations N] [--orgs K] [--store sqlite|postgresql]
+        [--schema NAME] [--keep [--build-only]]
+
+With ``--keep`` the pool is built once and kept (a PostgreSQL schema, or ``--sqlite-file``)
+and later runs with the same options reuse it: the submission is then rolled back, so the
+pool stays as built. Without it each run builds a fresh pool.
 """
 
 from __future__ import annotations
@@ -117,9 +122,31 @@ def _load_contribution(eng: Engine, org: int, name: str,
             "FROM tmp_bench t JOIN observables o ON o.type = t.type AND o.value = t.value")
 
 
-def run(url: str, observations: int, orgs: int, seed: int, workdir: Path) -> dict[str, object]:
+def _built(url: str) -> bool:
+    """Does ``url`` already hold a benchmark pool (its newcomer organisation is added first)?"""
+    eng = make_engine(url)
+    try:
+        with eng.connect() as conn:
+            return bool(conn.exec_driver_sql(
+                "SELECT count(*) FROM organisations WHERE name = 'Newcomer'").scalar_one())
+    except Exception:  # no tables yet
+        return False
+    finally:
+        eng.dispose()
+
+
+def shared_values(observations: int, seed: int) -> list[tuple[str, str]]:
+    """The shared values of a pool built with this seed (the first draws of its generator)."""
+    rnd = random.Random(seed)
+    return [value(rnd, i) for i in range(observations // 20)]
+
+
+def run(url: str, observations: int, orgs: int, seed: int, workdir: Path,
+        keep: bool = False) -> dict[str, object]:
     started = time.perf_counter()
-    shared = build_pool(url, observations, orgs, seed)
+    reused = keep and _built(url)
+    shared = shared_values(observations, seed) if reused else \
+        build_pool(url, observations, orgs, seed)
     build_s = time.perf_counter() - started
     eng = make_engine(url)
     settings = Settings()
@@ -143,13 +170,16 @@ def run(url: str, observations: int, orgs: int, seed: int, workdir: Path) -> dic
 
     engine.match_submission = timed  # type: ignore[assignment]
     started = time.perf_counter()
-    with eng.begin() as conn:
+    conn = eng.connect()
+    with conn.begin() as transaction:
         who = principal_for_email(conn, "new@bank.example")
         summary = ingest.submit(conn, who, ingest.Submission(
             path=source, handling=HandlingRequest(tlp="green")), settings=settings)
+        if keep:
+            transaction.rollback()  # the kept pool stays as built, for the next run
     submit_s = time.perf_counter() - started
     engine.match_submission = original  # type: ignore[assignment]
-    with eng.connect() as conn:
+    with conn:
         hit_rows = conn.exec_driver_sql("SELECT count(*) FROM hits").scalar_one()
         total_obs = conn.exec_driver_sql("SELECT count(*) FROM observations").scalar_one()
         pairwise = conn.exec_driver_sql(
@@ -157,7 +187,8 @@ def run(url: str, observations: int, orgs: int, seed: int, workdir: Path) -> dic
             "observations GROUP BY observable_id) per_value").scalar_one()
     eng.dispose()
     return {
-        "store": url.split(":")[0], "observations": total_obs, "organisations": orgs + 1,
+        "store": url.split(":")[0], "reused_pool": reused, "observations": total_obs,
+        "organisations": orgs + 1,
         "build_s": round(build_s, 1), "full_rematch_s": round(rematch_s, 1),
         "rematch_hits": rematch.hits, "rematch_widespread": rematch.widespread,
         "submission_selectors": len(lines), "submission_hits": summary.new_hits,
@@ -177,11 +208,30 @@ def main() -> None:
     parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--postgresql-url",
                         default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--schema", default="intelpool_bench",
+                        help="the PostgreSQL schema of the pool")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the pool and reuse a kept one (see above)")
+    parser.add_argument("--sqlite-file", type=Path,
+                        help="with --keep: the embedded pool's file")
+    parser.add_argument("--build-only", action="store_true",
+                        help="with --keep: build the pool and stop")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = store_url(args.store, tmp, args.postgresql_url, "intelpool_bench")
-        result = run(url, args.observations, args.orgs, args.seed, Path(tmp))
+        if args.keep and args.store == "sqlite" and args.sqlite_file:
+            url = f"sqlite:///{args.sqlite_file}"
+        elif args.keep and args.store == "postgresql":
+            url = f"{args.postgresql_url}?options=-csearch_path%3D{args.schema}"
+            if not _built(url):
+                url = store_url(args.store, tmp, args.postgresql_url, args.schema)
+        else:
+            url = store_url(args.store, tmp, args.postgresql_url, args.schema)
+        if args.build_only:
+            if not _built(url):
+                build_pool(url, args.observations, args.orgs, args.seed)
+            return
+        result = run(url, args.observations, args.orgs, args.seed, Path(tmp), args.keep)
     print_result(result, args.json)
 
 

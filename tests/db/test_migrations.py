@@ -31,3 +31,30 @@ def test_the_embedded_pools_page_caches_follow_the_setting(
                  for schema in ("main", "temp")]
     engine.dispose()
     assert sizes == [-8192, -8192]  # KiB
+
+
+def test_hits_lose_their_foreign_keys_and_keep_their_access_requests(tmp_path: Path) -> None:
+    """Migration 0017 rebuilds hits on SQLite: the access requests filed on hits still name
+    them afterwards (dropping the old table must not set their links to NULL)."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from intelpool.db.migrate import alembic_config, upgrade
+    from intelpool.matching.access_requests import request_access
+    from tests import factories as f
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}")
+    command.upgrade(alembic_config(engine), "0014")
+    with engine.begin() as conn:
+        first, second = f.member(conn, "First"), f.member(conn, "Second")
+        f.submit_lines(conn, first, tmp_path, ["c2.evil-host.net"], tlp="amber")
+        f.submit_lines(conn, second, tmp_path, ["c2.evil-host.net"], tlp="amber")
+        hit_id = conn.exec_driver_sql("SELECT id FROM hits").scalar_one()
+        request_access(conn, second, hit_id, "the same domain in our case")
+    upgrade(engine)
+    with engine.connect() as conn:
+        linked = conn.exec_driver_sql("SELECT hit_id FROM access_requests").scalars().all()
+        foreign_keys = inspect(conn).get_foreign_keys("hits")
+    engine.dispose()
+    assert linked == [hit_id]
+    assert foreign_keys == []

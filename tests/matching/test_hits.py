@@ -224,3 +224,37 @@ def test_rematch_rebuilds_the_same_hits(
         summary = engine.rematch(conn, Settings())
         after = sorted((h.kind, h.selector) for h in _hits(conn, parties["bank"]))
     assert before == after and summary.hits == len(before) == 5
+
+
+def _stored(conn: Connection) -> tuple[list[tuple[int, ...]], list[tuple[int, int]]]:
+    rows = conn.exec_driver_sql(
+        "SELECT observable_a_id, observable_b_id, org_a_id, org_b_id, kind, contribution_a_id, "
+        "contribution_b_id FROM hits").all()
+    spread = conn.exec_driver_sql("SELECT observable_id, organisations FROM widespread").all()
+    return sorted(tuple(r) for r in rows), sorted(tuple(r) for r in spread)
+
+
+def test_rematch_records_what_the_submissions_recorded(
+    store: Store, tmp_path: Path, parties: dict[str, Principal]
+) -> None:
+    """Every pair of holders once, each side's latest contribution, widespread selectors
+    recorded once: the same rows whether found submission by submission or by a rematch of
+    the whole pool (which PostgreSQL computes for the whole pool at once)."""
+    police, bank, cert = parties["police"], parties["bank"], parties["stranger"]
+    settings = Settings(widespread_threshold=2)
+    with store.begin() as conn:
+        f.submit_lines(conn, police, tmp_path, ["spread.c2-wide.net", "pair.c2-wide.net"],
+                       settings=settings)
+        f.submit_lines(conn, bank, tmp_path, ["spread.c2-wide.net", "pair.c2-wide.net",
+                                              "trio.c2-wide.net"], settings=settings)
+        f.submit_lines(conn, cert, tmp_path, ["spread.c2-wide.net", "trio.c2-wide.net"],
+                       settings=settings)
+        # The police report the pair again: its hit names their newer contribution.
+        f.submit_lines(conn, police, tmp_path, ["pair.c2-wide.net", "other.c2-wide.net"],
+                       settings=settings)
+        found = _stored(conn)
+        engine.rematch(conn, settings)
+        rebuilt = _stored(conn)
+    assert rebuilt == found
+    hit_rows, spread = found
+    assert len(hit_rows) == 2 and len(spread) == 1 and spread[0][1] == 3

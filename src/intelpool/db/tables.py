@@ -288,15 +288,16 @@ hits = Table(
     # Side a holds observable_a, side b holds observable_b. Exact hits: the same observable and
     # org_a < org_b. Containment hits: a is the specific selector (IP, URL, e-mail,
     # subdomain), b the one containing it (CIDR, domain).
-    Column("observable_a_id", ForeignKey("observables.id"), nullable=False),
-    Column("observable_b_id", ForeignKey("observables.id"), nullable=False, index=True),
-    Column("org_a_id", ForeignKey("organisations.id"), nullable=False, index=True),
-    Column("org_b_id", ForeignKey("organisations.id"), nullable=False, index=True),
+    # No foreign keys: hits are derived rows that only matching writes, from ids it has just
+    # read under its lock (a rematch rebuilds them all); checking six keys per row, one by
+    # one, was most of the time of recording them (migration 0017).
+    Column("observable_a_id", Id, nullable=False),
+    Column("observable_b_id", Id, nullable=False, index=True),
+    Column("org_a_id", Id, nullable=False, index=True),
+    Column("org_b_id", Id, nullable=False, index=True),
     Column("kind", String(16), nullable=False),
-    Column("contribution_a_id", ForeignKey("contributions.id", ondelete="CASCADE"),
-           nullable=False),
-    Column("contribution_b_id", ForeignKey("contributions.id", ondelete="CASCADE"),
-           nullable=False),
+    Column("contribution_a_id", Id, nullable=False),
+    Column("contribution_b_id", Id, nullable=False),
     Column("first_at", UTCDateTime, nullable=False),
     Column("last_at", UTCDateTime, nullable=False),
     UniqueConstraint("observable_a_id", "observable_b_id", "org_a_id", "org_b_id",

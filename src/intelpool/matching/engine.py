@@ -17,13 +17,14 @@ from intelpool.config import Settings
 from intelpool.db import bulk, statistics
 from intelpool.db.tables import organisations
 from intelpool.db.types import utcnow
-from intelpool.matching import probe, warninglists
+from intelpool.matching import probe, rematch_exact, warninglists
 from intelpool.matching.summary import MatchSummary, PartnerHits, RematchSummary
 from intelpool.pool.views import ANONYMOUS_ORIGINATOR
 
 # The advisory lock that orders the match-and-record phase of concurrent transactions on
-# PostgreSQL (the bytes of "ipmatch").
-MATCH_LOCK = 0x69706D61746368
+# PostgreSQL: this class (the bytes of "ipma") and the pool's schema, so that pools kept in
+# several schemas of one database do not wait for each other's matching.
+MATCH_LOCK = 0x69706D61
 
 
 def _lists(settings: Settings) -> tuple[warninglists.Warninglist, ...]:
@@ -41,7 +42,9 @@ def lock_matching(conn: Connection) -> None:
     write, which comes before matching.
     """
     if not bulk.is_sqlite(conn):
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MATCH_LOCK})")
+        conn.exec_driver_sql(
+            f"SELECT pg_advisory_xact_lock({MATCH_LOCK}, hashtext(current_schema()))")
+    bulk.batch_settings(conn)
 
 
 def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
@@ -89,16 +92,15 @@ def rematch(conn: Connection, settings: Settings,
     conn.exec_driver_sql("DELETE FROM hits")
     conn.exec_driver_sql("DELETE FROM widespread")
     now = utcnow()
-    threshold = bulk.param(conn, "threshold")
-    conn.exec_driver_sql(
-        "INSERT INTO widespread (observable_id, organisations, first_at, last_at) "
-        "SELECT o.observable_id, count(DISTINCT c.originator_id), "
-        f"{bulk.param(conn, 'now')}, {bulk.param(conn, 'now')} FROM observations o "
-        "JOIN contributions c ON c.id = o.contribution_id "
-        "JOIN observables ob ON ob.id = o.observable_id AND ob.warning IS NULL "
-        f"GROUP BY o.observable_id HAVING count(DISTINCT c.originator_id) > {threshold}",
-        {"threshold": settings.widespread_threshold, "now": bulk.db_time(conn, now)},
-    )
+    # PostgreSQL finds the exact hits of the whole pool at once; SQLite, whose planner has no
+    # better plan for it than probing, keeps the exact rule in the loop below.
+    whole_pool = not bulk.is_sqlite(conn)
+    if whole_pool:
+        rematch_exact.holders(conn)
+        rematch_exact.widespread(conn, settings.widespread_threshold, bulk.db_time(conn, now))
+        rematch_exact.exact_hits(conn, bulk.db_time(conn, now))
+    else:
+        _widespread_all(conn, settings.widespread_threshold, now)
     org_ids = list(conn.execute(select(organisations.c.id).order_by(organisations.c.id))
                    .scalars())
     probe.create_tables(conn)
@@ -106,13 +108,28 @@ def rematch(conn: Connection, settings: Settings,
         for table in ("tmp_probe", "tmp_match", "tmp_parents", "tmp_cidr_keys"):
             conn.exec_driver_sql(f"DELETE FROM {table}")
         probe.probe_pool_rows(conn, f"c.originator_id = {int(org_id)}", {})
-        probe.run_rules(conn, org_id, both_directions=False, exact_only_above=True)
+        probe.run_rules(conn, org_id, both_directions=False, exact_only_above=True,
+                        exact=not whole_pool)
         bulk.analyze(conn, "tmp_match")
         _record_hits(conn, org_id, now, all_new=True)
         if progress:
             progress(done, len(org_ids))
     total, spread = pool_counts(conn)
     return RematchSummary(total, spread)
+
+
+def _widespread_all(conn: Connection, threshold: int, now: datetime) -> None:
+    """Every selector held by more organisations than the threshold (a rematch on SQLite)."""
+    n = bulk.param(conn, "now")
+    conn.exec_driver_sql(
+        "INSERT INTO widespread (observable_id, organisations, first_at, last_at) "
+        f"SELECT o.observable_id, count(DISTINCT c.originator_id), {n}, {n} "
+        "FROM observations o JOIN contributions c ON c.id = o.contribution_id "
+        "JOIN observables ob ON ob.id = o.observable_id AND ob.warning IS NULL "
+        "GROUP BY o.observable_id HAVING count(DISTINCT c.originator_id) > "
+        f"{bulk.param(conn, 'threshold')}",
+        {"threshold": threshold, "now": bulk.db_time(conn, now)},
+    )
 
 
 def pool_counts(conn: Connection) -> tuple[int, int]:
@@ -136,9 +153,15 @@ def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, i
         "last_at = excluded.last_at", p).rowcount
     if not recorded:
         return 0, 0
+    widespread_probes = ("SELECT w.observable_id FROM widespread w JOIN tmp_probe p "
+                         "ON p.observable_id = w.observable_id")
+    if not bulk.is_sqlite(conn):
+        # An array computed once: each of its few ids is then a lookup in the pair index,
+        # where a semi-join would hash the probe and read every hit of the pool.
+        widespread_probes = f"SELECT unnest(ARRAY({widespread_probes}))"
     folded = conn.exec_driver_sql(
-        "DELETE FROM hits WHERE kind = 'exact' AND observable_a_id IN (SELECT w.observable_id "
-        "FROM widespread w JOIN tmp_probe p ON p.observable_id = w.observable_id)").rowcount
+        "DELETE FROM hits WHERE kind = 'exact' AND observable_a_id IN "
+        f"({widespread_probes})").rowcount
     return recorded, folded
 
 

@@ -99,12 +99,17 @@ class ObservationStager:
             # Key order keeps B-tree inserts local: several times faster on large batches.
             "ORDER BY type, value ON CONFLICT (type, value) DO NOTHING"
         )
+        # On PostgreSQL each staged row finds its observable through the (type, value) index
+        # (LATERAL, fenced): the scratch table has no statistics, and a guess of a few
+        # thousand rows made a hash join that read every observable of the pool per batch.
+        observable = "JOIN observables o ON o.type = t.type AND o.value = t.value" \
+            if bulk.is_sqlite(conn) else "CROSS JOIN LATERAL (SELECT o.id FROM observables o " \
+            "WHERE o.type = t.type AND o.value = t.value OFFSET 0) o"
         conn.exec_driver_sql(
             "INSERT INTO observations (contribution_id, observable_id, first_seen, last_seen, "
             "role, tags, comment, to_ids, ref) "
             "SELECT t.contribution_id, o.id, t.first_seen, t.last_seen, t.role, t.tags, "
-            "t.comment, t.to_ids, t.ref FROM tmp_obs t "
-            "JOIN observables o ON o.type = t.type AND o.value = t.value WHERE true "
+            f"t.comment, t.to_ids, t.ref FROM tmp_obs t {observable} WHERE true "
             "ORDER BY t.contribution_id, o.id "
             "ON CONFLICT (contribution_id, observable_id) DO UPDATE SET "
             f"first_seen = {least}(COALESCE(observations.first_seen, excluded.first_seen), "
