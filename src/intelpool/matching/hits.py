@@ -13,11 +13,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.visibility import visible_contribution
 from intelpool.audit import service as audit
+from intelpool.db.sorting import Listed, Slice, SortKeys, count, ordered, sliced
 from intelpool.db.tables import (
     contribution_themes,
     contributions,
@@ -58,24 +71,94 @@ class WidespreadView:
 class HitsReport:
     hits: list[HitView] = field(default_factory=list)
     widespread: list[WidespreadView] = field(default_factory=list)
+    total: int = 0  # hits in all, beyond this slice
+
+
+# What the hits list may be sorted by (see ``_sort_keys``); a leading '-' sorts descending.
+HIT_SORTS = ("last", "first", "selector", "partner", "kind", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class HitFilter:
+    since: datetime | None = None  # recorded or refreshed since
+    kind: str | None = None
+    access: str | None = None  # "visible" or "hidden": may the viewer see the partner's data?
+    text: str | None = None  # in the viewer's own selector, any case
+    selectors: tuple[str, ...] = ()  # only these "type value" selectors of the viewer's side
 
 
 def list_hits(conn: Connection, principal: Principal, *, since: datetime | None = None,
-              limit: int = 500, offset: int = 0) -> HitsReport:
+              limit: int | None = None, offset: int = 0, sort: str = "-last") -> HitsReport:
+    """Hits of the principal's organisation and its widespread selectors."""
+    found = hit_page(conn, principal, HitFilter(since=since), Slice(sort, limit, offset))
+    return HitsReport(found.items, _widespread(conn, principal, since) if principal.organisation_id
+                      else [], found.total)
+
+
+def hit_page(conn: Connection, principal: Principal, flt: HitFilter = HitFilter(),
+             part: Slice = Slice()) -> Listed[HitView]:
+    """One sorted slice of the hits the principal's organisation is party to, and their
+    total, both in SQL; an organisation in no hit gets an empty list."""
     require(principal, Permission.POOL_READ)
-    me = principal.organisation_id
-    if me is None:
-        return HitsReport()
-    query = select(hits).where(or_(hits.c.org_a_id == me, hits.c.org_b_id == me))
-    if since is not None:
-        query = query.where(hits.c.last_at >= since)
-    rows = conn.execute(query.order_by(hits.c.last_at.desc(), hits.c.id.desc()).limit(limit)
-                        .offset(offset)).mappings().all()
+    if principal.organisation_id is None:
+        return Listed([], 0)
+    query, keys = _hit_query(principal, flt)
+    total = count(conn, query)
+    rows = conn.execute(sliced(ordered(query, part.sort or "-last", keys, hits.c.id, "hits"),
+                               part)).mappings().all()
     views = _views(conn, principal, list(rows))
-    report = HitsReport(views, _widespread(conn, principal, since))
     audit.record(conn, principal, "hits.list", subject_type="hits",
                  detail={"hits": [v.id for v in views]})
-    return report
+    return Listed(views, total)
+
+
+def _hit_query(principal: Principal, flt: HitFilter) -> tuple[Select[Any], SortKeys]:
+    me = principal.organisation_id
+    mine_a = hits.c.org_a_id == me
+    own = observables.alias("own")
+    partner = organisations.alias("partner")
+    other_obs = case((mine_a, hits.c.observable_b_id), else_=hits.c.observable_a_id)
+    other_org = case((mine_a, hits.c.org_b_id), else_=hits.c.org_a_id)
+    query = (select(hits)
+             .join(own, own.c.id == case((mine_a, hits.c.observable_a_id),
+                                         else_=hits.c.observable_b_id))
+             .where(or_(mine_a, hits.c.org_b_id == me)))
+    visible = _partner_holds(principal, other_obs, other_org, visible=True)
+    if flt.since is not None:
+        query = query.where(hits.c.last_at >= flt.since)
+    if flt.kind:
+        query = query.where(hits.c.kind == flt.kind)
+    if flt.access in ("visible", "hidden"):
+        query = query.where(visible if flt.access == "visible" else ~visible)
+    if flt.text:
+        query = query.where(func.lower(own.c.type + " " + own.c.value).contains(
+            flt.text.lower(), autoescape=True))
+    if flt.selectors:
+        pairs = [s.split(" ", 1) for s in flt.selectors if " " in s]
+        query = query.where(or_(false(), *(and_(own.c.type == t, own.c.value == v)
+                                           for t, v in pairs)))
+    # The partner sorts by the name the viewer is shown ("a partner" when anonymous), never
+    # by a hidden name.
+    named = or_(visible, _partner_holds(principal, other_obs, other_org, visible=False))
+    label = case((named, select(partner.c.name).where(partner.c.id == other_org)
+                  .scalar_subquery()), else_=literal(ANONYMOUS_ORIGINATOR))
+    keys: SortKeys = {"last": [hits.c.last_at], "first": [hits.c.first_at],
+                      "selector": [own.c.type, own.c.value], "partner": [label],
+                      "kind": [hits.c.kind], "id": []}
+    return query, keys
+
+
+def _partner_holds(principal: Principal, observable: ColumnElement[Any],
+                   org: ColumnElement[Any], *, visible: bool) -> ColumnElement[bool]:
+    """Does the partner hold the observable in a contribution the principal may see
+    (``visible``), or in one it did not submit anonymously?"""
+    held = contributions.alias("held")
+    held_obs = observations.alias("held_obs")
+    condition = visible_contribution(principal, held) if visible else ~held.c.anonymous
+    joined = held_obs.join(held, held.c.id == held_obs.c.contribution_id)
+    return exists(select(1).select_from(joined)
+                  .where(held_obs.c.observable_id == observable, held.c.originator_id == org,
+                         condition))
 
 
 def widespread_selectors(conn: Connection, principal: Principal,
