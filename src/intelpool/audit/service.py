@@ -116,9 +116,10 @@ def _concerned_tlp(principal: Principal) -> ScalarSelect[Any]:
     subject = case((audit_events.c.subject_type.in_(("contribution", "access-request")),
                     cast(audit_events.c.subject_id, BigInteger)))
     requested = (select(access_requests.c.contribution_id)
-                 .where(access_requests.c.id == subject).scalar_subquery())
+                 .where(access_requests.c.id == subject)
+                 .correlate(audit_events).scalar_subquery())  # two levels down
     concerned = case((audit_events.c.subject_type == "contribution", subject),
                      else_=requested)
     return (select(contributions.c.tlp)
             .where(contributions.c.id == concerned, visible_contribution(principal))
-            .scalar_subquery())
+            .correlate(audit_events).scalar_subquery())
