@@ -84,7 +84,7 @@ def offset_page(fetch: Callable[[int, int], Sequence[T]], limit: int,
 def sort_param(sort: str, keys: Sequence[str], what: str) -> str:
     """A sort key of the list's whitelist, else a 400 naming the choices in one line."""
     try:
-        return checked(sort, dict.fromkeys(keys), what)
+        return checked(sort, keys, what)
     except InvalidInput as exc:
         raise ApiError(400, "bad_request", str(exc)) from None
 

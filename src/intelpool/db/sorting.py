@@ -8,7 +8,7 @@ overlap or skip a row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -38,7 +38,7 @@ class Listed(Generic[T]):
     total: int
 
 
-def checked(sort: str, keys: Mapping[str, object], what: str) -> str:
+def checked(sort: str, keys: Collection[str], what: str) -> str:
     """``sort`` if its key is in the whitelist, else a one-line refusal naming the choices."""
     key = sort.removeprefix("-")
     if key not in keys:
