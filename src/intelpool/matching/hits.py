@@ -83,7 +83,7 @@ class HitsReport:
 
 
 _VIEW_CHUNK = 2000
-# What the hits list may be sorted by (see ``_sort_keys``); a leading '-' sorts descending.
+# What the hits list may be sorted by (see ``_hit_query``); a leading '-' sorts descending.
 HIT_SORTS = ("last", "first", "selector", "partner", "kind", "id")
 
 
@@ -100,8 +100,8 @@ def list_hits(conn: Connection, principal: Principal, *, since: datetime | None 
               limit: int | None = None, offset: int = 0, sort: str = "-last") -> HitsReport:
     """Hits of the principal's organisation and its widespread selectors."""
     found = hit_page(conn, principal, HitFilter(since=since), Slice(sort, limit, offset))
-    return HitsReport(found.items, _widespread(conn, principal, since) if principal.organisation_id
-                      else [], found.total)
+    spread = _widespread(conn, principal, since) if principal.organisation_id else []
+    return HitsReport(found.items, spread, found.total)
 
 
 def hit_page(conn: Connection, principal: Principal, flt: HitFilter = HitFilter(),
