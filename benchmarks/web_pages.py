@@ -58,6 +58,10 @@ def main() -> None:
     pages = ["/", f"/search?q={quote(value)}", f"/selector?value={quote(value)}",
              "/contributions", "/contributions?sort=title&page=3", f"/contributions/{cid}",
              "/contributions.csv", "/submit", "/hits", "/access-requests", "/admin", "/audit"]
+    # The lists sort and page in the database: other orders, a later page, whole CSV exports.
+    pages += ["/hits?sort=partner&page=3", "/hits?access=hidden", "/hits.csv",
+              "/access-requests?sort=holder", "/access-requests.csv", "/audit?sort=actor&page=2",
+              "/audit.csv"]
     print(f"{'page':<42} {'server ms':>10} {'wall ms':>9}  (median of {args.rounds})")
     results: dict[str, float] = {}
     for path in pages:

@@ -26,10 +26,13 @@ def test_hit_access_flow_on_the_command_line(store: Store, tmp_path: Path) -> No
     report = json.loads(ok(store, "hits", "--as", "nl@bank.example", "--json"))
     [hit] = report["hits"]
     assert (hit["partner"], hit["partner_visible"]) == ("Police DE", False)
+    assert report["total"] == 1
+    code, _, err = cli(store, "hits", "--as", "nl@bank.example", "--sort", "-partner_name")
+    assert code != 0 and "cannot sort hits by 'partner_name'" in err
     ok(store, "access", "request", str(hit["id"]), "--as", "nl@bank.example", "--reason",
        "same C2 in case 42")
     [request] = json.loads(ok(store, "access", "requests", "--as", "de@police.example",
-                              "--json"))
+                              "--sort", "holder", "--json"))
     assert (request["status"], request["h2"]) == ("pending", True)
     assert "consent to release H2" in ok(store, "access", "grant", str(request["id"]),
                                          "--as", "de@police.example")

@@ -11,13 +11,15 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 from fastapi import Query
 from pydantic import BaseModel
 
 from intelpool.api.errors import ApiError
+from intelpool.db.sorting import Listed, Slice, checked
+from intelpool.errors import InvalidInput
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
@@ -77,3 +79,27 @@ def offset_page(fetch: Callable[[int, int], Sequence[T]], limit: int,
     more = len(items) > limit
     return Page(items=items[:limit],
                 next=_encode({"o": offset + limit}) if more else None)
+
+
+def sort_param(sort: str, keys: Sequence[str], what: str) -> str:
+    """A sort key of the list's whitelist, else a 400 naming the choices in one line."""
+    try:
+        return checked(sort, keys, what)
+    except InvalidInput as exc:
+        raise ApiError(400, "bad_request", str(exc)) from None
+
+
+def sorted_page(fetch: Callable[[Slice, int | None], Listed[T]], limit: int,
+                text: str | None, sort: str, key: Callable[[T], int]) -> Page[T]:
+    """A page of a list the service sorts and slices in SQL: keyset paging (ids below the
+    last one, stable while rows are added) in the newest-first id order, offsets otherwise."""
+    if sort == "-id":
+        return keyset_page(lambda n, before: fetch(Slice(sort, n), before).items, limit, text,
+                           key)
+    return offset_page(lambda n, offset: fetch(Slice(sort, n, offset), None).items, limit,
+                       text)
+
+
+def sort_query(keys: Sequence[str], default: str) -> Any:
+    return Query(default, max_length=32,
+                 description=f"Sort by {', '.join(keys)}; a leading '-' sorts descending.")

@@ -24,6 +24,9 @@ def register(app: typer.Typer) -> None:
 def audit_trail(
     as_: AsOption,
     limit: Annotated[int, typer.Option(help="How many events, newest first.")] = 50,
+    sort: Annotated[str, typer.Option(help="at, actor, action or id; a leading '-' sorts "
+                                           "descending.")] = "-id",
+    action: Annotated[str | None, typer.Option(help="Only actions starting with this.")] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -32,9 +35,11 @@ def audit_trail(
 
     from intelpool.audit import service as audit
     from intelpool.cli.common import console
+    from intelpool.db.sorting import Slice
 
     with transaction(db) as conn:
-        events = audit.trail(conn, acting_as(conn, as_), limit=limit)
+        events = audit.trail_page(conn, acting_as(conn, as_), action=action,
+                                  part=Slice(sort, limit)).items
     if json:
         print_json(events)
         return

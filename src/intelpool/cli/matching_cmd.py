@@ -38,6 +38,9 @@ def hits_cmd(
     since: Annotated[str | None, typer.Option(help="Only hits recorded or refreshed since "
                                                    "this date (UTC).")] = None,
     limit: Annotated[int, typer.Option(help="How many hits, newest first.")] = 500,
+    sort: Annotated[str, typer.Option(help="last, first, selector, partner, kind or id; "
+                                           "a leading '-' sorts descending.")] = "-last",
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many hits first.")] = 0,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -46,7 +49,7 @@ def hits_cmd(
 
     with transaction(db) as conn:
         report = hits.list_hits(conn, acting_as(conn, as_), since=parse_date(since),
-                                limit=limit)
+                                limit=limit, offset=offset, sort=sort)
     if json:
         print_json(report)
         return
@@ -59,9 +62,10 @@ def hits_cmd(
         table.add_row(str(h.id), h.selector, h.kind, h.partner, theirs, ", ".join(
             h.partner_themes), f"{h.last_at:%Y-%m-%d %H:%M}")
     common.console.print(table if report.hits else "no hits")
-    if len(report.hits) == limit:
+    if offset + len(report.hits) < report.total:
         common.err_console.print(
-            f"showing the newest {limit} hits: use --limit or --since for more")
+            f"showing {len(report.hits)} of {report.total} hits: use --offset, --limit or "
+            "--since for more")
     for w in report.widespread:
         common.console.print(
             f"widespread: {w.selector} is held by {w.organisations} organisations")
@@ -212,14 +216,18 @@ def access_request(
 def access_list(
     as_: AsOption,
     status: Annotated[str | None, typer.Option(help="pending, granted or denied.")] = None,
+    sort: Annotated[str, typer.Option(help="id, status, created, requester or holder; a "
+                                           "leading '-' sorts descending.")] = "-id",
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Access requests to and from your organisation."""
+    from intelpool.db.sorting import Slice
     from intelpool.matching import access_requests
 
     with transaction(db) as conn:
-        items = access_requests.list_requests(conn, acting_as(conn, as_), status=status)
+        items = access_requests.request_page(conn, acting_as(conn, as_), status=status,
+                                             part=Slice(sort)).items
     if json:
         print_json(items)
         return

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, Select, case, insert, literal, or_, select, update
 
 from intelpool.access import Permission, Principal, require
 from intelpool.audit import notifications
 from intelpool.audit import service as audit
+from intelpool.db.sorting import Listed, Slice, SortKeys, count, ordered, sliced
 from intelpool.db.tables import access_requests, contribution_grants, contributions, organisations
 from intelpool.db.types import utcnow
 from intelpool.errors import Conflict, InvalidInput, NotFound
 from intelpool.matching.hits import get_hit
+from intelpool.pool.views import ANONYMOUS_ORIGINATOR
+
+# What the access requests list may be sorted by; a leading '-' sorts descending.
+REQUEST_SORTS = ("id", "status", "created", "requester", "holder")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +79,30 @@ def request_access(conn: Connection, principal: Principal, hit_id: int,
 def list_requests(conn: Connection, principal: Principal, *, status: str | None = None,
                   limit: int | None = None, before: int | None = None
                   ) -> list[AccessRequestView]:
-    """Requests to and from the principal's organisation, newest first (ids below ``before``)."""
+    """Requests to and from the principal's organisation, newest first (ids below
+    ``before``)."""
+    return request_page(conn, principal, status=status, part=Slice(limit=limit),
+                        before=before).items
+
+
+def request_page(conn: Connection, principal: Principal, *, status: str | None = None,
+                 part: Slice = Slice(), before: int | None = None
+                 ) -> Listed[AccessRequestView]:
+    """Requests to and from the principal's organisation, sorted and sliced in SQL (newest
+    first by default; ids below ``before`` for keyset paging), and how many match."""
     require(principal, Permission.POOL_READ)
     me = principal.organisation_id
-    query = select(access_requests.c.id).where(or_(
-        access_requests.c.holder_org_id == me, access_requests.c.requester_org_id == me))
+    query, keys = _query(principal)
+    query = query.where(or_(access_requests.c.holder_org_id == me,
+                            access_requests.c.requester_org_id == me))
     if status:
         query = query.where(access_requests.c.status == status)
+    total = count(conn, query)
     if before is not None:
         query = query.where(access_requests.c.id < before)
-    ids = conn.execute(query.order_by(access_requests.c.id.desc()).limit(limit)
-                       ).scalars().all()
-    return [_load(conn, principal, i) for i in ids]
+    rows = conn.execute(sliced(ordered(query, part.sort or "-id", keys, access_requests.c.id,
+                                       "access requests"), part)).mappings()
+    return Listed([_view(r) for r in rows], total)
 
 
 def decide(conn: Connection, principal: Principal, request_id: int, *, grant: bool,
@@ -120,21 +138,31 @@ def decide(conn: Connection, principal: Principal, request_id: int, *, grant: bo
 
 
 def _load(conn: Connection, principal: Principal, request_id: int) -> AccessRequestView:
+    query, _ = _query(principal)
+    return _view(conn.execute(query.where(access_requests.c.id == request_id)).mappings().one())
+
+
+def _query(principal: Principal) -> tuple[Select[Any], SortKeys]:
     requester = organisations.alias("requester")
     holder = organisations.alias("holder")
-    r = conn.execute(
-        select(access_requests, requester.c.name.label("requester_name"),
-               holder.c.name.label("holder_name"), contributions.c.anonymous,
-               contributions.c.handling_codes)
-        .join(requester, requester.c.id == access_requests.c.requester_org_id)
-        .join(holder, holder.c.id == access_requests.c.holder_org_id)
-        .join(contributions, contributions.c.id == access_requests.c.contribution_id)
-        .where(access_requests.c.id == request_id)
-    ).mappings().one()
-    # The requester does not learn an anonymous holder's name by asking.
-    hide = r["anonymous"] and r["holder_org_id"] != principal.organisation_id
+    # The requester does not learn an anonymous holder's name by asking, nor by sorting.
+    shown_holder = case((contributions.c.anonymous
+                         & (access_requests.c.holder_org_id != principal.organisation_id),
+                         literal(ANONYMOUS_ORIGINATOR)), else_=holder.c.name)
+    query = (select(access_requests, requester.c.name.label("requester_name"),
+                    shown_holder.label("holder_name"), contributions.c.handling_codes)
+             .join(requester, requester.c.id == access_requests.c.requester_org_id)
+             .join(holder, holder.c.id == access_requests.c.holder_org_id)
+             .join(contributions, contributions.c.id == access_requests.c.contribution_id))
+    keys: SortKeys = {"id": [], "status": [access_requests.c.status],
+                      "created": [access_requests.c.created_at],
+                      "requester": [requester.c.name], "holder": [shown_holder]}
+    return query, keys
+
+
+def _view(r: Any) -> AccessRequestView:
     return AccessRequestView(
         id=r["id"], hit_id=r["hit_id"], contribution_id=r["contribution_id"],
-        requester=r["requester_name"], holder="a partner" if hide else r["holder_name"],
-        reason=r["reason"], status=r["status"], created_at=r["created_at"],
-        decided_at=r["decided_at"], note=r["note"], h2="H2" in r["handling_codes"].split(","))
+        requester=r["requester_name"], holder=r["holder_name"], reason=r["reason"],
+        status=r["status"], created_at=r["created_at"], decided_at=r["decided_at"],
+        note=r["note"], h2="H2" in r["handling_codes"].split(","))

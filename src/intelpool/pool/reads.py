@@ -40,6 +40,9 @@ _CONTRIBUTION_COLUMNS = (
 )
 
 
+_CHUNK = 5000  # ids per IN list, well under SQLite's bound parameters
+
+
 def _visible_contributions(principal: Principal) -> Select[Any]:
     return (
         select(*_CONTRIBUTION_COLUMNS)
@@ -211,3 +214,16 @@ def _observation(
         handling=_handling(row, context["audience"][cid]), evaluation=_evaluation(row),
         themes=context["themes"][cid], warning=row["warning"],
     )
+
+
+def handling_of(conn: Connection, principal: Principal,
+                ids: list[int]) -> dict[int, HandlingView]:
+    """The handling of those of ``ids`` the principal may see; the others are left out, so
+    a list's handling columns never tell about data the viewer may not see."""
+    require(principal, Permission.POOL_READ)
+    unique = sorted(set(ids))
+    rows = [r for start in range(0, len(unique), _CHUNK) for r in conn.execute(
+        _visible_contributions(principal)
+        .where(contributions.c.id.in_(unique[start:start + _CHUNK]))).mappings()]
+    audience = contribution_context(conn, [r["id"] for r in rows])["audience"]
+    return {r["id"]: _handling(r, audience[r["id"]]) for r in rows}

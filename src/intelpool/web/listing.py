@@ -1,20 +1,23 @@
-"""Paging, sorting and CSV export of lists, decided on the server."""
+"""Paging, sorting and CSV export of lists: the services sort and page in SQL; this turns a
+page number into the slice they read, and rows into CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from fastapi import Response
 
+from intelpool.db.sorting import Listed, Slice
 from intelpool.errors import InvalidInput
 from intelpool.pool.views import HandlingView
 
 T = TypeVar("T")
 PER_PAGE = 50
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 HANDLING_COLUMNS = ["tlp", "pap", "handling_codes", "h3", "audience", "anonymous"]
 
 
@@ -41,23 +44,19 @@ def page_number(page: int) -> int:
     return page
 
 
-def paginate(items: Sequence[T], page: int, sort: str,
-             keys: dict[str, Callable[[T], Any]], per_page: int = PER_PAGE) -> Page[T]:
-    """One page of ``items`` sorted by ``sort`` (a key name, '-' first for descending)."""
-    key = sort.removeprefix("-")
-    if key not in keys:
-        raise InvalidInput(f"cannot sort by {key!r}: use {', '.join(keys)}")
-    ordered = sorted(items, key=lambda item: _sortable(keys[key](item)),
-                     reverse=sort.startswith("-"))
-    start = (page_number(page) - 1) * per_page
-    return Page(ordered[start:start + per_page], len(items), page, per_page, sort)
+def window(page: int, sort: str, per_page: int = PER_PAGE) -> Slice:
+    """The slice of a list one page shows, for the service to read in SQL."""
+    return Slice(sort, per_page, (page_number(page) - 1) * per_page)
 
 
-def _sortable(value: Any) -> tuple[int, Any]:
-    return (0, "") if value is None else (1, value)
+def as_page(found: Listed[T], page: int, sort: str, per_page: int = PER_PAGE) -> Page[T]:
+    return Page(found.items, found.total, page, per_page, sort)
 
 
-def handling_cells(handling: HandlingView) -> list[str]:
+def handling_cells(handling: HandlingView | None) -> list[str]:
+    """The handling columns; empty where the viewer may not see the contribution."""
+    if handling is None:
+        return [""] * len(HANDLING_COLUMNS)
     return [handling.tlp, handling.pap, " ".join(handling.codes), handling.h3_text or "",
             "; ".join(handling.audience), "yes" if handling.anonymous else "no"]
 
@@ -67,8 +66,12 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list[Any]]) ->
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@\t\r" else c
-                         for c in row])
+        writer.writerow([_inert(c) for c in row])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _inert(cell: Any) -> Any:
+    # A cell starting with = + - @ (or a tab or carriage return) would run as a formula in
+    # a spreadsheet: a leading apostrophe keeps it text. Empty cells stay empty.
+    return "'" + cell if isinstance(cell, str) and cell[:1] in _FORMULA_STARTS else cell

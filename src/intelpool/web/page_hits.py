@@ -2,58 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
+from intelpool.db.sorting import Listed, Slice
 from intelpool.errors import InvalidInput
 from intelpool.matching import access_requests, hits
-from intelpool.matching.hits import HitView
+from intelpool.web import list_exports
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, is_htmx, render
-from intelpool.web.listing import csv_response, paginate
+from intelpool.web.listing import as_page, csv_response, window
 
 router = APIRouter(route_class=PageRoute)
 NAV = [NavLink("Hits", "/hits", "pool:read"),
        NavLink("Access requests", "/access-requests", "pool:read")]
-HIT_SORTS: dict[str, Any] = {
-    "last": lambda h: h.last_at, "first": lambda h: h.first_at, "selector": lambda h: h.selector,
-    "partner": lambda h: h.partner, "kind": lambda h: h.kind, "id": lambda h: h.id}
-REQUEST_SORTS: dict[str, Any] = {
-    "id": lambda r: r.id, "status": lambda r: r.status, "created": lambda r: r.created_at,
-    "requester": lambda r: r.requester, "holder": lambda r: r.holder}
+KINDS = ["exact", "cidr", "url-host", "email-domain", "subdomain"]
 
 
-def _hits(viewer: Any, kind: str, access: str, text: str) -> list[HitView]:
-    with viewer.transaction() as conn:
-        found = hits.list_hits(conn, viewer.principal).hits
-    return [h for h in found if (not kind or h.kind == kind)
-            and (access != "visible" or h.partner_visible)
-            and (access != "hidden" or not h.partner_visible)
-            and (not text or text.lower() in h.selector.lower())]
+def _filter(kind: str, access: str, text: str) -> hits.HitFilter:
+    return hits.HitFilter(kind=kind or None, access=access or None, text=text or None)
 
 
 @router.get("/hits", include_in_schema=False)
 def hit_list(request: Request, viewer: CurrentViewer, kind: str = "", access: str = "",
              text: str = "", sort: str = "-last", page: int = 1) -> HTMLResponse:
-    found = _hits(viewer, kind, access, text)
+    with viewer.transaction() as conn:
+        found = hits.hit_page(conn, viewer.principal, _filter(kind, access, text),
+                              window(page, sort))
     params = {"kind": kind, "access": access, "text": text, "sort": sort}
     return render(request, viewer, "hits.html", {
-        "page": paginate(found, page, sort, HIT_SORTS), "params": params,
-        "kinds": ["exact", "cidr", "url-host", "email-domain", "subdomain"]})
+        "page": as_page(found, page, sort), "params": params, "kinds": KINDS})
 
 
 @router.get("/hits.csv", include_in_schema=False)
-def hit_csv(viewer: CurrentViewer, kind: str = "", access: str = "", text: str = "") -> Response:
-    rows = [[h.id, h.kind, h.selector, h.contribution_id, h.partner,
-             "yes" if h.partner_visible else "no", h.partner_selector or "",
-             " ".join(map(str, h.partner_contributions)), " ".join(h.partner_themes),
-             h.first_at.isoformat(), h.last_at.isoformat()]
-            for h in _hits(viewer, kind, access, text)]
-    return csv_response("hits.csv", ["id", "kind", "selector", "my_contribution", "partner",
-                                     "partner_visible", "partner_selector",
-                                     "partner_contributions", "partner_themes", "first_at",
-                                     "last_at"], rows)
+def hit_csv(viewer: CurrentViewer, kind: str = "", access: str = "", text: str = "",
+            sort: str = "-last") -> Response:
+    with viewer.transaction() as conn:
+        found = hits.hit_page(conn, viewer.principal, _filter(kind, access, text),
+                              Slice(sort)).items
+        rows = list_exports.hit_rows(conn, viewer.principal, found)
+    return csv_response("hits.csv", list_exports.HIT_HEADER, rows)
 
 
 @router.post("/hits/request", include_in_schema=False)
@@ -74,11 +63,21 @@ def request_access(request: Request, viewer: CurrentViewer,
 def request_list(request: Request, viewer: CurrentViewer, status: str = "",
                  sort: str = "-id", page: int = 1) -> HTMLResponse:
     with viewer.transaction() as conn:
-        found = access_requests.list_requests(conn, viewer.principal, status=status or None)
+        found = access_requests.request_page(conn, viewer.principal, status=status or None,
+                                             part=window(page, sort))
     mine = viewer.principal.organisation_name
     params = {"status": status, "sort": sort}
     return render(request, viewer, "access_requests.html", {
-        "page": paginate(found, page, sort, REQUEST_SORTS), "params": params, "mine": mine})
+        "page": as_page(found, page, sort), "params": params, "mine": mine})
+
+
+@router.get("/access-requests.csv", include_in_schema=False)
+def request_csv(viewer: CurrentViewer, status: str = "", sort: str = "-id") -> Response:
+    with viewer.transaction() as conn:
+        found = access_requests.request_page(conn, viewer.principal, status=status or None,
+                                             part=Slice(sort)).items
+        rows = list_exports.request_rows(conn, viewer.principal, found)
+    return csv_response("access-requests.csv", list_exports.REQUEST_HEADER, rows)
 
 
 @router.post("/access-requests/{request_id}/decide", include_in_schema=False)
@@ -93,5 +92,5 @@ def decide(request: Request, viewer: CurrentViewer, request_id: int,
     if is_htmx(request):
         return render(request, viewer, "access_request_row.html", context)
     return render(request, viewer, "access_requests.html", {
-        "page": paginate([decided], 1, "-id", REQUEST_SORTS), "params": {"sort": "-id"},
+        "page": as_page(Listed([decided], 1), 1, "-id"), "params": {"sort": "-id"},
         "mine": context["mine"]})

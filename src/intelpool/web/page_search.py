@@ -50,7 +50,8 @@ def _lookup(conn: Connection, me: Principal, values: list[str],
     # read only when some partner holds data the viewer may not see.
     hidden_somewhere = any(not h.visible for found in held for h in found.holders)
     if hidden_somewhere and known_hits is None:
-        known_hits = hits.list_hits(conn, me).hits
+        mine = tuple(found.selector for found in held if found.selector)
+        known_hits = hits.hit_page(conn, me, hits.HitFilter(selectors=mine)).items
     requestable = {h.selector: h.id for h in known_hits or [] if not h.partner_visible}
     lines = []
     for value, found in zip(values, held, strict=True):
@@ -112,7 +113,7 @@ def selector(request: Request, viewer: CurrentViewer, value: str,
     with viewer.transaction() as conn:
         observations = reads.search(conn, me, value, type)
         score = scoring.score(conn, me, value, type)
-        all_hits = hits.list_hits(conn, me).hits
+        all_hits = hits.hit_page(conn, me, hits.HitFilter(selectors=(score.selector,))).items
         line = _lookup(conn, me, [score.selector.split(" ", 1)[1]], all_hits)[0]
         my_hits = [h for h in all_hits if h.selector == score.selector]
     # Detection without the type may read the value as another type: then no holders.

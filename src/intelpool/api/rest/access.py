@@ -8,7 +8,14 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from intelpool.api.deps import Conn, Decider, Reader, Text
-from intelpool.api.paging import CursorParam, LimitParam, Page, keyset_page
+from intelpool.api.paging import (
+    CursorParam,
+    LimitParam,
+    Page,
+    sort_param,
+    sort_query,
+    sorted_page,
+)
 from intelpool.matching import access_requests
 from intelpool.matching.access_requests import AccessRequestView
 
@@ -35,11 +42,13 @@ def request_access(conn: Conn, caller: Reader, body: NewAccessRequest) -> Access
 @router.get("/access-requests")
 def list_requests(conn: Conn, caller: Reader,
                   status: Literal["pending", "granted", "denied"] | None = Query(None),
+                  sort: str = sort_query(access_requests.REQUEST_SORTS, "-id"),
                   limit: LimitParam = 100,
                   cursor: CursorParam = None) -> Page[AccessRequestView]:
     """Access requests to and from your organisation, newest first."""
-    return keyset_page(lambda n, before: access_requests.list_requests(
-        conn, caller, status=status, limit=n, before=before), limit, cursor,
+    sort = sort_param(sort, access_requests.REQUEST_SORTS, "access requests")
+    return sorted_page(lambda part, before: access_requests.request_page(
+        conn, caller, status=status, part=part, before=before), limit, cursor, sort,
         key=lambda r: r.id)
 
 

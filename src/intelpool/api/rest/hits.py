@@ -7,7 +7,15 @@ from datetime import datetime
 from fastapi import APIRouter, Query
 
 from intelpool.api.deps import Conn, Reader
-from intelpool.api.paging import CursorParam, LimitParam, Page, offset_page
+from intelpool.api.paging import (
+    CursorParam,
+    LimitParam,
+    Page,
+    offset_page,
+    sort_param,
+    sort_query,
+)
+from intelpool.db.sorting import Slice
 from intelpool.matching import hits
 from intelpool.matching.hits import HitView, WidespreadView
 
@@ -18,10 +26,12 @@ _SINCE = Query(None, description="Only those recorded or refreshed since this ti
 
 @router.get("/hits")
 def list_hits(conn: Conn, caller: Reader, since: datetime | None = _SINCE,
-              limit: LimitParam = 100, cursor: CursorParam = None) -> Page[HitView]:
+              sort: str = sort_query(hits.HIT_SORTS, "-last"), limit: LimitParam = 100,
+              cursor: CursorParam = None) -> Page[HitView]:
     """Hits of your organisation, newest first (hit/no-hit where you may not see theirs)."""
-    return offset_page(lambda n, offset: hits.list_hits(conn, caller, since=since, limit=n,
-                                                        offset=offset).hits, limit, cursor)
+    sort = sort_param(sort, hits.HIT_SORTS, "hits")
+    return offset_page(lambda n, offset: hits.hit_page(
+        conn, caller, hits.HitFilter(since=since), Slice(sort, n, offset)).items, limit, cursor)
 
 
 @router.get("/hits/widespread")

@@ -1,0 +1,63 @@
+"""The CSV rows of the hits, access requests and audit lists, with their handling columns.
+
+Handling comes from ``pool.reads.handling_of``, which leaves out every contribution the
+viewer may not see: a hidden contribution's columns stay empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from intelpool.access import Principal
+from intelpool.audit.service import AuditEvent
+from intelpool.matching.access_requests import AccessRequestView
+from intelpool.matching.hits import HitView
+from intelpool.pool import reads
+from intelpool.web.listing import HANDLING_COLUMNS, handling_cells
+
+HIT_HEADER = ["id", "kind", "selector", "my_contribution",
+              *(f"my_{c}" for c in HANDLING_COLUMNS), "partner", "partner_visible",
+              "partner_selector", "partner_contributions", "partner_handling_of",
+              *(f"partner_{c}" for c in HANDLING_COLUMNS), "partner_themes", "first_at",
+              "last_at"]
+REQUEST_HEADER = ["id", "hit", "requester", "holder", "contribution", "h2",
+                  *HANDLING_COLUMNS, "reason", "status", "note", "created_at", "decided_at"]
+AUDIT_HEADER = ["id", "at", "actor", "action", "subject_type", "subject_id", "tlp", "detail"]
+
+
+def hit_rows(conn: Connection, principal: Principal, found: list[HitView]) -> list[list[Any]]:
+    """The viewer's own contribution's handling, and the partner's where the viewer may see
+    it (the first of the partner's contributions the viewer sees)."""
+    handling = reads.handling_of(conn, principal, [
+        *(h.contribution_id for h in found),
+        *(h.partner_contributions[0] for h in found if h.partner_contributions)])
+    rows = []
+    for h in found:
+        theirs = h.partner_contributions[0] if h.partner_contributions else None
+        rows.append([
+            h.id, h.kind, h.selector, h.contribution_id,
+            *handling_cells(handling.get(h.contribution_id)), h.partner,
+            "yes" if h.partner_visible else "no", h.partner_selector or "",
+            " ".join(map(str, h.partner_contributions)), theirs or "",
+            *handling_cells(handling.get(theirs) if theirs else None),
+            " ".join(h.partner_themes), h.first_at.isoformat(), h.last_at.isoformat()])
+    return rows
+
+
+def request_rows(conn: Connection, principal: Principal,
+                 found: list[AccessRequestView]) -> list[list[Any]]:
+    """The requested contribution's handling as the viewer may see it: the holder always,
+    the requester once granted (or otherwise entitled); the H2 mark as the page shows it."""
+    handling = reads.handling_of(conn, principal, [r.contribution_id for r in found])
+    return [[r.id, r.hit_id or "", r.requester, r.holder, r.contribution_id,
+             "yes" if r.h2 else "no", *handling_cells(handling.get(r.contribution_id)),
+             r.reason, r.status, r.note or "", r.created_at.isoformat(),
+             r.decided_at.isoformat() if r.decided_at else ""] for r in found]
+
+
+def audit_rows(found: list[AuditEvent]) -> list[list[Any]]:
+    return [[e.id, e.at.isoformat(), e.actor, e.action, e.subject_type or "",
+             e.subject_id or "", e.tlp or "", orjson.dumps(e.detail).decode()] for e in found]
