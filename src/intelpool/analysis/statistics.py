@@ -1,5 +1,9 @@
 """Statistics: counts over what a viewer may see, and partnership tables under disclosure
-control. Every query here applies a predicate from ``access/`` in SQL."""
+control. Every query here applies a predicate from ``access/`` in SQL.
+
+Observations, contributions and selectors are summed from the summary kept at ingest
+(``pool/summary.py``): rows per contribution, day and type, filtered by the same visibility
+predicate on their contributions as raw observations would be."""
 
 from __future__ import annotations
 
@@ -38,8 +42,9 @@ from intelpool.db.tables import (
     contributions,
     hits,
     observables,
-    observations,
+    observation_counts,
     organisations,
+    shared_observations,
 )
 
 VISIBLE_MEASURES = ("contributions", "observations", "selectors", "hits", "access_requests")
@@ -81,12 +86,14 @@ class StatsTable:
 
 @dataclass(frozen=True, slots=True)
 class _Facts:
-    """A set of facts to count: their contribution, observable and time columns."""
+    """A set of facts to count: their contribution, observable (or type) and time columns."""
 
     base: FromClause
     contribution_id: ColumnElement[Any]
     observable_id: ColumnElement[Any] | None
     time: ColumnElement[Any]
+    type: ColumnElement[Any] | None = None  # when the facts carry their selectors' type
+    daily: bool = False  # ``time`` is a calendar day
 
 
 def _grouped(conn: Connection, facts: _Facts, dims: tuple[str, ...], viewer: int | None,
@@ -97,12 +104,12 @@ def _grouped(conn: Connection, facts: _Facts, dims: tuple[str, ...], viewer: int
     if "theme" in dims:
         joined = joined.outerjoin(contribution_themes,
                                   contribution_themes.c.contribution_id == contributions.c.id)
-    type_col = None
-    if "type" in dims and facts.observable_id is not None:
+    type_col = facts.type
+    if "type" in dims and type_col is None and facts.observable_id is not None:
         joined = joined.join(observables, observables.c.id == facts.observable_id)
         type_col = observables.c.type
     src = Sources(contributions, organisations, contribution_themes, facts.time, type_col,
-                  viewer)
+                  viewer, facts.daily)
     keys = [expression(d, src, conn.dialect.name).label(f"d{i}") for i, d in enumerate(dims)]
     extra = extra_group or []
     query: Select[Any] = select(*keys, *extra, *measures).select_from(joined).where(where)
@@ -112,12 +119,23 @@ def _grouped(conn: Connection, facts: _Facts, dims: tuple[str, ...], viewer: int
 
 
 def _in_period(facts: _Facts, period: Period) -> ColumnElement[bool]:
+    if facts.daily:
+        first, after = period.days
+        return and_(facts.time >= first, facts.time < after)
     return and_(facts.time >= period.start, facts.time < period.end)
 
 
-def _observation_facts() -> _Facts:
-    return _Facts(observations, observations.c.contribution_id, observations.c.observable_id,
-                  func.coalesce(observations.c.first_seen, contributions.c.received_at))
+def _count_facts() -> _Facts:
+    """The summary's observation counts (per contribution, day and type)."""
+    oc = observation_counts
+    return _Facts(oc, oc.c.contribution_id, None, oc.c.day, oc.c.type, daily=True)
+
+
+def _shared_facts() -> _Facts:
+    """The observations of selectors held by more than one contribution."""
+    so = shared_observations
+    return _Facts(so, so.c.contribution_id, so.c.observable_id, so.c.day, so.c.type,
+                  daily=True)
 
 
 def _hit_facts(principal: Principal) -> _Facts:
@@ -158,7 +176,7 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
     require(principal, Permission.POOL_READ)
     table = StatsTable("visible", dims, period.label, VISIBLE_MEASURES)
     viewer = principal.organisation_id
-    obs = _observation_facts()
+    counts, shared = _count_facts(), _shared_facts()
     counted = [("hits", _hit_facts(principal)), ("access_requests", _request_facts(principal))]
     total = (TOTAL,) * max(len(dims), 1)
     for keys in ([dims, ()] if dims else [()]):
@@ -168,13 +186,22 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
             label = tuple(str(row[i]) for i in range(n)) if n else total
             return table.cells.setdefault(label, _zero(VISIBLE_MEASURES))
 
-        for row in _grouped(conn, obs, keys, viewer,
-                            and_(obs.contribution_id.in_(visible_contribution_ids(principal)),
-                                 _in_period(obs, period)),
-                            [func.count(distinct(obs.contribution_id)), func.count(),
-                             func.count(distinct(observations.c.observable_id))]):
+        def visible(facts: _Facts) -> ColumnElement[bool]:
+            return and_(facts.contribution_id.in_(visible_contribution_ids(principal)),
+                        _in_period(facts, period))
+
+        for row in _grouped(conn, counts, keys, viewer, visible(counts),
+                            [func.count(distinct(counts.contribution_id)),
+                             func.sum(observation_counts.c.observations)]):
             target = cell(row)
-            target["contributions"], target["observations"], target["selectors"] = row[n:n + 3]
+            target["contributions"] = int(row[n])
+            target["observations"] = target["selectors"] = int(row[n + 1] or 0)
+        # A selector held once counts once; those held more often count once per cell.
+        held = shared_observations.c.observable_id
+        for row in _grouped(conn, shared, keys, viewer, visible(shared),
+                            [func.count(), func.count(distinct(held))]):
+            target = cell(row)
+            target["selectors"] = int(target["selectors"] or 0) - int(row[n]) + int(row[n + 1])
         for name, facts in counted:
             for row in _grouped(conn, facts, keys, viewer, _in_period(facts, period),
                                 [func.count(distinct(facts.base.c.id))]):
@@ -193,10 +220,11 @@ def partnership_statistics(conn: Connection, principal: Principal, dims: tuple[s
     require_whole_months(period)
     table = StatsTable("partnership", dims, period.label, PARTNERSHIP_MEASURES,
                        rules=rules.describe())
-    obs = _observation_facts()
-    rows = _grouped(conn, obs, dims, None,
-                    and_(statistics_source(), _in_period(obs, period)),
-                    [func.count(distinct(obs.contribution_id)), func.count()],
+    counts = _count_facts()
+    rows = _grouped(conn, counts, dims, None,
+                    and_(statistics_source(), _in_period(counts, period)),
+                    [func.count(distinct(counts.contribution_id)),
+                     func.sum(observation_counts.c.observations)],
                     extra_group=[contributions.c.originator_id])
     n = len(dims)
     figures: dict[str, dict[tuple[Any, ...], CellFigures]] = {
