@@ -113,44 +113,43 @@ def _bucket(day: ColumnElement[Any], windows: Windows) -> ColumnElement[Any]:
                 else_=literal(0))
 
 
-def _counts(category: str) -> tuple[FromClause, ColumnElement[Any], ColumnElement[Any],
-                                     ColumnElement[Any], ColumnElement[Any]]:
-    """Where a category's counts come from in the summary: (rows, contribution id, day,
-    observations, subject)."""
-    if category in SELECTOR_CATEGORIES:
-        sc = subject_counts
-        rows: FromClause = sc
-        return rows, sc.c.contribution_id, sc.c.day, sc.c.observations, sc.c.subject
-    oc = observation_counts
-    if category == "theme":
-        rows = oc.join(contribution_themes,
-                       contribution_themes.c.contribution_id == oc.c.contribution_id)
-        subject: ColumnElement[Any] = contribution_themes.c.theme
-    else:
-        # An observation counts once for each named thing of its contribution.
-        rows = oc.join(entities, and_(entities.c.contribution_id == oc.c.contribution_id,
-                                      entities.c.kind.in_(_ENTITY_KINDS[category])))
-        subject = func.lower(entities.c.name)
-    return rows, oc.c.contribution_id, oc.c.day, oc.c.observations, subject
-
-
 def _series(conn: Connection, principal: Principal, category: str, windows: Windows,
             theme: str | None) -> dict[str, dict[int, dict[int, int]]]:
-    """subject -> window -> contribution -> observations, from the summary kept at ingest."""
+    """subject -> window -> contribution -> observations, from the summary kept at ingest:
+    counts are summed per contribution and window before themes or named things join."""
     if category not in CATEGORIES:
         raise InvalidInput(f"unknown trend category {category!r}")
-    rows, cid, day, observations, subject = _counts(category)
+    selector = category in SELECTOR_CATEGORIES
+    table = subject_counts if selector else observation_counts
+    cid, day = table.c.contribution_id, table.c.day
     bounds = windows.days
     where = [cid.in_(visible_contribution_ids(principal)), day >= bounds[0], day < bounds[-1]]
-    if category in SELECTOR_CATEGORIES:
+    if selector:
         where.append(subject_counts.c.category == category)
     if theme:
         chosen = contribution_themes.alias("chosen_theme")
         where.append(exists(select(1).select_from(chosen).where(
             chosen.c.contribution_id == cid, chosen.c.theme == theme)))
-    bucket = _bucket(day, windows)
-    query = (select(subject, bucket, cid, func.sum(observations)).select_from(rows)
-             .where(*where).group_by(subject, bucket, cid))
+    columns = [cid.label("cid"), _bucket(day, windows).label("w")]
+    if selector:
+        columns.append(subject_counts.c.subject.label("subject"))
+    summed = (select(*columns, func.sum(table.c.observations).label("n")).where(*where)
+              .group_by(*columns).subquery("summed"))
+    rows: FromClause = summed
+    subject: ColumnElement[Any]
+    if selector:
+        subject = summed.c.subject
+    elif category == "theme":
+        rows = summed.join(contribution_themes,
+                           contribution_themes.c.contribution_id == summed.c.cid)
+        subject = contribution_themes.c.theme
+    else:
+        # An observation counts once for each named thing of its contribution.
+        rows = summed.join(entities, and_(entities.c.contribution_id == summed.c.cid,
+                                          entities.c.kind.in_(_ENTITY_KINDS[category])))
+        subject = func.lower(entities.c.name)
+    query = (select(subject, summed.c.w, summed.c.cid, func.sum(summed.c.n)).select_from(rows)
+             .group_by(subject, summed.c.w, summed.c.cid))
     out: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for name, window, contribution, count in conn.execute(query):
         if name:
