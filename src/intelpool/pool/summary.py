@@ -108,9 +108,21 @@ def _count(conn: Connection, ids: Sequence[int] | None) -> None:
         ["contribution_id", "day", "type", "reported", "observations"], query))
 
 
+# Categories only selectors of these types can have: a submission without any skips them.
+_ONLY_TYPES = {"network": ("asn", "cidr"), "cash-out": (*_WALLETS, "iban"),
+               "phishing-brand": ("domain", "hostname", "url")}
+
+
 def _count_subjects(conn: Connection, ids: Sequence[int] | None) -> None:
     day = observation_day(conn)
+    oc = observation_counts
+    held = select(oc.c.type).distinct()
+    if ids is not None:
+        held = held.where(oc.c.contribution_id.in_(list(ids)))
+    types = set(conn.execute(held).scalars())
     for category in SELECTOR_CATEGORIES:
+        if category in _ONLY_TYPES and not types.intersection(_ONLY_TYPES[category]):
+            continue
         subject, condition = subject_of(conn, category)
         query = (select(observations.c.contribution_id, day, literal(category), subject,
                         func.count())
