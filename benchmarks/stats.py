@@ -90,7 +90,7 @@ def _median(rounds: int, work: Callable[[], Any]) -> tuple[float, Any]:
 
 def measure(url: str, rounds: int, record: Path | None, baseline: Path | None,
             out_dir: Path) -> None:
-    from intelpool.analysis import service
+    from intelpool.analysis import figures as service
     from intelpool.analysis.report.render import to_html, to_pdf
     from intelpool.db.engine import make_engine
     from intelpool.db.tables import observations

@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Integer, Text, case, cast, func, literal
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    FromClause,
+    Integer,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+)
 
 from intelpool.errors import InvalidInput
 
@@ -44,6 +54,7 @@ class Sources:
     time: ColumnElement[Any]
     type: ColumnElement[Any] | None
     viewer_org: int | None
+    daily: bool = False  # ``time`` is a calendar day (the summary's), not a moment
 
 
 def expression(dim: str, src: Sources, dialect: str) -> ColumnElement[Any]:
@@ -53,6 +64,8 @@ def expression(dim: str, src: Sources, dialect: str) -> ColumnElement[Any]:
     if dim == "type":
         return src.type if src.type is not None else literal(NONE_LABEL)
     if dim in ("month", "quarter", "week"):
+        if src.daily:
+            return day_bucket(dim, src.time, dialect)
         return time_bucket(dim, src.time, dialect)
     if dim == "partner-kind":
         return src.organisation.c.kind
@@ -82,3 +95,16 @@ def time_bucket(dim: str, moment: ColumnElement[Any], dialect: str) -> ColumnEle
         return func.strftime("%Y-Q", moment, type_=Text) + cast((month + 2) // 3, Text)
     return func.date(moment, "weekday 0", "-6 days")
 
+
+
+def day_bucket(dim: str, day: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """The same labels as ``time_bucket`` for a calendar day."""
+    if dialect == "postgresql":
+        # As a timestamp without time zone: the session's time zone plays no part.
+        moment = cast(day, DateTime())
+        if dim == "month":
+            return func.to_char(moment, "YYYY-MM")
+        if dim == "quarter":
+            return func.to_char(moment, 'YYYY-"Q"Q')
+        return func.to_char(func.date_trunc("week", moment), "YYYY-MM-DD")
+    return time_bucket(dim, day, dialect)

@@ -65,8 +65,9 @@ def trends(conn: Connection, principal: Principal, *, theme: str | None = None,
         if end - timedelta(days=1) > now:
             raise InvalidInput(f"until {until}: it lies in the future")
     else:
-        latest = repo.latest_visible(conn, principal)
-        end = min(latest + timedelta(seconds=1), now) if latest else now
+        # Windows are whole days, the last ending with the newest day seen (at most today).
+        latest = min(repo.latest_visible(conn, principal) or now.date(), now.date())
+        end = date_range(None, latest).end
     windows = repo.Windows(end, length, history + 1, label)
     return repo.compute_trends(conn, principal, windows, chosen, progress=progress)
 

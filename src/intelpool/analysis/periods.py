@@ -18,6 +18,14 @@ class Period:
     label: str
 
     @property
+    def days(self) -> tuple[date, date]:
+        """[first day, day after the last): the summary counts whole days."""
+        for bound in (self.start, self.end):
+            if bound != _midnight(bound.date()):
+                raise ValueError(f"period {self.label} does not begin and end at midnight")
+        return self.start.date(), self.end.date()
+
+    @property
     def whole_months(self) -> bool:
         return _month_start(self.start) == self.start and _month_start(self.end) == self.end
 
@@ -63,10 +71,11 @@ def parse_period(text: str, *, now: datetime | None = None) -> Period:
 
 def date_range(first: date | None, last: date | None, *, now: datetime | None = None
                ) -> Period:
-    """--since/--until: both days included; open ends reach back to 1970 and up to now."""
+    """--since/--until: both days included; open ends reach back to 1970 and up to now
+    (the end of today: statistics count whole days)."""
     now = now or datetime.now(UTC)
     start = _midnight(first) if first else datetime(1970, 1, 1, tzinfo=UTC)
-    end = _midnight(last) + timedelta(days=1) if last else now
+    end = _midnight(last or now.astimezone(UTC).date()) + timedelta(days=1)
     label = f"{first or 'the start'} to {last or 'now'}"
     return checked(Period(start, end, label), now=now)
 

@@ -1,5 +1,9 @@
 """Statistics: counts over what a viewer may see, and partnership tables under disclosure
-control. Every query here applies a predicate from ``access/`` in SQL."""
+control. Every query here applies a predicate from ``access/`` in SQL.
+
+Observations, contributions and selectors are summed from the summary kept at ingest
+(``pool/summary.py``): rows per contribution, day and type, filtered by the same visibility
+predicate on their contributions as raw observations would be."""
 
 from __future__ import annotations
 
@@ -16,8 +20,10 @@ from sqlalchemy import (
     case,
     distinct,
     func,
+    literal,
     or_,
     select,
+    true,
     union_all,
 )
 
@@ -29,8 +35,8 @@ from intelpool.access.disclosure import (
     protect,
     statistics_source,
 )
-from intelpool.access.visibility import visible_contribution, visible_contribution_ids
-from intelpool.analysis.dimensions import Sources, expression
+from intelpool.access.visibility import visible_contribution_ids
+from intelpool.analysis.dimensions import Sources, day_bucket, expression, time_bucket
 from intelpool.analysis.periods import Period, require_whole_months
 from intelpool.db.tables import (
     access_requests,
@@ -38,8 +44,9 @@ from intelpool.db.tables import (
     contributions,
     hits,
     observables,
-    observations,
+    observation_counts,
     organisations,
+    shared_observations,
 )
 
 VISIBLE_MEASURES = ("contributions", "observations", "selectors", "hits", "access_requests")
@@ -79,31 +86,44 @@ class StatsTable:
         return DisclosureRules(**self.rules).text() if self.rules else ""
 
 
+_TIME_DIMENSIONS = ("month", "quarter", "week")
+_ORGANISATION_DIMENSIONS = ("partner-kind", "country", "originator")
+
+
 @dataclass(frozen=True, slots=True)
 class _Facts:
-    """A set of facts to count: their contribution, observable and time columns."""
+    """A set of facts to count: their contribution, observable (or type) and time columns."""
 
     base: FromClause
     contribution_id: ColumnElement[Any]
     observable_id: ColumnElement[Any] | None
     time: ColumnElement[Any]
+    type: ColumnElement[Any] | None = None  # when the facts carry their selectors' type
+    daily: bool = False  # ``time`` is a calendar day
+    # Time dimensions the facts carry already bucketed (summed per contribution).
+    buckets: tuple[tuple[str, ColumnElement[Any]], ...] = ()
 
 
 def _grouped(conn: Connection, facts: _Facts, dims: tuple[str, ...], viewer: int | None,
              where: ColumnElement[bool], measures: list[ColumnElement[Any]],
              extra_group: list[ColumnElement[Any]] | None = None) -> list[Any]:
-    joined = facts.base.join(contributions, contributions.c.id == facts.contribution_id).join(
-        organisations, organisations.c.id == contributions.c.originator_id)
+    joined = facts.base
+    # Contributions and their originators only when a dimension or the filter needs them.
+    if extra_group or any(d in _ORGANISATION_DIMENSIONS for d in dims):
+        joined = joined.join(contributions, contributions.c.id == facts.contribution_id).join(
+            organisations, organisations.c.id == contributions.c.originator_id)
     if "theme" in dims:
         joined = joined.outerjoin(contribution_themes,
-                                  contribution_themes.c.contribution_id == contributions.c.id)
-    type_col = None
-    if "type" in dims and facts.observable_id is not None:
+                                  contribution_themes.c.contribution_id == facts.contribution_id)
+    type_col = facts.type
+    if "type" in dims and type_col is None and facts.observable_id is not None:
         joined = joined.join(observables, observables.c.id == facts.observable_id)
         type_col = observables.c.type
     src = Sources(contributions, organisations, contribution_themes, facts.time, type_col,
-                  viewer)
-    keys = [expression(d, src, conn.dialect.name).label(f"d{i}") for i, d in enumerate(dims)]
+                  viewer, facts.daily)
+    ready = dict(facts.buckets)
+    keys = [(ready[d] if d in ready else expression(d, src, conn.dialect.name)).label(f"d{i}")
+            for i, d in enumerate(dims)]
     extra = extra_group or []
     query: Select[Any] = select(*keys, *extra, *measures).select_from(joined).where(where)
     if keys or extra:
@@ -112,12 +132,92 @@ def _grouped(conn: Connection, facts: _Facts, dims: tuple[str, ...], viewer: int
 
 
 def _in_period(facts: _Facts, period: Period) -> ColumnElement[bool]:
+    if facts.daily:
+        first, after = period.days
+        return and_(facts.time >= first, facts.time < after)
     return and_(facts.time >= period.start, facts.time < period.end)
 
 
-def _observation_facts() -> _Facts:
-    return _Facts(observations, observations.c.contribution_id, observations.c.observable_id,
-                  func.coalesce(observations.c.first_seen, contributions.c.received_at))
+def _per_contribution(conn: Connection, facts: _Facts, dims: tuple[str, ...],
+                      where: ColumnElement[bool], count: ColumnElement[Any]) -> _Facts:
+    """``count`` of the facts in ``where``, per contribution and the dimensions the facts
+    carry (time bucket, type), before contribution dimensions (theme, originator ...)
+    multiply them: a few rows per contribution to join instead of one per fact."""
+    base, type_col = facts.base, facts.type
+    if "type" in dims and type_col is None and facts.observable_id is not None:
+        base = base.join(observables, observables.c.id == facts.observable_id)
+        type_col = observables.c.type
+    bucket = day_bucket if facts.daily else time_bucket
+    columns: list[ColumnElement[Any]] = [facts.contribution_id.label("cid")]
+    columns += [bucket(d, facts.time, conn.dialect.name).label(f"t_{d}")
+                for d in dims if d in _TIME_DIMENSIONS]
+    if "type" in dims and type_col is not None:
+        columns.append(type_col.label("type"))
+    summed = (select(*columns, count.label("n")).select_from(base).where(where)
+              .group_by(*columns).subquery("summed"))
+    return _Facts(summed, summed.c.cid, None, literal(None), summed.c.get("type"),
+                  facts.daily,
+                  tuple((d, summed.c[f"t_{d}"]) for d in dims if d in _TIME_DIMENSIONS))
+
+
+def _count_facts() -> _Facts:
+    """The summary's observation counts (per contribution, day and type)."""
+    oc = observation_counts
+    return _Facts(oc, oc.c.contribution_id, None, oc.c.day, oc.c.type, daily=True)
+
+
+def _shared_selectors(conn: Connection, principal: Principal, dims: tuple[str, ...],
+                      period: Period) -> dict[tuple[str, ...], tuple[int, int]]:
+    """Per cell (() for the total): the visible observations of selectors held by several
+    contributions, and how many distinct selectors they are. Dimensions the rows carry
+    (time, type) are counted in SQL; a contribution's dimensions (theme, originator ...)
+    come from one small query, and the selectors are told apart in Python, which is
+    cheaper than joining every row."""
+    so = shared_observations
+    first, after = period.days
+    own = [d for d in dims if d in _TIME_DIMENSIONS or d == "type"]
+    columns = [day_bucket(d, so.c.day, conn.dialect.name) if d != "type" else so.c.type
+               for d in own]
+    where = [so.c.contribution_id.in_(visible_contribution_ids(principal)),
+             so.c.day >= first, so.c.day < after]
+    if len(own) == len(dims):
+        query = select(*columns, func.count(), func.count(distinct(so.c.observable_id))
+                       ).where(*where)
+        return {tuple(str(k) for k in row[:-2]): (int(row[-2]), int(row[-1]))
+                for row in conn.execute(query.group_by(*columns) if columns else query)}
+    labels = _contribution_labels(conn, principal, [d for d in dims if d not in own])
+    # Where each key part comes from: the row's own columns or its contribution's labels.
+    parts = [(d in own, own.index(d) if d in own else [x for x in dims if x not in own]
+              .index(d)) for d in dims]
+    cells: dict[tuple[str, ...], tuple[int, set[int]]] = {}
+    for cid, oid, *carried in conn.execute(select(so.c.contribution_id, so.c.observable_id,
+                                                  *columns).where(*where)):
+        for theirs in labels[cid]:
+            key = tuple(str(carried[i]) if mine else theirs[i] for mine, i in parts)
+            seen, ids = cells.get(key, (0, set()))
+            ids.add(oid)
+            cells[key] = (seen + 1, ids)
+    return {k: (n, len(ids)) for k, (n, ids) in cells.items()}
+
+
+def _contribution_labels(conn: Connection, principal: Principal, dims: list[str]
+                         ) -> dict[int, list[tuple[str, ...]]]:
+    """Each visible contribution's labels in these contribution dimensions (several when
+    it has several themes)."""
+    joined = contributions.join(organisations,
+                                organisations.c.id == contributions.c.originator_id)
+    if "theme" in dims:
+        joined = joined.outerjoin(contribution_themes,
+                                  contribution_themes.c.contribution_id == contributions.c.id)
+    src = Sources(contributions, organisations, contribution_themes, literal(None), None,
+                  principal.organisation_id)
+    query = select(contributions.c.id, *[expression(d, src, conn.dialect.name) for d in dims]
+                   ).select_from(joined).where(
+        contributions.c.id.in_(visible_contribution_ids(principal)))
+    out: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+    for cid, *values in conn.execute(query):
+        out[int(cid)].append(tuple(str(v) for v in values))
+    return out
 
 
 def _hit_facts(principal: Principal) -> _Facts:
@@ -125,7 +225,6 @@ def _hit_facts(principal: Principal) -> _Facts:
     contributions it may see (counted on side a)."""
     me = principal.organisation_id or -1
     mine = hits.c.org_a_id == me
-    ca, cb = contributions.alias("ca"), contributions.alias("cb")
     own = select(hits.c.id,
                  case((mine, hits.c.contribution_a_id), else_=hits.c.contribution_b_id)
                  .label("cid"),
@@ -133,11 +232,10 @@ def _hit_facts(principal: Principal) -> _Facts:
                  .label("oid"), hits.c.first_at.label("at")).where(
         or_(hits.c.org_a_id == me, hits.c.org_b_id == me))
     seen = select(hits.c.id, hits.c.contribution_a_id, hits.c.observable_a_id,
-                  hits.c.first_at).select_from(
-        hits.join(ca, ca.c.id == hits.c.contribution_a_id)
-        .join(cb, cb.c.id == hits.c.contribution_b_id)).where(
+                  hits.c.first_at).where(
         hits.c.org_a_id != me, hits.c.org_b_id != me,
-        visible_contribution(principal, ca), visible_contribution(principal, cb))
+        hits.c.contribution_a_id.in_(visible_contribution_ids(principal)),
+        hits.c.contribution_b_id.in_(visible_contribution_ids(principal)))
     facts = union_all(own, seen).subquery("hit_facts")
     return _Facts(facts, facts.c.cid, facts.c.oid, facts.c.at)
 
@@ -158,8 +256,6 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
     require(principal, Permission.POOL_READ)
     table = StatsTable("visible", dims, period.label, VISIBLE_MEASURES)
     viewer = principal.organisation_id
-    obs = _observation_facts()
-    counted = [("hits", _hit_facts(principal)), ("access_requests", _request_facts(principal))]
     total = (TOTAL,) * max(len(dims), 1)
     for keys in ([dims, ()] if dims else [()]):
         n = len(keys)
@@ -168,17 +264,28 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
             label = tuple(str(row[i]) for i in range(n)) if n else total
             return table.cells.setdefault(label, _zero(VISIBLE_MEASURES))
 
-        for row in _grouped(conn, obs, keys, viewer,
-                            and_(obs.contribution_id.in_(visible_contribution_ids(principal)),
-                                 _in_period(obs, period)),
-                            [func.count(distinct(obs.contribution_id)), func.count(),
-                             func.count(distinct(observations.c.observable_id))]):
+        oc, hit, asked = _count_facts(), _hit_facts(principal), _request_facts(principal)
+        counts = _per_contribution(
+            conn, oc, keys, and_(oc.contribution_id.in_(visible_contribution_ids(principal)),
+                                 _in_period(oc, period)),
+            func.sum(observation_counts.c.observations))
+        for row in _grouped(conn, counts, keys, viewer, true(),
+                            [func.count(distinct(counts.contribution_id)),
+                             func.sum(counts.base.c.n)]):
             target = cell(row)
-            target["contributions"], target["observations"], target["selectors"] = row[n:n + 3]
-        for name, facts in counted:
-            for row in _grouped(conn, facts, keys, viewer, _in_period(facts, period),
-                                [func.count(distinct(facts.base.c.id))]):
-                cell(row)[name] = row[n]
+            target["contributions"] = int(row[n])
+            target["observations"] = target["selectors"] = int(row[n + 1] or 0)
+        # A selector held once counts once; those held more often count once per cell.
+        for key, (rows, distinct_ids) in _shared_selectors(conn, principal, keys,
+                                                           period).items():
+            target = table.cells.setdefault(key or total, _zero(VISIBLE_MEASURES))
+            target["selectors"] = int(target["selectors"] or 0) - rows + distinct_ids
+        for name, facts in (("hits", hit), ("access_requests", asked)):
+            summed = _per_contribution(conn, facts, keys, _in_period(facts, period),
+                                       func.count())
+            for row in _grouped(conn, summed, keys, viewer, true(),
+                                [func.sum(summed.base.c.n)]):
+                cell(row)[name] = int(row[n] or 0)
     return table
 
 
@@ -193,10 +300,11 @@ def partnership_statistics(conn: Connection, principal: Principal, dims: tuple[s
     require_whole_months(period)
     table = StatsTable("partnership", dims, period.label, PARTNERSHIP_MEASURES,
                        rules=rules.describe())
-    obs = _observation_facts()
-    rows = _grouped(conn, obs, dims, None,
-                    and_(statistics_source(), _in_period(obs, period)),
-                    [func.count(distinct(obs.contribution_id)), func.count()],
+    oc = _count_facts()
+    counts = _per_contribution(conn, oc, dims, _in_period(oc, period),
+                               func.sum(observation_counts.c.observations))
+    rows = _grouped(conn, counts, dims, None, statistics_source(),
+                    [func.count(distinct(counts.contribution_id)), func.sum(counts.base.c.n)],
                     extra_group=[contributions.c.originator_id])
     n = len(dims)
     figures: dict[str, dict[tuple[Any, ...], CellFigures]] = {

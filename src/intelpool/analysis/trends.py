@@ -1,8 +1,9 @@
 """Trends over what a viewer may see: the last window against the ones before it.
 
-Every query applies the visibility predicate; subjects are themes, malware families and
-threat actors (entities by name), hosting networks and top-level domains of C2 and phishing
-infrastructure, phishing brands and cash-out channels.
+Every query applies the visibility predicate to the contributions behind the summary's
+counts (``pool/summary.py``); windows are whole days. Subjects are themes, malware families
+and threat actors (entities by name), hosting networks and top-level domains of C2 and
+phishing infrastructure, phishing brands and cash-out channels.
 """
 
 from __future__ import annotations
@@ -11,19 +12,20 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    FromClause,
     and_,
     case,
     exists,
     func,
     literal,
-    or_,
     select,
+    true,
 )
 
 from intelpool.access import Permission, Principal, require
@@ -33,16 +35,15 @@ from intelpool.db.tables import (
     contribution_themes,
     contributions,
     entities,
-    observables,
-    observations,
-    organisations,
+    observation_counts,
+    subject_counts,
 )
 from intelpool.errors import InvalidInput
+from intelpool.pool.summary import SELECTOR_CATEGORIES
 
 CATEGORIES = ("theme", "malware", "threat-actor", "network", "tld", "phishing-brand",
               "cash-out")
 _ENTITY_KINDS = {"malware": ("malware",), "threat-actor": ("threat-actor", "intrusion-set")}
-_WALLETS = ("btc-wallet", "eth-wallet", "xmr-wallet")
 CONTRIBUTIONS_SHOWN = 20
 
 
@@ -58,6 +59,14 @@ class Windows:
     @property
     def bounds(self) -> list[datetime]:
         return [self.end - self.length * (self.count - i) for i in range(self.count + 1)]
+
+    @property
+    def days(self) -> list[date]:
+        """The bounds as days: windows begin and end at midnight (the summary counts days)."""
+        for bound in (self.end, self.end - self.length):
+            if bound != datetime(bound.year, bound.month, bound.day, tzinfo=UTC):
+                raise ValueError(f"windows {self.label} do not begin and end at midnight")
+        return [b.date() for b in self.bounds]
 
 
 def parse_window(text: str) -> tuple[timedelta, str]:
@@ -98,88 +107,53 @@ class TrendReport:
         return not self.trends
 
 
-def _bucket(moment: ColumnElement[Any], windows: Windows) -> ColumnElement[Any]:
-    bounds = windows.bounds
-    return case(*[(moment >= bounds[i], literal(i)) for i in range(windows.count - 1, 0, -1)],
+def _bucket(day: ColumnElement[Any], windows: Windows) -> ColumnElement[Any]:
+    bounds = windows.days
+    return case(*[(day >= bounds[i], literal(i)) for i in range(windows.count - 1, 0, -1)],
                 else_=literal(0))
-
-
-def _dialect_find(conn: Connection, text: ColumnElement[Any], sep: str) -> ColumnElement[Any]:
-    if conn.dialect.name == "postgresql":
-        return func.strpos(text, sep)
-    return func.instr(text, sep)
-
-
-def _before(conn: Connection, text: ColumnElement[Any], sep: str) -> ColumnElement[Any]:
-    """The part of ``text`` before the first ``sep`` (all of it when there is none)."""
-    padded = text + literal(sep)
-    return func.substr(text, 1, _dialect_find(conn, padded, sep) - 1)
-
-
-def _after(conn: Connection, text: ColumnElement[Any], sep: str) -> ColumnElement[Any]:
-    return func.substr(text, _dialect_find(conn, text + literal(sep), sep) + 1)
-
-
-def _subjects(conn: Connection, category: str) -> tuple[ColumnElement[Any],
-                                                        ColumnElement[bool], bool, bool]:
-    """(subject expression, extra condition, joins observables, joins entities)."""
-    role = func.lower(func.coalesce(observations.c.role, ""))
-    c2_or_phish = or_(role.like("%c2%"), role.like("%command%"), role.like("%phish%"))
-    if category == "theme":
-        return contribution_themes.c.theme, literal(True), False, False
-    if category in _ENTITY_KINDS:
-        return (func.lower(entities.c.name), entities.c.kind.in_(_ENTITY_KINDS[category]),
-                False, True)
-    if category == "network":
-        return (observables.c.type + literal(" ") + observables.c.value,
-                observables.c.type.in_(("asn", "cidr")), True, False)
-    if category == "tld":
-        return (_before(conn, observables.c.rev_name, "."),
-                and_(observables.c.rev_name.is_not(None), c2_or_phish), True, False)
-    if category == "phishing-brand":
-        label = _before(conn, _after(conn, observables.c.rev_name, "."), ".")
-        # A brand imitated as the first word of a hyphenated label: mybank-login-x.com
-        return (_before(conn, label, "-"),
-                and_(observables.c.rev_name.is_not(None), role.like("%phish%"),
-                     label.like("%-%"),
-                     observables.c.type.in_(("domain", "hostname", "url"))), True, False)
-    # cash-out channels: wallet types and the countries of mule accounts' IBANs
-    return (case((observables.c.type == "iban",
-                  literal("IBAN ") + func.substr(observables.c.value, 1, 2)),
-                 else_=observables.c.type),
-            observables.c.type.in_((*_WALLETS, "iban")), True, False)
 
 
 def _series(conn: Connection, principal: Principal, category: str, windows: Windows,
             theme: str | None) -> dict[str, dict[int, dict[int, int]]]:
-    """subject -> window -> contribution -> observations."""
-    subject, condition, with_observables, with_entities = _subjects(conn, category)
-    moment = func.coalesce(observations.c.first_seen, contributions.c.received_at)
-    joined = observations.join(contributions,
-                               contributions.c.id == observations.c.contribution_id)
-    if with_observables:
-        joined = joined.join(observables, observables.c.id == observations.c.observable_id)
-    if with_entities:
-        joined = joined.join(entities, entities.c.contribution_id == contributions.c.id)
-    if category == "theme":
-        joined = joined.join(contribution_themes,
-                             contribution_themes.c.contribution_id == contributions.c.id)
-    where = [observations.c.contribution_id.in_(visible_contribution_ids(principal)),
-             condition, moment >= windows.bounds[0],
-             moment < windows.end]
+    """subject -> window -> contribution -> observations, from the summary kept at ingest:
+    counts are summed per contribution and window before themes or named things join."""
+    if category not in CATEGORIES:
+        raise InvalidInput(f"unknown trend category {category!r}")
+    selector = category in SELECTOR_CATEGORIES
+    table = subject_counts if selector else observation_counts
+    cid, day = table.c.contribution_id, table.c.day
+    bounds = windows.days
+    where = [cid.in_(visible_contribution_ids(principal)), day >= bounds[0], day < bounds[-1]]
+    if selector:
+        where.append(subject_counts.c.category == category)
     if theme:
         chosen = contribution_themes.alias("chosen_theme")
         where.append(exists(select(1).select_from(chosen).where(
-            chosen.c.contribution_id == contributions.c.id, chosen.c.theme == theme)))
-    bucket = _bucket(moment, windows)
-    query = (select(subject, bucket, contributions.c.id, func.count())
-             .select_from(joined.join(organisations,
-                                      organisations.c.id == contributions.c.originator_id))
-             .where(*where).group_by(subject, bucket, contributions.c.id))
+            chosen.c.contribution_id == cid, chosen.c.theme == theme)))
+    columns = [cid.label("cid"), _bucket(day, windows).label("w")]
+    if selector:
+        columns.append(subject_counts.c.subject.label("subject"))
+    summed = (select(*columns, func.sum(table.c.observations).label("n")).where(*where)
+              .group_by(*columns).subquery("summed"))
+    rows: FromClause = summed
+    subject: ColumnElement[Any]
+    if selector:
+        subject = summed.c.subject
+    elif category == "theme":
+        rows = summed.join(contribution_themes,
+                           contribution_themes.c.contribution_id == summed.c.cid)
+        subject = contribution_themes.c.theme
+    else:
+        # An observation counts once for each named thing of its contribution.
+        rows = summed.join(entities, and_(entities.c.contribution_id == summed.c.cid,
+                                          entities.c.kind.in_(_ENTITY_KINDS[category])))
+        subject = func.lower(entities.c.name)
+    query = (select(subject, summed.c.w, summed.c.cid, func.sum(summed.c.n)).select_from(rows)
+             .group_by(subject, summed.c.w, summed.c.cid))
     out: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for name, window, cid, count in conn.execute(query):
+    for name, window, contribution, count in conn.execute(query):
         if name:
-            out[str(name)][int(window)][int(cid)] = int(count)
+            out[str(name)][int(window)][int(contribution)] = int(count)
     return out
 
 
@@ -226,19 +200,20 @@ def compute_trends(conn: Connection, principal: Principal, windows: Windows,
     return TrendReport(labels, windows.label, theme, ALPHA, trends)
 
 
-def latest_visible(conn: Connection, principal: Principal) -> datetime | None:
-    """The default anchor: when the newest observation the viewer may see was first seen
-    (reported times first: a pool loaded with history at once arrived all today)."""
-    seen: datetime | None = conn.execute(
-        select(func.max(observations.c.first_seen)).select_from(observations.join(
-            contributions, contributions.c.id == observations.c.contribution_id))
-        .where(visible_contribution(principal))).scalar_one()
+def latest_visible(conn: Connection, principal: Principal) -> date | None:
+    """The default anchor: the day of the newest sighting the viewer may see (reported
+    times first: a pool loaded with history at once arrived all today)."""
+    oc = observation_counts
+    seen: date | None = conn.execute(
+        select(func.max(oc.c.day)).where(
+            oc.c.reported == true(),
+            oc.c.contribution_id.in_(visible_contribution_ids(principal)))).scalar_one()
     if seen is not None:
         return seen
     arrived: datetime | None = conn.execute(
         select(func.max(contributions.c.received_at)).where(visible_contribution(principal))
     ).scalar_one()
-    return arrived
+    return arrived.date() if arrived else None
 
 
 def trends_by_theme(conn: Connection, principal: Principal, windows: Windows,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from intelpool.matching.derive import keys
 from intelpool.observables import InvalidObservable, parse_selector
@@ -30,7 +30,7 @@ _SUSPECTS = text(
 
 def retype_observables(conn: Connection) -> int:
     """Settle every stored observable typed the old way; returns how many were changed."""
-    changed = 0
+    changed, touched = 0, []
     for row in conn.execute(_SUSPECTS).all():
         try:
             kind, value = parse_selector(row.value, row.type)
@@ -47,8 +47,20 @@ def retype_observables(conn: Connection) -> int:
                 {"t": kind, "v": value, "id": row.id, **keys(kind, value)._asdict()})
         else:
             _merge(conn, row.id, target)
+            touched.append(target)
+        touched.append(row.id)
         changed += 1
+    _recount(conn, touched)
     return changed
+
+
+def _recount(conn: Connection, observable_ids: list[int]) -> None:
+    """The statistics summary follows the selectors' new types and merged observations (the
+    migration that retyped old pools ran before the summary existed)."""
+    from intelpool.pool import summary
+
+    if observable_ids and inspect(conn).has_table("observation_counts"):
+        summary.refresh(conn, observable_ids)
 
 
 def _merge(conn: Connection, old: int, new: int) -> None:

@@ -52,6 +52,11 @@ from intelpool.db.tables_services import (
     taxii_statuses,
     web_sessions,
 )
+from intelpool.db.tables_summary import (
+    observation_counts,
+    shared_observations,
+    subject_counts,
+)
 from intelpool.db.types import Id, UTCDateTime
 
 # Byte-order comparison on PostgreSQL too, so reversed-name prefix ranges use the index.
@@ -373,6 +378,7 @@ __all__ = [
     "job_rejections",
     "jobs",
     "metadata",
+    "observation_counts",
     "operation_contributions",
     "operation_members",
     "operation_notes",
@@ -386,6 +392,8 @@ __all__ = [
     "rfi_recipients",
     "rfi_selectors",
     "rfis",
+    "shared_observations",
+    "subject_counts",
     "takedown_holds",
     "taxii_statuses",
     "web_sessions",

@@ -34,6 +34,7 @@ from intelpool.formats.records import (
     RelationshipRecord,
 )
 from intelpool.observables import InvalidObservable, parse_selector
+from intelpool.pool import summary
 from intelpool.pool.staging import (
     OBJECT_COLUMNS,
     ObservationStager,
@@ -235,6 +236,7 @@ class ContributionWriter:
         ids = sorted(self.parts.values())
         if self.counts["relationships"]:
             resolve_relationships(self.conn, ids)
+        summary.record(self.conn, ids)
         per_part: dict[int, int] = dict(
             self.conn.execute(
                 select(observations.c.contribution_id, func.count())

@@ -24,7 +24,7 @@ from intelpool.db.tables import (
     contribution_themes,
     contributions,
     hits,
-    observations,
+    observation_counts,
     organisations,
 )
 from intelpool.pool.reads import contribution_context, originator_label
@@ -33,10 +33,10 @@ from intelpool.pool.reads import contribution_context, originator_label
 def drawn_on(conn: Connection, principal: Principal, period: Period,
              themes: tuple[str, ...]) -> list[AnnexEntry]:
     """Every visible contribution with an observation in the period (of the themes)."""
-    moment = func.coalesce(observations.c.first_seen, contributions.c.received_at)
-    in_period = exists(select(1).select_from(observations).where(
-        observations.c.contribution_id == contributions.c.id,
-        moment >= period.start, moment < period.end))
+    first, after = period.days
+    oc = observation_counts
+    in_period = exists(select(1).select_from(oc).where(
+        oc.c.contribution_id == contributions.c.id, oc.c.day >= first, oc.c.day < after))
     where = [visible_contribution(principal), in_period]
     if themes:
         where.append(exists(select(1).select_from(contribution_themes).where(

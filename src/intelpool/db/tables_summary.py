@@ -1,0 +1,51 @@
+"""Counts kept at ingest, in the transaction that stores a contribution's observations, so
+statistics, trends and reports sum a few rows per contribution instead of reading every
+observation. ``pool/summary.py`` keeps them; nothing else writes them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+
+from intelpool.db.metadata import metadata
+from intelpool.db.types import Id
+
+# Observations per contribution, day (UTC, of the first sighting, else of arrival) and type;
+# ``reported`` tells a day of a reported sighting from a day of arrival.
+observation_counts = Table(
+    "observation_counts",
+    metadata,
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("type", String(32), primary_key=True),
+    Column("reported", Boolean, primary_key=True),
+    Column("observations", Integer, nullable=False),
+)
+
+# The observations of every selector held by more than one contribution. A selector held
+# once counts once wherever its one observation is counted, so distinct selectors are
+# observations minus these rows plus the distinct selectors among these rows.
+shared_observations = Table(
+    "shared_observations",
+    metadata,
+    Column("observable_id", Id, primary_key=True),
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           primary_key=True, index=True),
+    Column("day", Date, nullable=False),
+    Column("type", String(32), nullable=False),
+)
+
+# Observations per contribution, day and trend subject (a hosting network, a top-level
+# domain of C2 or phishing, a phishing brand, a cash-out channel).
+subject_counts = Table(
+    "subject_counts",
+    metadata,
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("category", String(16), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("observations", Integer, nullable=False),
+)
+
+Index("ix_subject_counts_category_day", subject_counts.c.category, subject_counts.c.day)
