@@ -51,7 +51,7 @@ from intelpool.api.serve import freeze_start_up
 from intelpool.config import Settings
 from intelpool.db.engine import make_engine
 app = create_app(make_engine(sys.argv[1]), Settings(api_rate_limit_per_minute=10**9))
-freeze_start_up()  # as intelpool serve does
+freeze_start_up(app)  # as intelpool serve does
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 

@@ -44,7 +44,7 @@ def serve(
         from intelpool.api.serve import freeze_start_up
 
         served = create_app(engine)
-        freeze_start_up()
+        freeze_start_up(served)
         uvicorn.run(served, host=host, port=port, log_level="info",
                     forwarded_allow_ips=forwarded_allow_ips)
         return
