@@ -18,8 +18,9 @@ from intelpool.db.engine import make_engine
 
 def app() -> FastAPI:
     made = create_app(make_engine(resolve_database_url(None)), Settings())
-    # Not routed once first: N processes building every route table at once on start-up
-    # would each take as long as all of them together; each builds its own on first use.
+    # Not routed once first: several worker processes building every route table at the
+    # same moment would slow each one's start on a small machine; each builds its tables
+    # on first use instead.
     freeze_start_up(made, route_once=False)
     return made
 
