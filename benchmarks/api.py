@@ -9,6 +9,10 @@
    resident memory before, during and after paging.
 
     .venv/bin/python -m benchmarks.api [--observations N] [--indicators M] [--store URL]
+        [--search-only]
+
+Search also reports the server process's CPU time per request (user + system, from /proc),
+the figure that bounds throughput on a shared machine whatever the latency.
 """
 
 from __future__ import annotations
@@ -43,9 +47,11 @@ OPERATOR = Principal.operator()
 SERVE = """
 import sys, uvicorn
 from intelpool.api.app import create_app
+from intelpool.api.serve import freeze_start_up
 from intelpool.config import Settings
 from intelpool.db.engine import make_engine
 app = create_app(make_engine(sys.argv[1]), Settings(api_rate_limit_per_minute=10**9))
+freeze_start_up(app)  # as intelpool serve does
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
@@ -123,6 +129,12 @@ def build_pool(url: str, observations: int, indicators: int, work: Path) -> dict
     return {"search": token, "feed": feed, "sample": "\n".join(lines[:2000])}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]
         ) -> tuple[int, bytes, dict[str, str]]:
     conn.request("GET", path, headers=headers)
@@ -130,17 +142,19 @@ def get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]
     return response.status, response.read(), dict(response.getheaders())
 
 
-def bench_search(port: int, token: str, values: list[str]) -> dict[str, Any]:
+def bench_search(port: int, token: str, values: list[str], pid: int) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"}
     conn = http.client.HTTPConnection("127.0.0.1", port)
     for value in values[:50]:  # warm up
         get(conn, "/api/v1/search?" + urlencode({"value": value}), headers)
     latencies = []
+    cpu = cpu_seconds(pid)
     for value in values:
         started = time.perf_counter()
         status, _, _ = get(conn, "/api/v1/search?" + urlencode({"value": value}), headers)
         latencies.append((time.perf_counter() - started) * 1000)
         assert status == 200, status
+    cpu = cpu_seconds(pid) - cpu
     latencies.sort()
     done = [0]
     lock = threading.Lock()
@@ -161,7 +175,9 @@ def bench_search(port: int, token: str, values: list[str]) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     return {"requests": len(values), "p50_ms": round(statistics.median(latencies), 2),
             "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 2),
-            "rps_8_clients": round(done[0] / elapsed, 1)}
+            "server_cpu_ms_per_search": round(cpu * 1000 / len(values), 2),
+            "rps_8_clients": round(done[0] / elapsed, 1),
+            "load_average": os.getloadavg()}
 
 
 def page_all(port: int, base: str, headers: dict[str, str], pid: int,
@@ -229,6 +245,8 @@ def main() -> None:
                              "over the pages it served).")
     parser.add_argument("--store", default=None, help="A PostgreSQL URL (default: a "
                                                       "temporary embedded pool).")
+    parser.add_argument("--search-only", action="store_true",
+                        help="Measure search over HTTP and stop (no TAXII paging).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -242,8 +260,10 @@ def main() -> None:
         try:
             values = seeded["sample"].split("\n")
             values = (values * (args.searches // len(values) + 1))[:args.searches]
-            search = bench_search(port, seeded["search"], values)
+            search = bench_search(port, seeded["search"], values, server.pid)
             print("search over HTTP:", json.dumps(search), flush=True)
+            if args.search_only:
+                return
             auth = base64.b64encode(f"feed@feed.example:{seeded['feed']}".encode()).decode()
             headers = {"Authorization": f"Basic {auth}", "Accept": TAXII}
             _status, body, _ = get(http.client.HTTPConnection("127.0.0.1", port),

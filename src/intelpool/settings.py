@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from intelpool.config import DEFAULT_DATABASE_URL, DEFAULT_SQLITE_CACHE_MIB
@@ -41,3 +42,6 @@ class Settings(BaseSettings):
     disclosure_min_count: int = 10
     disclosure_dominance_percent: int = 85
     disclosure_rounding: int = 5
+    # Key for feed passwords and tokens at rest (32 random bytes, URL-safe base64). Unset, an
+    # embedded pool keeps one in a file beside it; a PostgreSQL pool then stores no secret.
+    secret_key: SecretStr | None = None

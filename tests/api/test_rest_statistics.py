@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World, token
@@ -56,3 +58,22 @@ def test_a_token_without_read_is_refused(client: TestClient, world: World,
                          ("/api/v1/reports", {"period": "2025-01"})):
         refused = client.get(path, params=params, headers=submit_only)
         assert refused.status_code == 403 and "pool:read" in refused.text, path
+
+
+def test_a_report_larger_than_memory_holds_streams_whole_from_disk(
+        store: Store, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from intelpool.api import downloads
+    from intelpool.api.app import create_app
+    from intelpool.config import Settings
+
+    monkeypatch.setattr(downloads, "SPOOL_BYTES", 1024)  # past 1 KiB the file goes to disk
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    app = create_app(store.engine, Settings(api_upload_dir=spool))
+    with TestClient(app) as client:
+        got = client.get("/api/v1/reports", params={"period": f"{date.today():%Y-%m}"},
+                         headers=world.bank)
+    assert got.status_code == 200, got.text
+    assert int(got.headers["content-length"]) == len(got.content) > 1024
+    assert got.text.rstrip().endswith("</html>") and got.headers["x-intelpool-tlp"] == "amber"
+    assert list(spool.iterdir()) == []  # nothing left behind

@@ -7,11 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from intelpool.cli.main import app
 from intelpool.config import Settings
-from intelpool.pool import feeds, reads
+from intelpool.pool import feed_secrets, feeds, reads
 from tests import factories as f
 from tests.api.live import (
     MEDALLION_COLLECTION,
@@ -39,7 +40,12 @@ def _cli(store: Store, *args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
-def test_taxii_feed_from_medallion_pulls_only_what_is_new(store: Store) -> None:
+def test_taxii_feed_from_medallion_pulls_only_what_is_new(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The password is stored encrypted: on PostgreSQL under the setting's key, on the
+    # embedded pool under the key file made beside it.
+    if store.name == "postgresql":
+        monkeypatch.setenv("INTELPOOL_SECRET_KEY", feed_secrets.new_key())
     with store.begin() as conn:
         police = f.member(conn, "Police DE", role="contributor")
     medallion = medallion_app([_indicator(n) for n in range(1, 251)],

@@ -14,7 +14,17 @@ There is no bypass: a principal without an organisation sees nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, FromClause, Select, exists, false, or_, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    FromClause,
+    Select,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+)
 
 from intelpool.access.principal import Principal
 from intelpool.db.tables import (
@@ -35,6 +45,15 @@ def visible_contribution(
     org = principal.organisation_id
     if org is None:
         return false()
+    return visible_to_organisation(org, contribution)
+
+
+def visible_to_organisation(
+    org: int | BindParameter[int], contribution: FromClause = contributions
+) -> ColumnElement[bool]:
+    """The rule for organisation ``org``: an id, or a bound parameter, so that a hot read
+    path builds its statement once and runs it with each viewer's id (the caller answers
+    nothing to a principal without an organisation, as ``visible_contribution`` does)."""
     cid = contribution.c.id
     named = exists(
         select(1)

@@ -38,6 +38,10 @@ class AuditEvent:
     tlp: str | None = None  # of the contribution the event concerns, where the viewer sees it
 
 
+# One statement for every event, its values bound per call: every content read records one.
+_RECORD = insert(audit_events)
+
+
 def record(
     conn: Connection,
     principal: Principal,
@@ -49,17 +53,18 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> None:
     conn.execute(
-        insert(audit_events).values(
-            at=utcnow(),
-            actor_user_id=principal.user_id,
-            actor_email=principal.email,
-            actor_organisation_id=principal.organisation_id,
-            subject_organisation_id=subject_organisation_id,
-            action=action,
-            subject_type=subject_type,
-            subject_id=None if subject_id is None else str(subject_id),
-            detail=orjson.dumps(detail or {}).decode(),
-        )
+        _RECORD,
+        {
+            "at": utcnow(),
+            "actor_user_id": principal.user_id,
+            "actor_email": principal.email,
+            "actor_organisation_id": principal.organisation_id,
+            "subject_organisation_id": subject_organisation_id,
+            "action": action,
+            "subject_type": subject_type,
+            "subject_id": None if subject_id is None else str(subject_id),
+            "detail": orjson.dumps(detail or {}).decode(),
+        },
     )
 
 

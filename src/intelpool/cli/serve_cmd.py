@@ -41,8 +41,11 @@ def serve(
                          + (f" with {workers} processes" if workers > 1 else ""), highlight=False)
     if workers == 1:
         from intelpool.api.app import create_app
+        from intelpool.api.serve import freeze_start_up
 
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="info",
+        served = create_app(engine)
+        freeze_start_up(served)
+        uvicorn.run(served, host=host, port=port, log_level="info",
                     forwarded_allow_ips=forwarded_allow_ips)
         return
     # Each process builds its own app and engine from the environment.

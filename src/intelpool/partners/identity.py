@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from intelpool.access import Permission, Principal, Role, require
 from intelpool.access.permissions import Scope, permissions_for
@@ -58,29 +58,35 @@ def principal_for_email(conn: Connection, email: str) -> Principal:
     return _principal(row, None)
 
 
+# The token and its user in one statement, built once: every API request runs it.
+_TOKEN_USER = (
+    select(tokens.c.id.label("token_id"), tokens.c.revoked_at, tokens.c.expires_at,
+           tokens.c.last_used_at, tokens.c.scopes, users.c.id, users.c.email, users.c.role,
+           users.c.active, users.c.organisation_id, organisations.c.name,
+           organisations.c.kind)
+    .join(users, users.c.id == tokens.c.user_id)
+    .join(organisations, organisations.c.id == users.c.organisation_id)
+    .where(tokens.c.token_hash == bindparam("token_hash"))
+)
+_TOKEN_USED = (update(tokens).where(tokens.c.id == bindparam("token_id"))
+               .values(last_used_at=bindparam("now")))
+
+
 def principal_for_token(conn: Connection, secret: str) -> Principal:
     """The principal a bearer token stands for, narrowed to the token's scopes."""
     now = utcnow()
-    token = conn.execute(
-        select(tokens).where(tokens.c.token_hash == hash_token(secret))
-    ).mappings().first()
-    if token is None or token["revoked_at"] is not None:
+    row = conn.execute(_TOKEN_USER, {"token_hash": hash_token(secret)}).mappings().first()
+    if row is None or row["revoked_at"] is not None:
         raise Forbidden("invalid token")
-    if token["expires_at"] is not None and token["expires_at"] <= now:
+    if row["expires_at"] is not None and row["expires_at"] <= now:
         raise Forbidden("token expired")
-    row = conn.execute(
-        select(users.c.id, users.c.email, users.c.role, users.c.active,
-               users.c.organisation_id, organisations.c.name, organisations.c.kind)
-        .join(organisations, organisations.c.id == users.c.organisation_id)
-        .where(users.c.id == token["user_id"])
-    ).mappings().one()
     if not row["active"]:
         raise Forbidden("invalid token")
-    last = token["last_used_at"]
+    last = row["last_used_at"]
     if last is None or now - last > LAST_USED_PRECISION:
         # A write per request would serialise every API call on the embedded store.
-        conn.execute(update(tokens).where(tokens.c.id == token["id"]).values(last_used_at=now))
-    scopes = frozenset(Scope(s) for s in str(token["scopes"]).split())
+        conn.execute(_TOKEN_USED, {"token_id": row["token_id"], "now": now})
+    scopes = frozenset(Scope(s) for s in str(row["scopes"]).split())
     return _principal(dict(row), scopes)
 
 

@@ -25,7 +25,7 @@ from intelpool.db.tables import feed_sources, users
 from intelpool.db.types import storable_text, utcnow
 from intelpool.errors import Conflict, IntelpoolError, InvalidInput, NotFound
 from intelpool.partners.identity import principal_for_email
-from intelpool.pool import feed_fetch, ingest
+from intelpool.pool import feed_fetch, feed_secrets, ingest
 from intelpool.pool.themes import parse_themes
 
 
@@ -58,9 +58,10 @@ class PullResult:
 
 def add_feed(conn: Connection, user: Principal, name: str, *, kind: str, url: str,
              collection: str | None, username: str | None, secret: str | None, bearer: bool,
-             tlp: str, audience: list[str], themes: list[str]) -> FeedView:
+             tlp: str, audience: list[str], themes: list[str],
+             settings: Settings | None = None) -> FeedView:
     """Register a source whose data ``user`` contributes; the handling must be one the pool
-    accepts."""
+    accepts. Its password or token is stored encrypted (``feed_secrets``)."""
     require(user, Permission.POOL_SUBMIT)
     if kind == "taxii" and not collection:
         raise InvalidInput("a TAXII feed needs its collection id")
@@ -71,9 +72,12 @@ def add_feed(conn: Connection, user: Principal, name: str, *, kind: str, url: st
     themes = parse_themes(themes)
     if conn.execute(select(feed_sources.c.id).where(feed_sources.c.name == name)).first():
         raise Conflict(f"feed {name!r} already exists")
+    if secret:
+        key = _key(conn, settings or Settings(), name, create=True)
+        secret = feed_secrets.seal(key, name, url, secret)
     conn.execute(insert(feed_sources).values(
         name=name, kind=kind, url=url, collection=collection, user_id=user.user_id,
-        username=username or (user.email if kind == "taxii" else None), secret=secret,
+        username=username or (user.email if kind == "taxii" else None), secret=secret or None,
         bearer=bearer, tlp=tlp, audience=orjson.dumps(audience).decode(),
         themes=orjson.dumps(themes).decode(), total_count=0))
     audit.record(conn, user, "feed.add", subject_type="feed", subject_id=name,
@@ -127,7 +131,7 @@ def _pull_one(engine: Engine, principal: Principal, name: str,
                 users, users.c.id == feed_sources.c.user_id).where(
                 feed_sources.c.name == name)).mappings().one()
             remote = feed_fetch.Remote(row["url"], row["collection"], row["username"],
-                                       row["secret"], bool(row["bearer"]))
+                                       _secret(conn, row, settings), bool(row["bearer"]))
             fetch = feed_fetch.taxii if row["kind"] == "taxii" else feed_fetch.misp_feed
             with os.fdopen(fd, "wb") as out:
                 fetched = fetch(remote, row["cursor"], out)
@@ -149,6 +153,20 @@ def _pull_one(engine: Engine, principal: Principal, name: str,
         return PullResult(name, False, error=str(exc))
     finally:
         path.unlink(missing_ok=True)
+
+
+def _key(conn: Connection, settings: Settings, feed: str, *, create: bool) -> bytes:
+    configured = settings.secret_key.get_secret_value() if settings.secret_key else None
+    return feed_secrets.pool_key(conn.engine.url, configured, create=create, feed=feed)
+
+
+def _secret(conn: Connection, row: RowMapping, settings: Settings) -> str | None:
+    """The feed's password or token, opened with the pool's key."""
+    stored = row["secret"]
+    if not stored:
+        return None
+    name, url = str(row["name"]), str(row["url"])
+    return feed_secrets.unseal(_key(conn, settings, name, create=False), name, url, stored)
 
 
 def _submit(conn: Connection, r: RowMapping, path: Path, fetched: int,

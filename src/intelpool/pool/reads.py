@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, and_, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Integer,
+    RowMapping,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 
 from intelpool.access import Permission, Principal, require
-from intelpool.access.visibility import visible_contribution
+from intelpool.access.visibility import visible_contribution, visible_to_organisation
 from intelpool.audit import service as audit
 from intelpool.db.tables import (
     contribution_audience_groups,
@@ -51,6 +65,34 @@ def _visible_contributions(principal: Principal) -> Select[Any]:
     )
 
 
+_VIEWER = "viewer_organisation_id"
+
+
+@cache
+def _search_statement(candidates: int) -> Select[Any]:
+    """The search for ``candidates`` (type, value) pairs, built once per count and run with
+    bound values: building and keying a statement of this size cost more CPU than running
+    it (SQLAlchemy then finds the compiled SQL in its cache at once)."""
+    viewer = bindparam(_VIEWER, type_=Integer)
+    visible = (
+        select(*_CONTRIBUTION_COLUMNS)
+        .join(organisations, organisations.c.id == contributions.c.originator_id)
+        .where(visible_to_organisation(viewer))
+    ).subquery()
+    return (
+        select(observations, visible, observables.c.warning,
+               observables.c.type.label("observable_type"),
+               observables.c.value.label("observable_value"))
+        .join(observables, observables.c.id == observations.c.observable_id)
+        .join(visible, visible.c.id == observations.c.contribution_id)
+        .where(or_(*(and_(observables.c.type == bindparam(f"type_{i}"),
+                          observables.c.value == bindparam(f"value_{i}"))
+                     for i in range(candidates))))
+        .order_by(visible.c.received_at.desc(), visible.c.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
 def search(
     conn: Connection, principal: Principal, value: str, type_hint: str | None = None,
     *, limit: int = 1000,
@@ -68,18 +110,12 @@ def search(
         shown = exc.shown_value if exc.shown_value is not None else value
         raise InvalidInput(f"cannot search for {shown!r}: {exc}") from None
     kind, canonical = wanted[0]
-    visible = _visible_contributions(principal).subquery()
-    rows = conn.execute(
-        select(observations, visible, observables.c.warning,
-               observables.c.type.label("observable_type"),
-               observables.c.value.label("observable_value"))
-        .join(observables, observables.c.id == observations.c.observable_id)
-        .join(visible, visible.c.id == observations.c.contribution_id)
-        .where(or_(*(and_(observables.c.type == t, observables.c.value == v)
-                     for t, v in wanted)))
-        .order_by(visible.c.received_at.desc(), visible.c.id.desc())
-        .limit(limit)
-    ).mappings().all()
+    rows: list[RowMapping] = []
+    if principal.organisation_id is not None:  # no organisation, no content
+        params: dict[str, Any] = {_VIEWER: principal.organisation_id, "limit": limit}
+        for i, (t, v) in enumerate(wanted):
+            params[f"type_{i}"], params[f"value_{i}"] = t, v
+        rows = list(conn.execute(_search_statement(len(wanted)), params).mappings())
     context = contribution_context(conn, [r["contribution_id"] for r in rows])
     views = [_observation(r, r["observable_type"], r["observable_value"], principal, context)
              for r in rows]
@@ -138,31 +174,42 @@ def show_contribution(
     return ContributionDetail(view, obs, counts["obs"], counts["ent"], counts["rel"])
 
 
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+# Built once, as one statement: a read path that runs on every search should neither rebuild
+# its statements nor take three round trips for what one answers.
+_CONTEXT = union_all(
+    select(literal_column("'theme'").label("kind"), contribution_themes.c.contribution_id,
+           contribution_themes.c.theme.label("name"))
+    .where(contribution_themes.c.contribution_id.in_(_IDS)),
+    select(literal_column("'org'"), contribution_audience_orgs.c.contribution_id,
+           organisations.c.name)
+    .join(organisations, organisations.c.id == contribution_audience_orgs.c.organisation_id)
+    .where(contribution_audience_orgs.c.contribution_id.in_(_IDS)),
+    select(literal_column("'group'"), contribution_audience_groups.c.contribution_id,
+           sharing_groups.c.name)
+    .join(sharing_groups, sharing_groups.c.id == contribution_audience_groups.c.group_id)
+    .where(contribution_audience_groups.c.contribution_id.in_(_IDS)),
+).order_by(literal_column("name"))
+
+
+_CONTEXT_SLICE = 5000
+
+
 def contribution_context(conn: Connection, ids: list[int]) -> dict[str, dict[int, list[str]]]:
-    """Themes and audience names of the given contributions, in three queries."""
+    """Themes (in order) and audience names of the given contributions, in one query per
+    5,000 of them."""
     unique = sorted(set(ids))
     out: dict[str, dict[int, list[str]]] = {"themes": defaultdict(list),
                                             "audience": defaultdict(list)}
-    if not unique:
-        return out
-    for cid, theme in conn.execute(
-        select(contribution_themes.c.contribution_id, contribution_themes.c.theme)
-        .where(contribution_themes.c.contribution_id.in_(unique))
-        .order_by(contribution_themes.c.theme)
-    ):
-        out["themes"][cid].append(theme)
-    for cid, name in conn.execute(
-        select(contribution_audience_orgs.c.contribution_id, organisations.c.name)
-        .join(organisations, organisations.c.id == contribution_audience_orgs.c.organisation_id)
-        .where(contribution_audience_orgs.c.contribution_id.in_(unique))
-    ):
-        out["audience"][cid].append(f"org:{name}")
-    for cid, name in conn.execute(
-        select(contribution_audience_groups.c.contribution_id, sharing_groups.c.name)
-        .join(sharing_groups, sharing_groups.c.id == contribution_audience_groups.c.group_id)
-        .where(contribution_audience_groups.c.contribution_id.in_(unique))
-    ):
-        out["audience"][cid].append(f"group:{name}")
+    # In slices: the statement binds each id three times, and stores cap bound values
+    # (SQLite at 32,766), while reports and trends ask for every contribution of a period.
+    for start in range(0, len(unique), _CONTEXT_SLICE):
+        ids = unique[start:start + _CONTEXT_SLICE]
+        for kind, cid, name in conn.execute(_CONTEXT, {"ids": ids}):
+            if kind == "theme":
+                out["themes"][cid].append(name)
+            else:
+                out["audience"][cid].append(f"{kind}:{name}")
     return out
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
 from types import ModuleType
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from intelpool.web import (
     assets,
@@ -29,6 +27,7 @@ from intelpool.web import (
     page_trends,
 )
 from intelpool.web.core import NavLink, Viewer
+from intelpool.web.headers import SecurityHeaders
 from intelpool.web.limits import SignInLimiter
 
 # The pages, in navigation order. A new page is one module with ``router`` and ``NAV``.
@@ -37,11 +36,6 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
     page_operation_work, page_held, page_analysis, page_rfis, page_statistics, page_trends,
     page_reports, page_admin, page_settings, page_audit, page_auth,
 )
-
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
-
 
 def navigation(viewer: Viewer) -> list[NavLink]:
     links: list[NavLink] = [link for module in PAGE_MODULES for link in module.NAV]
@@ -55,18 +49,4 @@ def mount(app: FastAPI) -> None:
     for module in PAGE_MODULES:
         app.include_router(module.router)
 
-    @app.middleware("http")
-    async def security_headers(request: Request,
-                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        began = time.perf_counter()
-        response = await call_next(request)
-        # Server time per page, for the browser's developer tools and for measuring.
-        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - began) * 1000:.1f}"
-        if not request.url.path.startswith("/api/"):
-            response.headers["Content-Security-Policy"] = CSP
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Referrer-Policy"] = "same-origin"
-            response.headers["X-Frame-Options"] = "DENY"
-            if not request.url.path.startswith("/static/"):
-                response.headers["Cache-Control"] = "no-store"
-        return response
+    app.add_middleware(SecurityHeaders)

@@ -4,8 +4,9 @@ made from that same HTML by WeasyPrint."""
 from __future__ import annotations
 
 from importlib import resources
+from typing import IO
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, Template, select_autoescape
 from markupsafe import Markup
 
 from intelpool.analysis.report.model import Report
@@ -22,11 +23,32 @@ def _environment() -> Environment:
     return env
 
 
-def to_html(report: Report) -> str:
+def _context(report: Report) -> dict[str, object]:
+    return {"r": report, "marking": f"TLP:{report.tlp.upper()}",
+            "colour": TLP_COLOURS[report.tlp]}
+
+
+def _template() -> Template:
     template = resources.files("intelpool.analysis.report").joinpath("report.html.j2")
-    page = _environment().from_string(template.read_text(encoding="utf-8"))
-    return page.render(r=report, marking=f"TLP:{report.tlp.upper()}",
-                       colour=TLP_COLOURS[report.tlp])
+    return _environment().from_string(template.read_text(encoding="utf-8"))
+
+
+def to_html(report: Report) -> str:
+    return _template().render(_context(report))
+
+
+def write(report: Report, format: str, out: IO[bytes]) -> int:
+    """Write the report as ``html`` or ``pdf`` to ``out``, piece by piece where the format
+    allows; the PDF's number of pages (0 for HTML)."""
+    if format == "pdf":
+        from weasyprint import HTML
+
+        document = HTML(string=to_html(report), base_url=None).render()
+        document.write_pdf(target=out)
+        return len(document.pages)
+    for piece in _template().generate(_context(report)):
+        out.write(piece.encode())
+    return 0
 
 
 def to_pdf(html: str) -> tuple[bytes, int]:

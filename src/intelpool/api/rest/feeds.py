@@ -39,12 +39,13 @@ def list_feeds(conn: Conn, caller: Reader) -> list[FeedView]:
 
 
 @router.post("/feeds", status_code=201)
-def add_feed(conn: Conn, caller: Submitter, body: NewFeed) -> FeedView:
-    """Register a source whose data you contribute."""
+def add_feed(conn: Conn, caller: Submitter, settings: AppSettings, body: NewFeed) -> FeedView:
+    """Register a source whose data you contribute (its secret is stored encrypted and never
+    shown again)."""
     return feeds.add_feed(conn, caller, body.name, kind=body.kind, url=body.url,
                           collection=body.collection, username=body.username,
                           secret=body.secret, bearer=body.bearer, tlp=body.tlp,
-                          audience=body.audience, themes=body.themes)
+                          audience=body.audience, themes=body.themes, settings=settings)
 
 
 @router.post("/feeds/{name}/pull")

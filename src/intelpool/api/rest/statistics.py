@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from intelpool.analysis import figures
 from intelpool.analysis.trends import TrendReport
 from intelpool.api.deps import AppSettings, Conn, Reader
+from intelpool.api.downloads import spooled_download
 
 router = APIRouter(tags=["statistics"])
 
@@ -59,29 +61,30 @@ def trends(conn: Conn, caller: Reader,
                           until=until)
 
 
+_MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 _FILE = {200: {"description": "The report (Content-Disposition: attachment).",
                "content": {"text/html": {"schema": {"type": "string"}},
                            "application/pdf": {"schema": {"type": "string",
                                                           "format": "binary"}}}}}
 
 
-@router.get("/reports", response_class=Response, responses=_FILE)  # type: ignore[arg-type]
+@router.get("/reports", response_class=StreamingResponse,
+            responses=_FILE)  # type: ignore[arg-type]
 def report(conn: Conn, caller: Reader, settings: AppSettings,
            period: Annotated[str, Query(min_length=1, max_length=40, description=(
                "2024-Q2, 2024-05 or 2024-04-01..2024-06-30 (both days included)."))],
            theme: Annotated[list[str] | None, Query(description=(
                "Only these themes; repeat."))] = None,
            format: Annotated[Literal["html", "pdf"], Query(description=(
-               "html (one self-contained file) or pdf."))] = "html") -> Response:
+               "html (one self-contained file) or pdf."))] = "html") -> StreamingResponse:
     """A threat assessment of what you may see, as `intelpool report` writes it."""
-    from intelpool.analysis.report.render import to_html, to_pdf
+    from intelpool.analysis.report.render import write
 
     made = figures.report(conn, caller, period=period, themes=theme, settings=settings)
-    html = to_html(made)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    headers = {"Content-Disposition": f'attachment; filename="intelpool-report-{stamp}.'
-                                      f'{format}"', "X-Intelpool-TLP": made.tlp}
-    if format == "pdf":
-        pdf, _ = to_pdf(html)
-        return Response(pdf, media_type="application/pdf", headers=headers)
-    return Response(html.encode(), media_type="text/html; charset=utf-8", headers=headers)
+    # Rendered here, inside the request's transaction: the audit record stands only if the
+    # report was made.
+    return spooled_download(
+        partial(write, made, format), filename=f"intelpool-report-{stamp}.{format}",
+        media_type=_MEDIA[format], headers={"X-Intelpool-TLP": made.tlp},
+        directory=settings.api_upload_dir)
