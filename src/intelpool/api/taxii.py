@@ -113,23 +113,18 @@ Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 @router.get("/{root}/collections/{collection_id}/objects/")
 def get_objects(conn: Conn, caller: Reader, root: str, collection_id: str, filters: Paging,
                 limit: Limit = MAX_PAGE, next: str | None = None) -> TaxiiResponse:
-    items, more = _page(conn, caller, root, collection_id, filters, limit, next)
-    body: dict[str, Any] = {"more": more, "objects": [i.body for i in items]}
-    if more and items:
-        body["next"] = items[-1].position.text()
-    return _dated(body, items)
+    found = _page(conn, caller, root, collection_id, filters, limit, next)
+    return _envelope(found)
 
 
 @router.get("/{root}/collections/{collection_id}/manifest/")
 def get_manifest(conn: Conn, caller: Reader, root: str, collection_id: str, filters: Paging,
                  limit: Limit = MAX_PAGE, next: str | None = None) -> TaxiiResponse:
-    items, more = _page(conn, caller, root, collection_id, filters, limit, next)
-    body: dict[str, Any] = {"more": more, "objects": [
+    found = _page(conn, caller, root, collection_id, filters, limit, next, listed=True)
+    body: dict[str, Any] = {"more": found.more, "objects": [
         {"id": i.body["id"], "date_added": stix_time(i.date_added), "version": i.version,
-         "media_type": "application/stix+json;version=2.1"} for i in items]}
-    if more and items:
-        body["next"] = items[-1].position.text()
-    return _dated(body, items)
+         "media_type": "application/stix+json;version=2.1"} for i in found.items]}
+    return _dated(_next(body, found), found.items)
 
 
 @router.get("/{root}/collections/{collection_id}/objects/{object_id}/")
@@ -138,27 +133,23 @@ def get_object(conn: Conn, caller: Reader, root: str, collection_id: str, object
                next: str | None = None) -> TaxiiResponse:
     only = Filters(filters.added_after, frozenset({object_id}), filters.types,
                    filters.versions, filters.spec_versions)
-    items, more = _page(conn, caller, root, collection_id, only, limit, next)
-    if not items and next is None:
+    found = _page(conn, caller, root, collection_id, only, limit, next)
+    if not found.items and next is None:
         raise NotFound(f"no object {object_id} in collection {collection_id}")
-    body: dict[str, Any] = {"more": more, "objects": [i.body for i in items]}
-    if more and items:
-        body["next"] = items[-1].position.text()
-    return _dated(body, items)
+    return _envelope(found)
 
 
 @router.get("/{root}/collections/{collection_id}/objects/{object_id}/versions/")
 def get_versions(conn: Conn, caller: Reader, root: str, collection_id: str,
                  object_id: str, limit: Limit = MAX_PAGE,
                  next: str | None = None) -> TaxiiResponse:
-    items, more = _page(conn, caller, root, collection_id,
-                        Filters(ids=frozenset({object_id})), limit, next)
-    if not items and next is None:
+    found = _page(conn, caller, root, collection_id, Filters(ids=frozenset({object_id})),
+                  limit, next, listed=True)
+    if not found.items and next is None:
         raise NotFound(f"no object {object_id} in collection {collection_id}")
-    body: dict[str, Any] = {"more": more, "versions": sorted({i.version for i in items})}
-    if more and items:
-        body["next"] = items[-1].position.text()
-    return _dated(body, items)
+    body: dict[str, Any] = {"more": found.more,
+                            "versions": sorted({i.version for i in found.items})}
+    return _dated(_next(body, found), found.items)
 
 
 @router.post("/{root}/collections/{collection_id}/objects/", status_code=202,
@@ -192,13 +183,29 @@ def _info(c: taxii_collections.Collection) -> CollectionInfo:
 
 
 def _page(conn: Conn, caller: Any, root: str, collection_id: str, filters: Filters,
-          limit: int, next: str | None) -> tuple[list[taxii_objects.TaxiiObject], bool]:
+          limit: int, next: str | None, *, listed: bool = False) -> taxii_objects.Page:
+    """A page of objects; ``listed`` (manifests, versions) lists them without the marking
+    definitions that travel with objects."""
     _root(root)
     coll = taxii_collections.collection(conn, caller, collection_id)
     if not coll.can_read:
         raise Forbidden(f"collection {collection_id} can only be written to")
     after = Position.parse(next) if next else None
-    return taxii_objects.page(conn, caller, coll, after=after, limit=limit, filters=filters)
+    return taxii_objects.page(conn, caller, coll, after=after, limit=limit, filters=filters,
+                              definitions_too=not listed)
+
+
+def _envelope(found: taxii_objects.Page) -> TaxiiResponse:
+    """The page's objects after the marking definitions they reference."""
+    body: dict[str, Any] = {"more": found.more, "objects": [
+        *found.definitions, *(i.body for i in found.items)]}
+    return _dated(_next(body, found), found.items)
+
+
+def _next(body: dict[str, Any], found: taxii_objects.Page) -> dict[str, Any]:
+    if found.more and found.items:
+        body["next"] = found.items[-1].position.text()
+    return body
 
 
 def _dated(body: dict[str, Any], items: list[taxii_objects.TaxiiObject]) -> TaxiiResponse:

@@ -47,6 +47,7 @@ from intelpool.db.tables_services import (
     job_rejections,
     jobs,
     organisation_settings,
+    stix_ids,
     taxii_statuses,
     web_sessions,
 )
@@ -380,6 +381,7 @@ __all__ = [
     "rfi_recipients",
     "rfi_selectors",
     "rfis",
+    "stix_ids",
     "taxii_statuses",
     "web_sessions",
 ]
