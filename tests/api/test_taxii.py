@@ -13,6 +13,9 @@ from intelpool.audit import service as audit
 from tests import factories as f
 from tests.api.conftest import World, token
 from tests.conftest import Store
+from tests.jobs.queue_fixtures import jobs_store, run_queue
+
+__all__ = ["jobs_store"]  # a fixture of this module's tests
 
 TAXII = "application/taxii+json;version=2.1"
 ROOT = "/taxii2/api"
@@ -156,7 +159,8 @@ def test_paging_filters_and_lookups(client: TestClient, world: World, store: Sto
 
 
 def test_envelopes_become_contributions_with_a_status(client: TestClient, world: World,
-                                                      store: Store) -> None:
+                                                      jobs_store: Store) -> None:
+    store = jobs_store
     submit = _collections(client, world.police)["Submit as Police DE"]
     envelope = {"objects": [
         {"type": "indicator", "spec_version": "2.1",
@@ -173,11 +177,19 @@ def test_envelopes_become_contributions_with_a_status(client: TestClient, world:
     posted = client.post(f"{ROOT}/collections/{submit}/objects/", json=envelope,
                          headers=headers)
     assert posted.status_code == 202, posted.text
-    status = posted.json()
-    assert (status["status"], status["total_count"]) == ("complete", 2)
-    assert status["success_count"] == 1 and status["failures"][0]["message"]
-    polled = client.get(f"{ROOT}/status/{status['id']}/", headers=_h(world.police)).json()
-    assert polled == status
+    pending = posted.json()
+    assert (pending["status"], pending["total_count"], pending["pending_count"]) == \
+        ("pending", 2, 2)
+    run_queue(store)  # the worker (on the embedded pool, the in-process runner)
+    status = client.get(f"{ROOT}/status/{pending['id']}/", headers=_h(world.police)).json()
+    assert (status["status"], status["total_count"], status["pending_count"]) == \
+        ("complete", 2, 0)
+    assert status["success_count"] == 1 and status["successes"] == [
+        {"id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+         "version": "2026-01-01T00:00:00.000Z"}]
+    [failure] = status["failures"]
+    assert failure["id"] == "indicator--1e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
+    assert failure["version"] and "not an address" in failure["message"]
     assert client.get(f"{ROOT}/status/{status['id']}/",
                       headers=_h(world.bank)).status_code == 404
     # Stored under the organisation's default (amber, originator only).
@@ -193,6 +205,11 @@ def test_envelopes_become_contributions_with_a_status(client: TestClient, world:
     reader = token(store, world.police_user.email, ["read"])
     assert client.post(f"{ROOT}/collections/{submit}/objects/", json=envelope,
                        headers={**_h(reader), "Content-Type": TAXII}).status_code == 403
+    # A malformed envelope is refused at once and queues nothing.
+    for bad in (b"[1", b'{"objects": 3}', b'{"objects": [1]}'):
+        refused = client.post(f"{ROOT}/collections/{submit}/objects/", content=bad,
+                              headers=headers)
+        assert refused.status_code in (400, 422), refused.text
 
 
 def test_basic_authentication_for_taxii_clients(client: TestClient, world: World) -> None:

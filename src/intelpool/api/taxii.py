@@ -8,13 +8,18 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
+from sqlalchemy import Engine
 
-from intelpool.api.deps import AppSettings, Conn, Reader, Submitter
+from intelpool.access import Principal
+from intelpool.api.deps import AppEngine, AppSettings, Conn, Reader, Submitter
 from intelpool.api.guard import public
 from intelpool.api.taxii_media import TAXII, TaxiiResponse, accepts_taxii, sends_taxii
+from intelpool.config import Settings
 from intelpool.errors import Forbidden, InvalidInput, NotFound
 from intelpool.formats.stix.upgrade import stix_time
+from intelpool.jobs import service as jobs
 from intelpool.pool import taxii_collections, taxii_objects, taxii_submit
 from intelpool.pool.taxii_objects import Filters, Position
 
@@ -154,15 +159,26 @@ def get_versions(conn: Conn, caller: Reader, root: str, collection_id: str,
 
 @router.post("/{root}/collections/{collection_id}/objects/", status_code=202,
              dependencies=[Depends(sends_taxii)])
-async def add_objects(request: Request, conn: Conn, caller: Submitter, settings: AppSettings,
-                      root: str, collection_id: str) -> Status:
+async def add_objects(request: Request, engine: AppEngine, caller: Submitter,
+                      settings: AppSettings, root: str, collection_id: str) -> Status:
+    """Queue the envelope's import; the status answers pending and is polled to its end."""
     _root(root)
     try:
         envelope = orjson.loads(await request.body())
     except orjson.JSONDecodeError as exc:
         raise InvalidInput(f"the envelope is not JSON: {exc}") from None
-    coll = taxii_collections.collection(conn, caller, collection_id)
-    return _status(taxii_submit.add_objects(conn, caller, coll, envelope, settings))
+    return _status(await run_in_threadpool(_add, engine, caller, settings, collection_id,
+                                           envelope))
+
+
+def _add(engine: Engine, caller: Principal, settings: Settings, collection_id: str,
+         envelope: Any) -> taxii_submit.StatusView:
+    with engine.begin() as conn:
+        coll = taxii_collections.collection(conn, caller, collection_id)
+        status = taxii_submit.add_objects(conn, caller, coll, envelope, settings)
+    if status.status == "pending":  # committed: the embedded pool's runner may take it
+        jobs.start_runner(engine.url.render_as_string(hide_password=False), engine)
+    return status
 
 
 @router.get("/{root}/status/{status_id}/")
