@@ -97,6 +97,8 @@ def test_feeds_over_rest_are_per_organisation(jobs_store: Store, tmp_path: Path)
         assert result["ok"] and result["fetched"] == 2
         assert client.get(f"/api/v1/jobs/{queued.json()['job']}",
                           headers=other).status_code == 404
+        code, out = _cli(store, "job", "show", str(queued.json()["job"]), "--as", police.email)
+        assert code == 0 and "feed misp: 2 fetched" in out, out
         assert client.get("/api/v1/feeds", headers=other).json() == []
         assert client.post("/api/v1/feeds/misp/pull", headers=other).status_code == 404
         [listed] = client.get("/api/v1/feeds", headers=mine).json()
