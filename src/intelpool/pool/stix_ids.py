@@ -37,7 +37,7 @@ def renamed_parts(conn: Connection, ids: ScalarSelect[Any]) -> Renamed:
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def holders(conn: Connection, wanted: Iterable[str]) -> Any:
+def holders(wanted: Iterable[str]) -> Any:
     """SQL selecting (contribution id, row kind, row id) of the rows whose key is one of the
     ``wanted`` ids' keys; the caller adds the visibility predicate."""
     return (select(stix_ids.c.contribution_id, stix_ids.c.row_kind, stix_ids.c.row_id)

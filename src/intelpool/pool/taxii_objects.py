@@ -161,7 +161,7 @@ def _by_id(conn: Connection, principal: Principal, coll: Collection, after: Posi
            filters: Filters) -> Iterator[TaxiiObject]:
     """Objects asked for by id: only the rows the index names, in visible contributions of
     the collection, are built (and kept when their id is one asked for)."""
-    held = stix_ids.holders(conn, filters.ids).subquery("held")
+    held = stix_ids.holders(filters.ids).subquery("held")
     chosen = _chosen(principal, coll, after, filters).subquery("chosen")
     rows = conn.execute(select(chosen, held.c.row_kind, held.c.row_id)
                         .join(held, held.c.contribution_id == chosen.c.id)
