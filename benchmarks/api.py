@@ -219,7 +219,7 @@ def by_id(port: int, base: str, headers: dict[str, str], ids: list[str],
         status, body, _ = get(conn, f"{base}{ident}/", headers)
         latencies.append((time.perf_counter() - started) * 1000)
         assert status == 200 and ident.encode() in body, (status, body[:300])
-    return {"requests": len(ids), "p50_ms": round(statistics.median(latencies), 2),
+    return {"requests": len(latencies), "p50_ms": round(statistics.median(latencies), 2),
             "max_ms": round(max(latencies), 2)}
 
 
