@@ -22,7 +22,7 @@ Renamed = dict[tuple[str, int], frozenset[int]]
 
 
 def key(stix_id: str) -> int:
-    digest = hashlib.blake2b(stix_id.encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(stix_id.encode(errors="surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 

@@ -8,6 +8,7 @@ its row says so (``renamed``), decided once here rather than per reader.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -83,5 +84,12 @@ def _held_earlier(conn: Connection, cid: int,
 
 
 def _version(body: dict[str, Any]) -> str | None:
+    """The object's ``modified`` as stored: a kept body may hold anything there, so what is
+    not a plain timestamp is stored as its digest (the same each time it is read)."""
     value = body.get("modified")
-    return str(value)[:40] if value is not None else None
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) <= 40 and text.isprintable():
+        return text
+    return "#" + hashlib.blake2b(text.encode(errors="replace"), digest_size=16).hexdigest()
