@@ -20,7 +20,10 @@ def test_the_migration_indexes_what_was_stored_before_it(store: Store, tmp_path:
         f.submit_lines(conn, police, tmp_path, ["45.137.21.9", "evil-c2.net"])
         f.submit_lines(conn, police, tmp_path, ["45.137.21.9"], tlp="amber")
         stored = sorted(conn.execute(select(stix_ids)).all())
-    assert len(stored) == 3 and len({row.stix_key for row in stored}) == 3
+    # PostgreSQL also indexes a new selector under the id a concurrent earlier submission
+    # would give it (see pool/stix_index.py).
+    assert len(stored) == (5 if store.name == "postgresql" else 3)
+    assert len({row.stix_key for row in stored}) == len(stored)
     config = alembic_config(store.engine)
     command.downgrade(config, "0014")
     command.upgrade(config, "0015")

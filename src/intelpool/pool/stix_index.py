@@ -38,10 +38,19 @@ def _indicators(conn: Connection, cid: int) -> None:
                     held_earlier().label("held_earlier"))
              .join(observables, observables.c.id == observations.c.observable_id)
              .where(observations.c.contribution_id == cid))
+    # On PostgreSQL a submission stored at the same time may take an earlier contribution id
+    # and commit after this one looked: the selector's own id is then this contribution's
+    # after all, so a selector new to this one is indexed under both ids. (SQLite's single
+    # writer stores contributions one after the other.)
+    both = conn.dialect.name == "postgresql"
     rows: list[tuple[Any, ...]] = []
     for obs_id, kind, value, earlier in conn.execute(query.execution_options(yield_per=_BATCH)):
-        ident = builders.observation_id(kind, value, *([str(cid)] if earlier else []))
-        rows.append((key(ident), cid, "o", obs_id, 0, None, False))
+        own = builders.observation_id(kind, value, str(cid))
+        if not earlier:
+            rows.append((key(builders.observation_id(kind, value)), cid, "o", obs_id, 0, None,
+                         False))
+        if earlier or both:
+            rows.append((key(own), cid, "o", obs_id, 0, None, False))
         if len(rows) >= _BATCH:
             bulk.load_rows(conn, "stix_ids", _COLUMNS, rows)
             rows = []
