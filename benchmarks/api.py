@@ -7,9 +7,12 @@
    medallion (the OASIS TAXII 2.1 server, memory backend) holding the same objects, in the
    same run; objects per second of each and the ratio (target >= 10x), with the server's
    resident memory before, during and after paging.
+3. TAXII object by id: ``--by-id K`` ids spread over that collection (its last object
+   included), each fetched from GET .../objects/ID/ of intelpool and of medallion; p50 and
+   the slowest request of each, and the ratio.
 
     .venv/bin/python -m benchmarks.api [--observations N] [--indicators M] [--store URL]
-        [--search-only]
+        [--search-only] [--by-id K]
 
 Search also reports the server process's CPU time per request (user + system, from /proc),
 the figure that bounds throughput on a shared machine whatever the latency.
@@ -217,6 +220,30 @@ def page_all(port: int, base: str, headers: dict[str, str], pid: int,
             "_objects": objects}
 
 
+def by_id(port: int, base: str, headers: dict[str, str], ids: list[str],
+          budget: float | None = None) -> dict[str, Any]:
+    """Fetch each object by id (until ``budget`` seconds have passed, one at least); the
+    latency of each request, in ms."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for ident in ids:
+        if latencies and budget and time.perf_counter() - started > budget:
+            break
+        started = time.perf_counter()
+        status, body, _ = get(conn, f"{base}{ident}/", headers)
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert status == 200 and ident.encode() in body, (status, body[:300])
+    return {"requests": len(latencies), "p50_ms": round(statistics.median(latencies), 2),
+            "max_ms": round(max(latencies), 2)}
+
+
+def spread(objects: list[dict[str, Any]], count: int) -> list[str]:
+    """``count`` ids spread evenly over the collection, ending with its last object."""
+    step = max(len(objects) // count, 1)
+    return [o["id"] for o in objects[step - 1::step]][-count:]
+
+
 def medallion_data(objects: list[dict[str, Any]], path: Path) -> None:
     added = "2026-01-01T00:00:00.000000Z"
     data = {"/discovery": {"title": "m", "default": "/api1/", "api_roots": ["/api1/"]},
@@ -247,6 +274,8 @@ def main() -> None:
                                                       "temporary embedded pool).")
     parser.add_argument("--search-only", action="store_true",
                         help="Measure search over HTTP and stop (no TAXII paging).")
+    parser.add_argument("--by-id", type=int, default=20,
+                        help="How many objects to fetch by id from each server.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -272,6 +301,8 @@ def main() -> None:
                           if c["title"] == "Theme botnet")  # the feed's contribution alone
             ours = page_all(port, f"/taxii2/api/collections/{themed}/objects/", headers,
                             server.pid, medallion=False, budget=None)
+            ids = spread(ours["_objects"], args.by_id)
+            our_ids = by_id(port, f"/taxii2/api/collections/{themed}/objects/", headers, ids)
         finally:
             server.terminate()
             server.wait()
@@ -285,6 +316,12 @@ def main() -> None:
             theirs = page_all(peer_port, "/api1/collections/bench/objects/",
                               {"Authorization": f"Basic {auth}", "Accept": TAXII}, peer.pid,
                               medallion=True, budget=args.peer_seconds)
+            # The middle and the last object first: its budget may allow only a few.
+            middle, last = ids[len(ids) // 2], ids[-1]
+            first = [middle, last] + [i for i in ids if i not in (middle, last)]
+            their_ids = by_id(peer_port, "/api1/collections/bench/objects/",
+                              {"Authorization": f"Basic {auth}", "Accept": TAXII}, first,
+                              budget=args.peer_seconds)
         finally:
             peer.terminate()
             peer.wait()
@@ -298,6 +335,9 @@ def main() -> None:
             ratio = f"more than {ours['objects_per_s'] / bound:.0f}x"
             peer_rate = f"under {bound:.1f} objects/s (no page of 1,000 within " \
                    f"{args.peer_seconds:g} s)"
+        print(f"TAXII object by id in a collection of {len(objects):,}: intelpool "
+              f"{json.dumps(our_ids)} vs medallion {json.dumps(their_ids)} = "
+              f"{their_ids['p50_ms'] / our_ids['p50_ms']:.1f}x at p50", flush=True)
         print(f"TAXII paging: intelpool {ours['objects_per_s']:,} objects/s vs medallion "
               f"{peer_rate} = {ratio} (target >= 10x); "
               f"search p99 {search['p99_ms']} ms (target < 25 ms); machine: "

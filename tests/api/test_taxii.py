@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from stix2validator import ValidationOptions, validate_instance
@@ -12,6 +13,9 @@ from intelpool.audit import service as audit
 from tests import factories as f
 from tests.api.conftest import World, token
 from tests.conftest import Store
+from tests.jobs.queue_fixtures import jobs_store, run_queue
+
+__all__ = ["jobs_store"]  # a fixture of this module's tests
 
 TAXII = "application/taxii+json;version=2.1"
 ROOT = "/taxii2/api"
@@ -19,6 +23,11 @@ ROOT = "/taxii2/api"
 
 def _h(headers: dict[str, str]) -> dict[str, str]:
     return {**headers, "Accept": TAXII}
+
+
+def _unmarked(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page's objects without the marking definitions that travel with them."""
+    return [o for o in objects if o["type"] != "marking-definition"]
 
 
 def _collections(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
@@ -130,10 +139,10 @@ def test_paging_filters_and_lookups(client: TestClient, world: World, store: Sto
             added = 1
     assert len(seen) == len(set(seen)) == 2 + 1 + 25 + 1
     one = seen[3]
-    found = client.get(f"{url}{one}/", headers=_h(world.bank)).json()["objects"]
+    found = _unmarked(client.get(f"{url}{one}/", headers=_h(world.bank)).json()["objects"])
     assert [o["id"] for o in found] == [one]
     matched = client.get(url, params={"match[id]": one}, headers=_h(world.bank)).json()
-    assert [o["id"] for o in matched["objects"]] == [one]
+    assert [o["id"] for o in _unmarked(matched["objects"])] == [one]
     versions = client.get(f"{url}{one}/versions/", headers=_h(world.bank)).json()
     assert versions["versions"] == [found[0]["modified"]]
     assert client.get(f"{url}indicator--00000000-0000-4000-8000-000000000000/",
@@ -150,7 +159,8 @@ def test_paging_filters_and_lookups(client: TestClient, world: World, store: Sto
 
 
 def test_envelopes_become_contributions_with_a_status(client: TestClient, world: World,
-                                                      store: Store) -> None:
+                                                      jobs_store: Store) -> None:
+    store = jobs_store
     submit = _collections(client, world.police)["Submit as Police DE"]
     envelope = {"objects": [
         {"type": "indicator", "spec_version": "2.1",
@@ -167,11 +177,19 @@ def test_envelopes_become_contributions_with_a_status(client: TestClient, world:
     posted = client.post(f"{ROOT}/collections/{submit}/objects/", json=envelope,
                          headers=headers)
     assert posted.status_code == 202, posted.text
-    status = posted.json()
-    assert (status["status"], status["total_count"]) == ("complete", 2)
-    assert status["success_count"] == 1 and status["failures"][0]["message"]
-    polled = client.get(f"{ROOT}/status/{status['id']}/", headers=_h(world.police)).json()
-    assert polled == status
+    pending = posted.json()
+    assert (pending["status"], pending["total_count"], pending["pending_count"]) == \
+        ("pending", 2, 2)
+    run_queue(store)  # the worker (on the embedded pool, the in-process runner)
+    status = client.get(f"{ROOT}/status/{pending['id']}/", headers=_h(world.police)).json()
+    assert (status["status"], status["total_count"], status["pending_count"]) == \
+        ("complete", 2, 0)
+    assert status["success_count"] == 1 and status["successes"] == [
+        {"id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+         "version": "2026-01-01T00:00:00.000Z"}]
+    [failure] = status["failures"]
+    assert failure["id"] == "indicator--1e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
+    assert failure["version"] and "not an address" in failure["message"]
     assert client.get(f"{ROOT}/status/{status['id']}/",
                       headers=_h(world.bank)).status_code == 404
     # Stored under the organisation's default (amber, originator only).
@@ -187,6 +205,11 @@ def test_envelopes_become_contributions_with_a_status(client: TestClient, world:
     reader = token(store, world.police_user.email, ["read"])
     assert client.post(f"{ROOT}/collections/{submit}/objects/", json=envelope,
                        headers={**_h(reader), "Content-Type": TAXII}).status_code == 403
+    # A malformed envelope is refused at once and queues nothing.
+    for bad in (b"[1", b'{"objects": 3}', b'{"objects": [1]}'):
+        refused = client.post(f"{ROOT}/collections/{submit}/objects/", content=bad,
+                              headers=headers)
+        assert refused.status_code in (400, 422), refused.text
 
 
 def test_basic_authentication_for_taxii_clients(client: TestClient, world: World) -> None:

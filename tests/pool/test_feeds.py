@@ -22,6 +22,9 @@ from tests.api.live import (
     serving_wsgi,
 )
 from tests.conftest import Store
+from tests.jobs.queue_fixtures import jobs_store, run_queue
+
+__all__ = ["jobs_store"]  # a fixture of this module's tests
 
 DATA = Path(__file__).parent.parent / "data"
 runner = CliRunner()
@@ -71,12 +74,13 @@ def test_taxii_feed_from_medallion_pulls_only_what_is_new(
     assert listed["total_count"] == 250 and listed["last_error"] is None
 
 
-def test_feeds_over_rest_are_per_organisation(store: Store, tmp_path: Path) -> None:
+def test_feeds_over_rest_are_per_organisation(jobs_store: Store, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from intelpool.api.app import create_app
     from tests.api.conftest import token
 
+    store = jobs_store
     with store.begin() as conn:
         police = f.member(conn, "Police DE", role="contributor")
         f.member(conn, "Bank NL", kind="private", role="contributor")
@@ -90,8 +94,17 @@ def test_feeds_over_rest_are_per_organisation(store: Store, tmp_path: Path) -> N
         added = client.post("/api/v1/feeds", json={"name": "misp", "kind": "misp", "url": base,
                                                     "tlp": "green"}, headers=mine)
         assert added.status_code == 201, added.text
-        [result] = client.post("/api/v1/feeds/misp/pull", headers=mine).json()
+        queued = client.post("/api/v1/feeds/misp/pull", headers=mine)
+        assert queued.status_code == 202 and queued.json()["state"] == "queued"
+        run_queue(store)  # a worker (on the embedded pool, the in-process runner)
+        job = client.get(f"/api/v1/jobs/{queued.json()['job']}", headers=mine).json()
+        assert job["state"] == "done" and job["kind"] == "feed"
+        [result] = job["summary"]["feeds"]
         assert result["ok"] and result["fetched"] == 2
+        assert client.get(f"/api/v1/jobs/{queued.json()['job']}",
+                          headers=other).status_code == 404
+        code, out = _cli(store, "job", "show", str(queued.json()["job"]), "--as", police.email)
+        assert code == 0 and "feed misp: 2 fetched" in out, out
         assert client.get("/api/v1/feeds", headers=other).json() == []
         assert client.post("/api/v1/feeds/misp/pull", headers=other).status_code == 404
         [listed] = client.get("/api/v1/feeds", headers=mine).json()

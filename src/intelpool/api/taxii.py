@@ -8,13 +8,18 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
+from sqlalchemy import Engine
 
-from intelpool.api.deps import AppSettings, Conn, Reader, Submitter
+from intelpool.access import Principal
+from intelpool.api.deps import AppEngine, AppSettings, Conn, Reader, Submitter
 from intelpool.api.guard import public
 from intelpool.api.taxii_media import TAXII, TaxiiResponse, accepts_taxii, sends_taxii
+from intelpool.config import Settings
 from intelpool.errors import Forbidden, InvalidInput, NotFound
 from intelpool.formats.stix.upgrade import stix_time
+from intelpool.jobs import service as jobs
 from intelpool.pool import taxii_collections, taxii_objects, taxii_submit
 from intelpool.pool.taxii_objects import Filters, Position
 
@@ -113,23 +118,18 @@ Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 @router.get("/{root}/collections/{collection_id}/objects/")
 def get_objects(conn: Conn, caller: Reader, root: str, collection_id: str, filters: Paging,
                 limit: Limit = MAX_PAGE, next: str | None = None) -> TaxiiResponse:
-    items, more = _page(conn, caller, root, collection_id, filters, limit, next)
-    body: dict[str, Any] = {"more": more, "objects": [i.body for i in items]}
-    if more and items:
-        body["next"] = items[-1].position.text()
-    return _dated(body, items)
+    found = _page(conn, caller, root, collection_id, filters, limit, next)
+    return _envelope(found)
 
 
 @router.get("/{root}/collections/{collection_id}/manifest/")
 def get_manifest(conn: Conn, caller: Reader, root: str, collection_id: str, filters: Paging,
                  limit: Limit = MAX_PAGE, next: str | None = None) -> TaxiiResponse:
-    items, more = _page(conn, caller, root, collection_id, filters, limit, next)
-    body: dict[str, Any] = {"more": more, "objects": [
+    found = _page(conn, caller, root, collection_id, filters, limit, next, listed=True)
+    body: dict[str, Any] = {"more": found.more, "objects": [
         {"id": i.body["id"], "date_added": stix_time(i.date_added), "version": i.version,
-         "media_type": "application/stix+json;version=2.1"} for i in items]}
-    if more and items:
-        body["next"] = items[-1].position.text()
-    return _dated(body, items)
+         "media_type": "application/stix+json;version=2.1"} for i in found.items]}
+    return _dated(_next(body, found), found.items)
 
 
 @router.get("/{root}/collections/{collection_id}/objects/{object_id}/")
@@ -138,40 +138,47 @@ def get_object(conn: Conn, caller: Reader, root: str, collection_id: str, object
                next: str | None = None) -> TaxiiResponse:
     only = Filters(filters.added_after, frozenset({object_id}), filters.types,
                    filters.versions, filters.spec_versions)
-    items, more = _page(conn, caller, root, collection_id, only, limit, next)
-    if not items and next is None:
+    found = _page(conn, caller, root, collection_id, only, limit, next)
+    if not found.items and next is None:
         raise NotFound(f"no object {object_id} in collection {collection_id}")
-    body: dict[str, Any] = {"more": more, "objects": [i.body for i in items]}
-    if more and items:
-        body["next"] = items[-1].position.text()
-    return _dated(body, items)
+    return _envelope(found)
 
 
 @router.get("/{root}/collections/{collection_id}/objects/{object_id}/versions/")
 def get_versions(conn: Conn, caller: Reader, root: str, collection_id: str,
                  object_id: str, limit: Limit = MAX_PAGE,
                  next: str | None = None) -> TaxiiResponse:
-    items, more = _page(conn, caller, root, collection_id,
-                        Filters(ids=frozenset({object_id})), limit, next)
-    if not items and next is None:
+    found = _page(conn, caller, root, collection_id, Filters(ids=frozenset({object_id})),
+                  limit, next, listed=True)
+    if not found.items and next is None:
         raise NotFound(f"no object {object_id} in collection {collection_id}")
-    body: dict[str, Any] = {"more": more, "versions": sorted({i.version for i in items})}
-    if more and items:
-        body["next"] = items[-1].position.text()
-    return _dated(body, items)
+    body: dict[str, Any] = {"more": found.more,
+                            "versions": sorted({i.version for i in found.items})}
+    return _dated(_next(body, found), found.items)
 
 
 @router.post("/{root}/collections/{collection_id}/objects/", status_code=202,
              dependencies=[Depends(sends_taxii)])
-async def add_objects(request: Request, conn: Conn, caller: Submitter, settings: AppSettings,
-                      root: str, collection_id: str) -> Status:
+async def add_objects(request: Request, engine: AppEngine, caller: Submitter,
+                      settings: AppSettings, root: str, collection_id: str) -> Status:
+    """Queue the envelope's import; the status answers pending and is polled to its end."""
     _root(root)
     try:
         envelope = orjson.loads(await request.body())
     except orjson.JSONDecodeError as exc:
         raise InvalidInput(f"the envelope is not JSON: {exc}") from None
-    coll = taxii_collections.collection(conn, caller, collection_id)
-    return _status(taxii_submit.add_objects(conn, caller, coll, envelope, settings))
+    return _status(await run_in_threadpool(_add, engine, caller, settings, collection_id,
+                                           envelope))
+
+
+def _add(engine: Engine, caller: Principal, settings: Settings, collection_id: str,
+         envelope: Any) -> taxii_submit.StatusView:
+    with engine.begin() as conn:
+        coll = taxii_collections.collection(conn, caller, collection_id)
+        status = taxii_submit.add_objects(conn, caller, coll, envelope, settings)
+    if status.status == "pending":  # committed: the embedded pool's runner may take it
+        jobs.start_runner(engine.url.render_as_string(hide_password=False), engine)
+    return status
 
 
 @router.get("/{root}/status/{status_id}/")
@@ -192,13 +199,29 @@ def _info(c: taxii_collections.Collection) -> CollectionInfo:
 
 
 def _page(conn: Conn, caller: Any, root: str, collection_id: str, filters: Filters,
-          limit: int, next: str | None) -> tuple[list[taxii_objects.TaxiiObject], bool]:
+          limit: int, next: str | None, *, listed: bool = False) -> taxii_objects.Page:
+    """A page of objects; ``listed`` (manifests, versions) lists them without the marking
+    definitions that travel with objects."""
     _root(root)
     coll = taxii_collections.collection(conn, caller, collection_id)
     if not coll.can_read:
         raise Forbidden(f"collection {collection_id} can only be written to")
     after = Position.parse(next) if next else None
-    return taxii_objects.page(conn, caller, coll, after=after, limit=limit, filters=filters)
+    return taxii_objects.page(conn, caller, coll, after=after, limit=limit, filters=filters,
+                              definitions_too=not listed)
+
+
+def _envelope(found: taxii_objects.Page) -> TaxiiResponse:
+    """The page's objects after the marking definitions they reference."""
+    body: dict[str, Any] = {"more": found.more, "objects": [
+        *found.definitions, *(i.body for i in found.items)]}
+    return _dated(_next(body, found), found.items)
+
+
+def _next(body: dict[str, Any], found: taxii_objects.Page) -> dict[str, Any]:
+    if found.more and found.items:
+        body["next"] = found.items[-1].position.text()
+    return body
 
 
 def _dated(body: dict[str, Any], items: list[taxii_objects.TaxiiObject]) -> TaxiiResponse:

@@ -55,7 +55,13 @@ def show(
     done = f"{job.records_done:,} records, {job.bytes_done:,} of {job.file_size:,} bytes"
     common.console.print(f"job {job.id} ({job.kind} {job.file_name} by {job.submitted_by}): "
                   f"{job.state}; {done}; attempts {job.attempts}", highlight=False)
-    if job.summary:
+    if job.summary and "feeds" in job.summary:  # a feed pull: each source's result
+        for feed in job.summary["feeds"]:
+            common.console.print(f"feed {feed['name']}: " + (
+                f"{feed['fetched']:,} fetched, {feed['accepted']:,} accepted, "
+                f"{feed['rejected']:,} rejected" if feed["ok"] else f"failed: {feed['error']}"),
+                highlight=False)
+    elif job.summary:
         s = job.summary
         common.console.print(f"contribution {s['contribution_id']} ({s['format']}): "
                       f"{s['accepted']:,} accepted, {s['duplicates']:,} duplicates, "

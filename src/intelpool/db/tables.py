@@ -49,6 +49,7 @@ from intelpool.db.tables_services import (
     job_rejections,
     jobs,
     organisation_settings,
+    stix_ids,
     taxii_statuses,
     web_sessions,
 )
@@ -393,6 +394,7 @@ __all__ = [
     "rfi_selectors",
     "rfis",
     "shared_observations",
+    "stix_ids",
     "subject_counts",
     "takedown_holds",
     "taxii_statuses",

@@ -9,11 +9,13 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Table,
     Text,
+    text,
 )
 
 from intelpool.db.metadata import metadata
@@ -57,6 +59,28 @@ taxii_statuses = Table(
     Column("pending_count", Integer, nullable=False),
     Column("successes", Text, nullable=False),  # JSON list of {id, version}
     Column("failures", Text, nullable=False),  # JSON list of {id, version, message}
+    # The background job that imports the envelope; the status is pending until it ends.
+    Column("job_id", ForeignKey("jobs.id", ondelete="SET NULL"), index=True),
+)
+
+# The STIX ids the pool serves, one row per object a contribution puts out (see
+# ``pool/stix_ids.py``): TAXII finds an object by id through ``stix_key`` instead of building
+# every object of a collection; ``renamed`` marks a later copy of an object version an earlier
+# contribution holds, which every channel gives an id of its own.
+stix_ids = Table(
+    "stix_ids",
+    metadata,
+    Column("stix_key", BigInteger, nullable=False),  # 64 bits of a digest of the STIX id
+    Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("row_kind", String(1), nullable=False),  # o observation, e entity, r, x (extra)
+    Column("row_id", Id, nullable=False),
+    Column("part", Integer, nullable=False),  # which object upgrading the row gave
+    Column("version", String(40)),  # its ``modified``, when it has one
+    Column("renamed", Boolean, nullable=False),
+    Index("ix_stix_ids_key", "stix_key", "contribution_id"),
+    Index("ix_stix_ids_renamed", "contribution_id", sqlite_where=text("renamed"),
+          postgresql_where=text("renamed")),
 )
 
 # Remote sources the pool pulls from (TAXII collections, MISP feeds), and where each stands.

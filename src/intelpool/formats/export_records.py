@@ -30,6 +30,9 @@ class ExportHandling:
     themes: tuple[str, ...] = ()
     title: str | None = None  # the contribution's title, as its originator gave it
     tags: tuple[str, ...] = ()  # the file's own labels (MISP event tags) the pool kept
+    # When the contribution arrived: objects built from records are dated by it, so every
+    # channel (export, TAXII) gives them the same version.
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,8 @@ class ExportObservation:
     comment: str | None = None
     to_ids: bool | None = None
     ref: str | None = None  # id in its source file, when it had one
+    # An earlier contribution holds the same selector: this indicator gets an id of its own.
+    held_earlier: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,10 @@ class ExportEntity:
     description: str | None = None
     aliases: tuple[str, ...] = ()
     body: dict[str, Any] | None = None
+    row_id: int = 0
+    # The parts (after upgrading to 2.1) an earlier contribution already holds in the same
+    # version: they go out under an id of their own (see ``pool/stix_ids.py``).
+    renamed: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +73,7 @@ class ExportEnd:
 
     kind: str  # observable, entity, external
     ref: str | None = None
-    type: str | None = None
+    type: str | None = None  # an observable's type, an entity's kind
     value: str | None = None
 
 
@@ -76,6 +85,8 @@ class ExportRelationship:
     handling: ExportHandling
     ref: str | None = None
     body: dict[str, Any] | None = None
+    row_id: int = 0
+    renamed: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +95,8 @@ class ExportExtraObject:
     body: dict[str, Any]
     handling: ExportHandling
     ref: str | None = None
+    row_id: int = 0
+    renamed: frozenset[int] = frozenset()
 
 
 @dataclass(slots=True)

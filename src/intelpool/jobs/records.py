@@ -7,7 +7,7 @@ only; to anyone else it reads exactly like a job that does not exist.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from intelpool.access import Principal
+from intelpool.access import Permission, Principal
 from intelpool.access.handling import HandlingRequest
 from intelpool.db.tables import job_files, job_rejections, jobs, users
 from intelpool.errors import NotFound
@@ -24,6 +24,7 @@ from intelpool.jobs.views import JobView, RejectionView
 from intelpool.pool.submission import IngestSummary, Submission
 
 CHUNK = 1 << 20  # bytes of the submitted file per stored row
+_PERMISSIONS = frozenset(p.value for p in Permission)
 TERMINAL = ("done", "failed")
 
 
@@ -32,31 +33,41 @@ def now() -> datetime:
 
 
 def create(conn: Connection, principal: Principal, submission: Submission, packed: Path,
-           file_name: str, extra: dict[str, Any]) -> int:
+           file_name: str, extra: dict[str, Any], kind: str = "submit") -> int:
     """A queued submission job holding ``packed`` (the file, or a directory as tar)."""
-    assert principal.organisation_id is not None and principal.user_id is not None
     request = {"handling": dataclasses.asdict(submission.handling),
                "options": dataclasses.asdict(submission.options),
                "format": submission.format, "title": submission.title,
                "themes": submission.themes, "reliability": submission.reliability,
                "credibility": submission.credibility, "scheme": submission.scheme,
                "source_name": submission.source_name or file_name, **extra}
-    created = conn.execute(insert(jobs).values(
-        kind="submit", organisation_id=principal.organisation_id, user_id=principal.user_id,
-        state="queued", request=orjson.dumps(request).decode(), file_name=file_name[:255],
-        file_size=packed.stat().st_size, created_at=now(), attempts=0, records_done=0,
-        bytes_done=0)).inserted_primary_key
-    assert created is not None
-    job_id = int(created[0])
+    job_id = create_bare(conn, principal, kind, request, file_name, packed.stat().st_size)
     with packed.open("rb") as fh:
         for seq, data in enumerate(iter(lambda: fh.read(CHUNK), b"")):
             conn.execute(insert(job_files).values(job_id=job_id, seq=seq, data=data))
     return job_id
 
 
+def create_bare(conn: Connection, principal: Principal, kind: str, request: dict[str, Any],
+                file_name: str, file_size: int = 0) -> int:
+    """A queued job of ``kind``; it runs with the permissions the caller has now (a token's
+    scopes narrow them), never with more."""
+    assert principal.organisation_id is not None and principal.user_id is not None
+    request = {**request, "permissions": sorted(p.value for p in principal.permissions)}
+    created = conn.execute(insert(jobs).values(
+        kind=kind, organisation_id=principal.organisation_id, user_id=principal.user_id,
+        state="queued", request=orjson.dumps(request).decode(), file_name=file_name[:255],
+        file_size=file_size, created_at=now(), attempts=0, records_done=0,
+        bytes_done=0)).inserted_primary_key
+    assert created is not None
+    return int(created[0])
+
+
 def submission_of(row: dict[str, Any], path: Path) -> tuple[Submission, dict[str, Any]]:
     """The submission a job asked for, reading its file from ``path``, and its extras."""
     request = orjson.loads(row["request"])
+    for own in ("permissions", "objects", "taxii_status"):  # the job's, not the submission's
+        request.pop(own, None)
     sub = Submission(path=path, handling=HandlingRequest(**request.pop("handling")),
                      options=ImportOptions(**request.pop("options")),
                      format=request.pop("format"), title=request.pop("title"),
@@ -87,6 +98,19 @@ def submitter_email(conn: Connection, user_id: int) -> str:
     return str(conn.execute(select(users.c.email).where(users.c.id == user_id)).scalar_one())
 
 
+def submitter(conn: Connection, row: dict[str, Any]) -> Principal:
+    """Who a job runs as: its submitter as the pool knows them now (a deactivated user's job
+    fails), narrowed to the permissions recorded when it was queued."""
+    from intelpool.partners.identity import principal_for_email
+
+    principal = principal_for_email(conn, submitter_email(conn, int(row["user_id"])))
+    recorded = orjson.loads(row["request"]).get("permissions")
+    if recorded is None:  # queued before jobs recorded permissions: the console's own
+        return principal
+    allowed = frozenset(Permission(p) for p in recorded if p in _PERMISSIONS)
+    return dataclasses.replace(principal, permissions=principal.permissions & allowed)
+
+
 def start(conn: Connection, job_id: int) -> int | None:
     """Mark a job running; returns its attempt number, or None if it has ended meanwhile."""
     started = conn.execute(update(jobs).where(jobs.c.id == job_id,
@@ -110,11 +134,27 @@ def save_rejections(conn: Connection, job_id: int, first_seq: int,
              "value": r.value, "reason": r.reason} for i, r in enumerate(batch)])
 
 
-def finish(conn: Connection, job_id: int, summary: IngestSummary, records: int) -> None:
+def finish(conn: Connection, job_id: int, summary: IngestSummary | None, records: int) -> None:
+    """A job done; no summary when nothing could be stored (its outcome says why)."""
+    _done(conn, job_id, dataclasses.asdict(summary) if summary else None, records,
+          summary.contribution_id if summary else None)
+
+
+def finish_pull(conn: Connection, job_id: int, results: Sequence[Any]) -> None:
+    """A feed pull done: each source's result (a failing source says why)."""
+    pulled = [dataclasses.asdict(r) for r in results]
+    summary = {"feeds": pulled, "accepted": sum(r["accepted"] for r in pulled),
+               "rejected": sum(r["rejected"] for r in pulled)}
+    first = next((r["contribution_id"] for r in pulled if r["contribution_id"]), None)
+    _done(conn, job_id, summary, sum(r["fetched"] for r in pulled), first)
+
+
+def _done(conn: Connection, job_id: int, summary: dict[str, Any] | None, records: int,
+          contribution_id: int | None) -> None:
     conn.execute(update(jobs).where(jobs.c.id == job_id).values(
         state="done", finished_at=now(), error=None, records_done=records,
-        bytes_done=jobs.c.file_size, contribution_id=summary.contribution_id,
-        summary=orjson.dumps(dataclasses.asdict(summary)).decode()))
+        bytes_done=jobs.c.file_size, contribution_id=contribution_id,
+        summary=orjson.dumps(summary).decode() if summary is not None else None))
     conn.execute(delete(job_files).where(job_files.c.job_id == job_id))
 
 
@@ -182,4 +222,5 @@ def _to_view(r: Any, rejections: list[RejectionView]) -> JobView:
                    finished_at=r["finished_at"], attempts=r["attempts"],
                    records_done=r["records_done"], bytes_done=r["bytes_done"],
                    contribution_id=r["contribution_id"], summary=summary, error=r["error"],
-                   rejected=summary["rejected"] if summary else 0, rejections=rejections)
+                   rejected=int(summary.get("rejected") or 0) if summary else 0,
+                   rejections=rejections)

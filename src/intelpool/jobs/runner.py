@@ -21,7 +21,6 @@ from intelpool.config import Settings
 from intelpool.errors import IntelpoolError
 from intelpool.formats.records import Rejection
 from intelpool.jobs import records
-from intelpool.partners.identity import principal_for_email
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +43,9 @@ def run(engine: Engine, job_id: int, write_progress: ProgressWriter) -> str:
         if attempt is None:  # another runner finished it since
             return str(records.row(conn, job_id)["state"])  # type: ignore[index]
     try:
+        if job["kind"] == "feed":
+            _pull(engine, job)
+            return "done"
         with tempfile.TemporaryDirectory(prefix="intelpool-job-") as scratch:
             is_dir = bool(orjson.loads(str(job["request"])).get("directory"))
             path = _materialise(engine, job_id, str(job["file_name"]), is_dir, Path(scratch))
@@ -51,17 +53,23 @@ def run(engine: Engine, job_id: int, write_progress: ProgressWriter) -> str:
                 _lock(conn, job_id)
                 if records.row(conn, job_id)["state"] in records.TERMINAL:  # type: ignore[index]
                     return "done"
-                _submit(conn, job, path, write_progress)
+                if job["kind"] == "taxii":
+                    _taxii(conn, job, path)
+                else:
+                    _submit(conn, job, path, write_progress)
         return "done"
     except IntelpoolError as exc:  # the input or the request is at fault: retrying won't help
         with engine.begin() as conn:
             records.fail(conn, job_id, str(exc), final=True)
+            _ended_badly(conn, job, str(exc))
         return "failed"
     except Exception as exc:
         log.exception("job %s attempt %s failed", job_id, attempt)
         with engine.begin() as conn:
-            records.fail(conn, job_id, f"{type(exc).__name__}: {exc}",
-                         final=attempt >= MAX_ATTEMPTS)
+            message = f"{type(exc).__name__}: {exc}"
+            records.fail(conn, job_id, message, final=attempt >= MAX_ATTEMPTS)
+            if attempt >= MAX_ATTEMPTS:
+                _ended_badly(conn, job, message)
         raise
 
 
@@ -92,8 +100,7 @@ def _submit(conn: Connection, job: dict[str, object], path: Path,
 
     job_id = int(job["id"])  # type: ignore[call-overload]
     submission, extra = records.submission_of(job, path)
-    principal = principal_for_email(conn, records.submitter_email(
-        conn, int(job["user_id"])))  # type: ignore[call-overload]
+    principal = records.submitter(conn, job)
     pending: list[Rejection] = []
     saved = [0]
 
@@ -119,6 +126,40 @@ def _submit(conn: Connection, job: dict[str, object], path: Path,
         links.attach(conn, principal, int(extra["operation"]), summary.contribution_id,
                      again_ok=summary.already_submitted)
     records.finish(conn, job_id, summary, int(done[0]))
+
+
+def _taxii(conn: Connection, job: dict[str, object], path: Path) -> None:
+    """An envelope POSTed to a TAXII submit collection; its status says how it ended."""
+    from intelpool.pool import taxii_submit
+
+    job_id = int(job["id"])  # type: ignore[call-overload]
+    summary = taxii_submit.run_job(conn, records.submitter(conn, job), job_id, path,
+                                   Settings())
+    records.finish(conn, job_id, summary, summary.accepted + summary.rejected
+                   if summary else 0)
+
+
+def _pull(engine: Engine, job: dict[str, object]) -> None:
+    """A feed pull: each source in its own transaction (a retry pulls from where the last
+    committed pull left its cursor, so nothing is stored twice)."""
+    from intelpool.access import Permission, require
+    from intelpool.pool import feeds
+
+    job_id = int(job["id"])  # type: ignore[call-overload]
+    with engine.begin() as conn:
+        principal = records.submitter(conn, job)
+    require(principal, Permission.POOL_SUBMIT)
+    name = orjson.loads(str(job["request"])).get("feed")
+    results = feeds.pull(engine, principal, name, Settings())
+    with engine.begin() as conn:
+        records.finish_pull(conn, job_id, results)
+
+
+def _ended_badly(conn: Connection, job: dict[str, object], message: str) -> None:
+    if job["kind"] == "taxii":
+        from intelpool.pool import taxii_submit
+
+        taxii_submit.job_failed(conn, int(job["id"]), message)  # type: ignore[call-overload]
 
 
 def _flush(conn: Connection, job_id: int, pending: list[Rejection], saved: list[int]) -> None:

@@ -42,16 +42,33 @@ def submit_in_background(conn: Connection, principal: Principal, submission: Sub
                 tar.add(path, arcname=".")
         job_id = records.create(conn, principal, submission, packed, path.name,
                                 {"directory": path.is_dir(), "operation": operation})
+    hand_over(conn, job_id)
+    return job_id
+
+
+def hand_over(conn: Connection, job_id: int) -> None:
+    """Give a job just stored to the queue (it appears when ``conn`` commits)."""
     if conn.dialect.name == "postgresql":
         from intelpool.jobs import pg_queue
 
         pg_queue.defer(conn, job_id)
+
+
+def pull_in_background(conn: Connection, principal: Principal, name: str | None) -> int:
+    """Queue a pull of one feed (None: every feed the caller manages); returns the job id."""
+    from intelpool.pool import feeds
+
+    require(principal, Permission.POOL_SUBMIT)
+    feeds.list_feeds(conn, principal, name)  # a feed the caller has no business with: 404
+    job_id = records.create_bare(conn, principal, "feed", {"feed": name},
+                                 f"feed {name}" if name else "every feed")
+    hand_over(conn, job_id)
     return job_id
 
 
 def start_runner(url: str, engine: Engine) -> None:
     """After the job's transaction committed: on SQLite, start the in-process runner."""
-    if engine.dialect.name == "sqlite":
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
         from intelpool.jobs import local_queue
 
         local_queue.start_background_runner(url, engine)

@@ -41,7 +41,9 @@ from intelpool.formats.export_records import (
     ExportRelationship,
 )
 from intelpool.observables.types import ObservableType
+from intelpool.pool import stix_ids
 from intelpool.pool.reads import contribution_context, originator_label
+from intelpool.pool.stix_ids import Renamed
 from intelpool.pool.themes import parse_themes
 
 _STREAM = 5000
@@ -67,15 +69,16 @@ def export(conn: Connection, principal: Principal, request: ExportRequest, out: 
     chosen = _chosen_contributions(principal, themes, request.since)
     handling = _handling_map(conn, principal, chosen)
     ids = select(chosen.c.id).scalar_subquery()
+    renamed = stix_ids.renamed_parts(conn, ids)
     counter = _Counter()
     data = ExportData(
         requester=principal.organisation_name,
         generated_at=utcnow(),
         observations=lambda: counter.count(
             _observations(conn, ids, handling, request.observable_type)),
-        entities=lambda: _entities(conn, ids, handling),
-        relationships=lambda: _relationships(conn, principal, ids, handling),
-        extra_objects=lambda: _extras(conn, ids, handling),
+        entities=lambda: _entities(conn, ids, handling, renamed),
+        relationships=lambda: _relationships(conn, principal, ids, handling, renamed),
+        extra_objects=lambda: _extras(conn, ids, handling, renamed),
         observable_type=request.observable_type,
     )
     exporter.write(data, out)
@@ -133,7 +136,7 @@ def _handling(row: Any, principal: Principal,
         h3_text=row["h3_text"], audience=tuple(audience), anonymous=bool(row["anonymous"]),
         eval_scheme=row["eval_scheme"], reliability=row["reliability"],
         credibility=row["credibility"], themes=tuple(context["themes"][cid]),
-        title=row["title"], tags=json_list(row["tags"]),
+        title=row["title"], tags=json_list(row["tags"]), received_at=row["received_at"],
     )
 
 
@@ -142,10 +145,20 @@ def _stream(conn: Connection, query: Select[Any]) -> Iterator[Any]:
     yield from conn.execute(query.execution_options(yield_per=_STREAM)).mappings()
 
 
+def held_earlier() -> ColumnElement[bool]:
+    """Whether an earlier contribution (visible or not) holds the observation's selector: its
+    indicator then gets an id of its own, the same in every export and on every TAXII page."""
+    earlier = observations.alias("earlier")
+    return exists(select(1).select_from(earlier).where(
+        earlier.c.observable_id == observations.c.observable_id,
+        earlier.c.contribution_id < observations.c.contribution_id))
+
+
 def _observations(conn: Connection, ids: ScalarSelect[Any], handling: dict[int, ExportHandling],
                   kind: str | None) -> Iterator[ExportObservation]:
     query = (
-        select(observations, observables.c.type, observables.c.value)
+        select(observations, observables.c.type, observables.c.value,
+               held_earlier().label("held_earlier"))
         .join(observables, observables.c.id == observations.c.observable_id)
         .where(observations.c.contribution_id.in_(ids))
         .order_by(observations.c.contribution_id, observations.c.id)
@@ -157,11 +170,11 @@ def _observations(conn: Connection, ids: ScalarSelect[Any], handling: dict[int, 
             type=r["type"], value=r["value"], handling=handling[r["contribution_id"]],
             role=r["role"], first_seen=r["first_seen"], last_seen=r["last_seen"],
             tags=json_list(r["tags"]), comment=r["comment"],
-            to_ids=r["to_ids"], ref=r["ref"])
+            to_ids=r["to_ids"], ref=r["ref"], held_earlier=bool(r["held_earlier"]))
 
 
-def _entities(conn: Connection, ids: ScalarSelect[Any],
-              handling: dict[int, ExportHandling]) -> Iterator[ExportEntity]:
+def _entities(conn: Connection, ids: ScalarSelect[Any], handling: dict[int, ExportHandling],
+              renamed: Renamed) -> Iterator[ExportEntity]:
     # Grouped by contribution, as observations are: exporters write one unit per contribution.
     query = (select(entities).where(entities.c.contribution_id.in_(ids))
              .order_by(entities.c.contribution_id, entities.c.id))
@@ -170,18 +183,23 @@ def _entities(conn: Connection, ids: ScalarSelect[Any],
             kind=r["kind"], name=r["name"], handling=handling[r["contribution_id"]],
             ref=r["ref"] or f"entity:{r['id']}", description=r["description"],
             aliases=json_list(r["aliases"]),
-            body=orjson.loads(r["body"]) if r["body"] else None)
+            body=orjson.loads(r["body"]) if r["body"] else None, row_id=r["id"],
+            renamed=renamed.get(("e", r["id"]), frozenset()))
 
 
-def _relationships(conn: Connection, principal: Principal, ids: ScalarSelect[Any],
-                   handling: dict[int, ExportHandling]) -> Iterator[ExportRelationship]:
+def _relationships(conn: Connection, principal: Principal | None, ids: ScalarSelect[Any],
+                   handling: dict[int, ExportHandling],
+                   renamed: Renamed) -> Iterator[ExportRelationship]:
+    """A relationship whose resolved ends ``principal`` may see (None: every relationship,
+    for the pool's own index of what it serves, never for a reader)."""
     src_obs, dst_obs = observables.alias("src_obs"), observables.alias("dst_obs")
     src_ent, dst_ent = entities.alias("src_ent"), entities.alias("dst_ent")
     query = (
         select(relationships, src_obs.c.type.label("src_type"),
                src_obs.c.value.label("src_value"), dst_obs.c.type.label("dst_type"),
                dst_obs.c.value.label("dst_value"), src_ent.c.ref.label("src_entity_ref"),
-               dst_ent.c.ref.label("dst_entity_ref"))
+               dst_ent.c.ref.label("dst_entity_ref"), src_ent.c.kind.label("src_entity_kind"),
+               dst_ent.c.kind.label("dst_entity_kind"))
         .outerjoin(src_obs, and_(relationships.c.source_kind == "observable",
                                  src_obs.c.id == relationships.c.source_id))
         .outerjoin(dst_obs, and_(relationships.c.target_kind == "observable",
@@ -190,15 +208,17 @@ def _relationships(conn: Connection, principal: Principal, ids: ScalarSelect[Any
                                  src_ent.c.id == relationships.c.source_id))
         .outerjoin(dst_ent, and_(relationships.c.target_kind == "entity",
                                  dst_ent.c.id == relationships.c.target_id))
-        .where(relationships.c.contribution_id.in_(ids),
-               _end_visible(principal, "source"), _end_visible(principal, "target"))
+        .where(relationships.c.contribution_id.in_(ids))
         .order_by(relationships.c.contribution_id, relationships.c.id)
     )
+    if principal is not None:
+        query = query.where(_end_visible(principal, "source"), _end_visible(principal, "target"))
     for r in _stream(conn, query):
         yield ExportRelationship(
             type=r["type"], source=_end(r, "source", "src"), target=_end(r, "target", "dst"),
             handling=handling[r["contribution_id"]], ref=r["ref"],
-            body=orjson.loads(r["body"]) if r["body"] else None)
+            body=orjson.loads(r["body"]) if r["body"] else None, row_id=r["id"],
+            renamed=renamed.get(("r", r["id"]), frozenset()))
 
 
 def _end_visible(principal: Principal, end: str) -> ColumnElement[bool]:
@@ -223,14 +243,15 @@ def _end(row: Any, end: str, prefix: str) -> ExportEnd:
                          row[f"{prefix}_value"])
     if row[f"{end}_kind"] == "entity":
         ref = row[f"{prefix}_entity_ref"] or f"entity:{row[f'{end}_id']}"
-        return ExportEnd("entity", ref)
+        return ExportEnd("entity", ref, row[f"{prefix}_entity_kind"])
     return ExportEnd("external", row[f"{end}_ref"])
 
 
-def _extras(conn: Connection, ids: ScalarSelect[Any],
-            handling: dict[int, ExportHandling]) -> Iterator[ExportExtraObject]:
+def _extras(conn: Connection, ids: ScalarSelect[Any], handling: dict[int, ExportHandling],
+            renamed: Renamed) -> Iterator[ExportExtraObject]:
     query = (select(extra_objects).where(extra_objects.c.contribution_id.in_(ids))
              .order_by(extra_objects.c.contribution_id, extra_objects.c.id))
     for r in _stream(conn, query):
         yield ExportExtraObject(type=r["type"], body=orjson.loads(r["body"]),
-                                handling=handling[r["contribution_id"]], ref=r["ref"])
+                                handling=handling[r["contribution_id"]], ref=r["ref"],
+                                row_id=r["id"], renamed=renamed.get(("x", r["id"]), frozenset()))

@@ -25,6 +25,7 @@ from intelpool.errors import InvalidInput, NotFound
 from intelpool.formats import registry
 from intelpool.formats.records import Record
 from intelpool.matching import engine
+from intelpool.pool import stix_index
 from intelpool.pool.submission import IngestSummary, ProgressFn, RejectionSink, Submission
 from intelpool.pool.themes import parse_themes
 from intelpool.pool.writer import ContributionWriter
@@ -104,6 +105,7 @@ def submit(
         summary = run.finish()
         if progress:
             progress(count, position())
+    stix_index.record(conn, [summary.contribution_id, *summary.parts])
     matched = engine.match_submission(conn, principal.organisation_id,
                                       [summary.contribution_id, *summary.parts],
                                       settings or Settings(), first_new)

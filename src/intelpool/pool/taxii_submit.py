@@ -1,6 +1,9 @@
 """Objects added to an organisation's TAXII submit collection: one contribution through the
 normal import path, under the organisation's TAXII defaults tightened by the bundle's own
-markings, and a status resource saying what was accepted and what was refused, and why."""
+markings, and a status resource saying what was accepted and what was refused, and why.
+
+The import is a background job (``jobs/``): the status is pending with its totals at once,
+and complete with each object's success or failure when the job ends."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.handling import HandlingRequest, decide_handling
@@ -26,6 +29,7 @@ from intelpool.errors import Forbidden, InvalidInput, NotFound
 from intelpool.formats.records import Rejection
 from intelpool.partners.service import require_manages_users_of
 from intelpool.pool import ingest
+from intelpool.pool.submission import IngestSummary
 from intelpool.pool.taxii_collections import Collection
 
 DEFAULT_TLP = "amber"
@@ -83,6 +87,8 @@ def defaults(conn: Connection, organisation_id: int) -> tuple[str, list[str]]:
 
 def add_objects(conn: Connection, principal: Principal, coll: Collection,
                 envelope: Any, settings: Settings) -> StatusView:
+    """Queue the envelope's objects as a background job; the status is pending until it
+    ends. A malformed envelope is refused at once and queues nothing."""
     require(principal, Permission.POOL_SUBMIT)
     if coll.kind != "submit" or coll.key != str(principal.organisation_id):
         raise Forbidden(f"collection {coll.id} is not writable: add objects to your "
@@ -90,39 +96,96 @@ def add_objects(conn: Connection, principal: Principal, coll: Collection,
     objects = envelope.get("objects") if isinstance(envelope, dict) else None
     if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
         raise InvalidInput("a TAXII envelope needs 'objects': a list of STIX objects")
+    assert principal.organisation_id is not None
     now = utcnow()
-    keys = [(str(o.get("id")), _version(o)) for o in objects]
-    refused: dict[str, str] = {}
-    contribution_id = None
+    status = StatusView(id=str(uuid.uuid4()), status="complete" if not objects else "pending",
+                        request_timestamp=now, total_count=len(objects), success_count=0,
+                        failure_count=0, pending_count=len(objects))
+    job_id = None
     if objects:
-        contribution_id, refused = _import(conn, principal, objects, settings)
-    status = StatusView(
-        id=str(uuid.uuid4()), status="complete", request_timestamp=now,
-        total_count=len(objects), success_count=0, failure_count=0, pending_count=0,
-        contribution_id=contribution_id)
-    for ident, version in keys:
-        reason = refused.get(ident) or refused.get("*")
-        if reason:
-            status.failures.append({"id": ident, "version": version, "message": reason})
-        else:
-            status.successes.append({"id": ident, "version": version})
-    status.success_count, status.failure_count = len(status.successes), len(status.failures)
+        job_id = _queue(conn, principal, objects, status.id)
+    else:
+        status.pending_count = 0
     conn.execute(insert(taxii_statuses).values(
         id=status.id, organisation_id=principal.organisation_id, request_timestamp=now,
-        status=status.status, contribution_id=contribution_id, total_count=status.total_count,
-        success_count=status.success_count, failure_count=status.failure_count,
-        pending_count=0, successes=orjson.dumps(status.successes).decode(),
-        failures=orjson.dumps(status.failures).decode()))
+        status=status.status, contribution_id=None, total_count=status.total_count,
+        success_count=0, failure_count=0, pending_count=status.pending_count,
+        successes="[]", failures="[]", job_id=job_id))
     return status
 
 
-def _import(conn: Connection, principal: Principal, objects: list[dict[str, Any]],
-            settings: Settings) -> tuple[int | None, dict[str, str]]:
-    """Import the objects as one STIX bundle; refused objects by id ("*": all of them)."""
+def _queue(conn: Connection, principal: Principal, objects: list[dict[str, Any]],
+           status_id: str) -> int:
+    from intelpool.jobs import records, service
+
     assert principal.organisation_id is not None
     tlp, audience = defaults(conn, principal.organisation_id)
-    refused: dict[str, str] = {}
+    fd, name = tempfile.mkstemp(prefix="intelpool-taxii-", suffix=".json")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
+                                    "objects": objects}))
+        submission = ingest.Submission(path=path, handling=HandlingRequest(
+            tlp=tlp, audience=audience), format="stix", source_name="TAXII")
+        job_id = records.create(conn, principal, submission, path, "taxii-envelope.json",
+                                {"taxii_status": status_id, "objects": [
+                                    [str(o.get("id")), _version(o)] for o in objects]},
+                                kind="taxii")
+    finally:
+        path.unlink(missing_ok=True)
+    service.hand_over(conn, job_id)
+    return job_id
 
+
+def run_job(conn: Connection, principal: Principal, job_id: int, path: Path,
+            settings: Settings) -> IngestSummary | None:
+    """Import a queued envelope (``path``, the bundle it became) and complete its status."""
+    from intelpool.jobs import records
+
+    row = records.row(conn, job_id)
+    assert row is not None
+    submission, _ = records.submission_of(row, path)
+    objects = orjson.loads(path.read_bytes())["objects"]
+    summary, refused = _import(conn, principal, objects, submission, settings)
+    successes, failures = [], []
+    for obj in objects:
+        ident, version = str(obj.get("id")), _version(obj)
+        reason = refused.get(ident) or refused.get("*")
+        if reason:
+            failures.append({"id": ident, "version": version, "message": reason})
+        else:
+            successes.append({"id": ident, "version": version})
+    _complete(conn, job_id, successes, failures,
+              summary.contribution_id if summary else None)
+    return summary
+
+
+def job_failed(conn: Connection, job_id: int, message: str) -> None:
+    """The job ended without importing: every object of its envelope failed, saying why."""
+    from intelpool.jobs import records
+
+    row = records.row(conn, job_id)
+    if row is None:
+        return
+    keys = orjson.loads(row["request"]).get("objects") or []
+    _complete(conn, job_id, [], [{"id": ident, "version": version, "message": message}
+                                 for ident, version in keys], None)
+
+
+def _complete(conn: Connection, job_id: int, successes: list[dict[str, Any]],
+              failures: list[dict[str, Any]], contribution_id: int | None) -> None:
+    conn.execute(update(taxii_statuses).where(taxii_statuses.c.job_id == job_id).values(
+        status="complete", contribution_id=contribution_id, pending_count=0,
+        success_count=len(successes), failure_count=len(failures),
+        successes=orjson.dumps(successes).decode(), failures=orjson.dumps(failures).decode()))
+
+
+def _import(conn: Connection, principal: Principal, objects: list[dict[str, Any]],
+            submission: ingest.Submission,
+            settings: Settings) -> tuple[IngestSummary | None, dict[str, str]]:
+    """Import the objects as one STIX bundle; refused objects by id ("*": all of them)."""
+    refused: dict[str, str] = {}
     known = {str(o.get("id")) for o in objects}
 
     def rejected(rej: Rejection) -> None:
@@ -134,24 +197,14 @@ def _import(conn: Connection, principal: Principal, objects: list[dict[str, Any]
         if ident in known:  # a bundle-level note refuses no object
             refused[ident] = f"{rej.reason}: {rej.value}" if rej.value else rej.reason
 
-    fd, name = tempfile.mkstemp(prefix="intelpool-taxii-", suffix=".json")
-    path = Path(name)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
-                                    "objects": objects}))
-        submission = ingest.Submission(path=path, handling=HandlingRequest(
-            tlp=tlp, audience=audience), format="stix", source_name="TAXII")
-        try:
-            with conn.begin_nested():
-                summary = ingest.submit(conn, principal, submission,
-                                        batch_size=settings.ingest_batch_size,
-                                        on_rejection=rejected, settings=settings)
-        except InvalidInput as exc:
-            return None, {"*": str(exc)}
-    finally:
-        path.unlink(missing_ok=True)
-    return summary.contribution_id, refused
+        with conn.begin_nested():
+            summary = ingest.submit(conn, principal, submission,
+                                    batch_size=settings.ingest_batch_size,
+                                    on_rejection=rejected, settings=settings)
+    except InvalidInput as exc:
+        return None, {"*": str(exc)}
+    return summary, refused
 
 
 def status(conn: Connection, principal: Principal, status_id: str) -> StatusView:

@@ -7,10 +7,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
 
-from intelpool.api.deps import AppEngine, AppSettings, Conn, Reader, Submitter, Text
+from intelpool.access import Principal
+from intelpool.api.deps import AppEngine, Conn, Reader, Submitter, Text
+from intelpool.api.rest.jobs import QueuedJob
+from intelpool.jobs import service as jobs
 from intelpool.pool import feeds
-from intelpool.pool.feeds import FeedView, PullResult
+from intelpool.pool.feeds import FeedView
 
 router = APIRouter(tags=["feeds"])
 
@@ -48,8 +52,15 @@ def add_feed(conn: Conn, caller: Submitter, settings: AppSettings, body: NewFeed
                           audience=body.audience, themes=body.themes, settings=settings)
 
 
-@router.post("/feeds/{name}/pull")
-async def pull(caller: Submitter, engine: AppEngine, settings: AppSettings,
-               name: FeedName) -> list[PullResult]:
-    """Fetch what is new from one source and contribute it (errors are in the result)."""
-    return await run_in_threadpool(feeds.pull, engine, caller, name, settings)
+@router.post("/feeds/{name}/pull", status_code=202)
+async def pull(caller: Submitter, engine: AppEngine, name: FeedName) -> QueuedJob:
+    """Queue a pull of one source: a job fetches what is new and contributes it; follow it
+    at /jobs/{job} (each source's result, errors included, is in its summary)."""
+    return await run_in_threadpool(_queue_pull, engine, caller, name)
+
+
+def _queue_pull(engine: Engine, caller: Principal, name: str) -> QueuedJob:
+    with engine.begin() as conn:
+        job_id = jobs.pull_in_background(conn, caller, name)
+    jobs.start_runner(engine.url.render_as_string(hide_password=False), engine)
+    return QueuedJob(job=job_id, state="queued")

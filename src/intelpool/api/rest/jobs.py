@@ -6,12 +6,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
+from pydantic import BaseModel
 
 from intelpool.api.deps import Conn, Reader
 from intelpool.jobs import service
 from intelpool.pool.views import to_dict
 
 router = APIRouter(tags=["jobs"])
+
+
+class QueuedJob(BaseModel):
+    """Work queued as a background job: follow it at /jobs/{job}."""
+
+    job: int
+    state: str
 
 
 @router.get("/jobs")

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from intelpool.formats.export_records import (
+    ExportEnd,
     ExportEntity,
     ExportHandling,
     ExportObservation,
@@ -48,6 +49,34 @@ def handling_properties(handling: ExportHandling) -> dict[str, Any]:
 
 def observation_id(kind: str, value: str, *more: str) -> str:
     return derived_id("indicator", kind, value, *more)
+
+
+def indicator_id(obs: ExportObservation) -> str:
+    """The plain id for the first contribution holding the selector, one of its own for
+    each later one (the same in every export and on every TAXII page)."""
+    if obs.held_earlier:
+        return observation_id(obs.type, obs.value, str(obs.handling.contribution_id))
+    return observation_id(obs.type, obs.value)
+
+
+def end_id(end: ExportEnd) -> str:
+    """The id a relationship end goes out under: an observable's plain indicator id, an
+    entity's own STIX id or the id built for it, an unresolved end's id as it came."""
+    if end.kind == "observable" and end.type and end.value is not None:
+        return observation_id(end.type, end.value)
+    ref = end.ref or ""
+    if stix_id_type(ref):
+        return ref
+    if end.kind == "entity" and end.type:
+        return derived_id(entity_type(end.type), ref)
+    return derived_id(CUSTOM_ENTITY, ref)
+
+
+def later_copy_id(item: dict[str, Any], contribution_id: int) -> str:
+    """The id of a later contribution's copy of an object version an earlier one holds: each
+    copy carries its own contribution's markings, so it cannot share the id."""
+    return derived_id(str(item["type"]), str(item["id"]), str(item.get("modified")),
+                      str(contribution_id))
 
 
 def indicator(obs: ExportObservation, ident: str, generated_at: datetime) -> dict[str, Any]:

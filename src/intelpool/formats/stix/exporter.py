@@ -1,10 +1,13 @@
 """The ``stix`` exporter: one STIX 2.1 bundle, written object by object.
 
 Observations become indicators whose ids derive from (type, value), so relationships find
-them and the same export twice is identical. Entities, relationships and extra objects go
-out as the STIX body they came with (made 2.1 where they were 2.0), else as objects built
-from the record. Every object references the marking definitions of its handling (TLP 2.0,
-PAP, handling codes); the definitions used close the bundle.
+them and the same export twice is identical; a selector an earlier contribution holds too
+gets an id of its own, and so does a later copy of an object version (the same ids as on
+TAXII pages). Objects built from records are dated by their contribution's arrival.
+Entities, relationships and extra objects go out as the STIX body they came with (made 2.1
+where they were 2.0), else as objects built from the record. Every object references the
+marking definitions of its handling (TLP 2.0, PAP, handling codes); the definitions used
+close the bundle.
 """
 
 from __future__ import annotations
@@ -26,8 +29,7 @@ from intelpool.formats.export_records import (
 from intelpool.formats.registry import exporter
 from intelpool.formats.stix import builders
 from intelpool.formats.stix.markings import MarkingWriter
-from intelpool.formats.stix.reader import CUSTOM_ENTITY
-from intelpool.formats.stix.upgrade import derived_id, stix_id_type, stix_time, upgrade
+from intelpool.formats.stix.upgrade import derived_id, stix_time, upgrade
 
 
 @exporter("stix", "STIX 2.1 bundle: indicators, entities, relationships, with TLP 2.0, PAP "
@@ -42,9 +44,7 @@ class _BundleWriter:
         self.data, self.out = data, out
         self.markings = MarkingWriter()
         self.empty = True
-        # Digests of the (type, value) pairs written: a pair seen again (another
-        # contribution's observation) gets an id of its own, the first keeps the plain one.
-        self.observables: set[bytes] = set()
+        self.plain: set[bytes] = set()  # digests of the plain indicator ids written
         # Entity refs whose exported id differs from the ref, for relationship ends.
         self.entity_ids: dict[str, str] = {}
         # How often each (id, modified) was written: STIX allows one object per id and version.
@@ -74,11 +74,15 @@ class _BundleWriter:
         self.empty = False
         self.out.write(orjson.dumps(obj))
 
-    def _emit_marked(self, obj: dict[str, Any], handling: ExportHandling) -> str | None:
+    def _emit_marked(self, obj: dict[str, Any], handling: ExportHandling,
+                     renamed: frozenset[int] = frozenset()) -> str | None:
         """``obj`` in 2.1 form, after the objects upgrading split off it, each with the
-        handling's markings; the id ``obj`` went out under (None: it was written already)."""
+        handling's markings; the id ``obj`` went out under (None: it was written already).
+        The ``renamed`` parts are later copies of versions an earlier contribution holds."""
         ident = None
-        for item in upgrade(obj):
+        for part, item in enumerate(upgrade(obj)):
+            if part in renamed:
+                item["id"] = builders.later_copy_id(item, handling.contribution_id)
             ident = self._place(item, handling.contribution_id)
             if ident is not None:
                 self._write_marked(item, handling)
@@ -109,13 +113,17 @@ class _BundleWriter:
         return str(item["id"])
 
     def _observation(self, obs: ExportObservation) -> None:
-        digest = hashlib.blake2b(f"{obs.type}\x1f{obs.value}".encode(), digest_size=16).digest()
-        if digest in self.observables:
-            ident = builders.observation_id(obs.type, obs.value, str(obs.handling.contribution_id))
-        else:
-            self.observables.add(digest)
-            ident = builders.observation_id(obs.type, obs.value)
-        for item in upgrade(builders.indicator(obs, ident, self.data.generated_at)):
+        stamp = obs.handling.received_at or self.data.generated_at
+        ident = builders.indicator_id(obs)
+        if not obs.held_earlier:
+            # Records that do not say whether an earlier contribution holds the selector:
+            # the first one written keeps the plain id.
+            digest = hashlib.blake2b(ident.encode(), digest_size=16).digest()
+            if digest in self.plain:
+                ident = builders.observation_id(obs.type, obs.value,
+                                                str(obs.handling.contribution_id))
+            self.plain.add(digest)
+        for item in upgrade(builders.indicator(obs, ident, stamp)):
             self._write_marked(item, obs.handling)
 
     def _entity(self, entity: ExportEntity) -> None:
@@ -123,20 +131,20 @@ class _BundleWriter:
             assert entity.body is not None
             body = dict(entity.body)
         else:
-            body = builders.entity(entity, builders.entity_id(entity), self.data.generated_at)
+            body = builders.entity(entity, builders.entity_id(entity), self._stamp(entity))
         own_id = str(body["id"])
         # Relationships point at the first copy written: a later one has an id of its own.
-        if self._emit_marked(body, entity.handling) == own_id and entity.ref != own_id \
-                and entity.ref:
+        written = self._emit_marked(body, entity.handling, entity.renamed)
+        if written == own_id and entity.ref and entity.ref != own_id:
             self.entity_ids[entity.ref] = own_id
 
+    def _stamp(self, record: ExportEntity | ExportRelationship | ExportExtraObject) -> Any:
+        return record.handling.received_at or self.data.generated_at
+
     def _end(self, end: ExportEnd) -> str:
-        if end.kind == "observable" and end.type and end.value is not None:
-            return builders.observation_id(end.type, end.value)
-        ref = end.ref or ""
-        if ref in self.entity_ids:
-            return self.entity_ids[ref]
-        return ref if stix_id_type(ref) else derived_id(CUSTOM_ENTITY, ref)
+        if end.kind != "observable" and end.ref in self.entity_ids:
+            return self.entity_ids[str(end.ref)]
+        return builders.end_id(end)
 
     def _relationship(self, rel: ExportRelationship) -> None:
         source, target = self._end(rel.source), self._end(rel.target)
@@ -152,18 +160,18 @@ class _BundleWriter:
             if rel.target.kind != "external":
                 body["sighting_of_ref"] = target
         else:
-            body = builders.relationship(rel, source, target, self.data.generated_at)
-        self._emit_marked(body, rel.handling)
+            body = builders.relationship(rel, source, target, self._stamp(rel))
+        self._emit_marked(body, rel.handling, rel.renamed)
 
     def _extra(self, extra: ExportExtraObject) -> None:
         if not builders.is_stix_object(extra.body):
             wrapped = builders.wrapped_extra(extra.type, extra.body, extra.ref,
-                                             self.data.generated_at)
-            self._emit_marked(wrapped, extra.handling)
+                                             self._stamp(extra))
+            self._emit_marked(wrapped, extra.handling, extra.renamed)
         elif extra.body["type"] == "marking-definition":
             # Marking definitions cannot be versioned: they go out as they came, in 2.1 form.
             for item in upgrade(dict(extra.body)):
                 if self._place(item, extra.handling.contribution_id) is not None:
                     self._emit(item)
         else:
-            self._emit_marked(dict(extra.body), extra.handling)
+            self._emit_marked(dict(extra.body), extra.handling, extra.renamed)

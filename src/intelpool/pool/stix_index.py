@@ -1,0 +1,104 @@
+"""Filling the index of the STIX ids the pool serves, when a contribution is stored.
+
+Each object the contribution puts out gets a row keyed by its id (``pool/stix_ids.py``). A
+versioned object whose id and version an earlier contribution already holds is a later copy:
+it carries this contribution's markings, so every channel gives it an id of its own, and
+its row says so (``renamed``), decided once here rather than per reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from intelpool.db import bulk
+from intelpool.db.tables import contributions, observables, observations, stix_ids
+from intelpool.formats.export_records import ExportHandling
+from intelpool.formats.stix import builders
+from intelpool.pool import stix_objects
+from intelpool.pool.export import held_earlier
+from intelpool.pool.stix_ids import key
+
+_BATCH = 10_000
+_COLUMNS = ("stix_key", "contribution_id", "row_kind", "row_id", "part", "version", "renamed")
+
+
+def record(conn: Connection, contribution_ids: Sequence[int]) -> None:
+    """Index the objects of freshly stored contributions (inside the storing transaction)."""
+    for cid in contribution_ids:
+        _indicators(conn, cid)
+        _others(conn, cid)
+
+
+def _indicators(conn: Connection, cid: int) -> None:
+    query = (select(observations.c.id, observables.c.type, observables.c.value,
+                    held_earlier().label("held_earlier"))
+             .join(observables, observables.c.id == observations.c.observable_id)
+             .where(observations.c.contribution_id == cid))
+    # On PostgreSQL a submission stored at the same time may take an earlier contribution id
+    # and commit after this one looked: the selector's own id is then this contribution's
+    # after all, so a selector new to this one is indexed under both ids. (SQLite's single
+    # writer stores contributions one after the other.)
+    both = conn.dialect.name == "postgresql"
+    rows: list[tuple[Any, ...]] = []
+    for obs_id, kind, value, earlier in conn.execute(query.execution_options(yield_per=_BATCH)):
+        own = builders.observation_id(kind, value, str(cid))
+        if not earlier:
+            rows.append((key(builders.observation_id(kind, value)), cid, "o", obs_id, 0, None,
+                         False))
+        if earlier or both:
+            rows.append((key(own), cid, "o", obs_id, 0, None, False))
+        if len(rows) >= _BATCH:
+            bulk.load_rows(conn, "stix_ids", _COLUMNS, rows)
+            rows = []
+    bulk.load_rows(conn, "stix_ids", _COLUMNS, rows)
+
+
+def _others(conn: Connection, cid: int) -> None:
+    received = conn.execute(select(contributions.c.received_at)
+                            .where(contributions.c.id == cid)).scalar_one()
+    handling = ExportHandling(contribution_id=cid, originator="", tlp="clear", pap="clear",
+                              received_at=received)
+    built = list(stix_objects.others(conn, None, handling, {}))
+    versions = {(b.original_id, _version(b.body)) for b in built if _version(b.body)}
+    held = _held_earlier(conn, cid, versions)
+    rows = []
+    for b in built:
+        version = _version(b.body)
+        renamed = version is not None and (b.original_id, version) in held
+        ident = builders.later_copy_id(b.body, cid) if renamed else b.original_id
+        rows.append((key(ident), cid, b.kind, b.row_id, b.part, version, renamed))
+    bulk.load_rows(conn, "stix_ids", _COLUMNS, rows)
+
+
+def _held_earlier(conn: Connection, cid: int,
+                  wanted: set[tuple[str, str | None]]) -> set[tuple[str, str | None]]:
+    """Which (id, version) pairs an earlier contribution holds under their own id."""
+    by_key = {key(ident): ident for ident, _ in wanted}
+    found: set[tuple[str, str | None]] = set()
+    keys = sorted(by_key)
+    for start in range(0, len(keys), 500):
+        for stix_key, version in conn.execute(
+                select(stix_ids.c.stix_key, stix_ids.c.version).where(
+                    stix_ids.c.stix_key.in_(keys[start:start + 500]),
+                    stix_ids.c.contribution_id < cid, stix_ids.c.row_kind != "o",
+                    ~stix_ids.c.renamed)):
+            pair = (by_key[stix_key], version)
+            if pair in wanted:
+                found.add(pair)
+    return found
+
+
+def _version(body: dict[str, Any]) -> str | None:
+    """The object's ``modified`` as stored: a kept body may hold anything there, so what is
+    not a plain timestamp is stored as its digest (the same each time it is read)."""
+    value = body.get("modified")
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) <= 40 and text.isprintable():
+        return text
+    return "#" + hashlib.blake2b(text.encode(errors="replace"), digest_size=16).hexdigest()
