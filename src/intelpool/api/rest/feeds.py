@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from intelpool.access import Principal
-from intelpool.api.deps import AppEngine, Conn, Reader, Submitter, Text
+from intelpool.api.deps import AppEngine, AppSettings, Conn, Reader, Submitter, Text
 from intelpool.api.rest.jobs import QueuedJob
 from intelpool.jobs import service as jobs
 from intelpool.pool import feeds
