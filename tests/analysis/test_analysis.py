@@ -96,6 +96,22 @@ def test_network_ids_stay_while_the_data_does_and_the_cache_follows_new_data(
     assert {n["id"] for n in first["networks"]} < {n["id"] for n in later["networks"]}
 
 
+def test_networks_come_a_page_at_a_time_largest_first(store: Store, tmp_path: Path) -> None:
+    with store.begin() as conn:
+        who = _pool(conn, tmp_path)
+        f.submit_file(conn, who["partner"], bundle(tmp_path / "more.json", [
+            (malware("Third"), ring("third"))]), tlp="green")
+        whole = service.networks(conn, who["viewer"])
+        cache.forget()  # pages are read from the store, as a new process reads them
+        first = service.networks(conn, who["viewer"], limit=2)
+        rest = service.networks(conn, who["viewer"], limit=2, offset=first["next_offset"])
+    assert (whole["total"], first["total"], first["next_offset"]) == (3, 3, 2)
+    assert "next_offset" not in whole and "next_offset" not in rest
+    assert first["networks"] + rest["networks"] == whole["networks"]
+    assert [n["size"] for n in whole["networks"]] == sorted(
+        (n["size"] for n in whole["networks"]), reverse=True)
+
+
 def test_targets_rank_within_each_network_with_reasons(store: Store, tmp_path: Path) -> None:
     with store.begin() as conn:
         who = _pool(conn, tmp_path)
@@ -135,6 +151,8 @@ def test_a_stranger_sees_nothing_on_any_analysis_path(store: Store, tmp_path: Pa
         nid = service.networks(conn, who["viewer"])["networks"][0]["id"]
         stranger = f.member(conn, "Police PL")
         assert service.networks(conn, stranger)["networks"] == []
+        page = service.networks(conn, stranger, limit=1)
+        assert (page["networks"], page["total"], "next_offset" in page) == ([], 0, False)
         assert service.targets(conn, stranger)["targets"] == []
         assert service.entities(conn, stranger)["entities"] == []
         value = ring("kivuco")[0][1]
