@@ -82,6 +82,7 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     rows = [*extract.relationship_edges(conn, principal),
             *extract.together_edges(conn, principal),
             *extract.derived_edges(conn, principal),
+            *extract.colisted_edges(conn, principal),
             *extract.contribution_edges(conn, principal)]
     ents = extract.entity_rows(conn, principal)
     clusters = resolve(ents)
