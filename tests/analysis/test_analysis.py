@@ -187,6 +187,41 @@ def test_a_feed_does_not_merge_its_lines_and_warninglisted_values_link_nothing(
             service.graph(conn, who["viewer"], "8.8.8.8")
 
 
+def test_two_long_lists_link_the_selectors_they_share_and_nothing_else(
+        store: Store, tmp_path: Path) -> None:
+    shared = ["cash-out.kivuco-ops.com", "drop.kivuco-ops.com", "mule.kivuco-ops.com"]
+    with store.begin() as conn:
+        who = _pool(conn, tmp_path)
+        for n, who_lists in enumerate(("viewer", "partner")):
+            filler = [f"filler-{n}-{i}.unrelated-{n}.net" for i in range(40)]
+            f.submit_lines(conn, who[who_lists], tmp_path, [*filler, *shared], tlp="green")
+        once = [f"once-{i}.elsewhere.net" for i in range(40)] + shared[:1]
+        f.submit_lines(conn, who["partner"], tmp_path, once, tlp="green")
+        found = service.networks(conn, who["viewer"])["networks"]
+    members = [{m["value"] for m in n["members"]} for n in found]
+    assert set(shared) in members and len(found) == 3
+    assert not any(v.startswith(("filler", "once")) for group in members for v in group)
+
+
+def test_a_server_inside_a_hosters_netblock_is_a_member_of_both_networks(
+        store: Store, tmp_path: Path) -> None:
+    hoster = [("cidr", "45.137.21.0/24", "bulletproof-netblock"),
+              ("domain", "ironhost-bp.com", "provider-website"),
+              ("email", "sales@ironhost-bp.com", "provider-contact")]
+    server = ("ipv4", "45.137.21.9", "c2")
+    with store.begin() as conn:
+        viewer = f.member(conn, "Police DE")
+        f.submit_file(conn, viewer, bundle(tmp_path / "de.json", [
+            (actor("Iron Host"), hoster), (malware("Kivuco"), [*ring("kivuco"), server])]))
+        found = service.networks(conn, viewer)["networks"]
+    assert len(found) == 2
+    by_name = {e["name"]: n for n in found for e in n["entities"]}
+    in_botnet = next(m for m in by_name["Kivuco"]["members"] if m["value"] == server[1])
+    in_hoster = next(m for m in by_name["Iron Host"]["members"] if m["value"] == server[1])
+    assert "shared" not in in_botnet and in_hoster["shared"] is True
+    assert len({n["id"] for n in found}) == 2
+
+
 def test_the_graph_shows_typed_edges_with_their_evidence(store: Store, tmp_path: Path) -> None:
     with store.begin() as conn:
         who = _pool(conn, tmp_path)

@@ -212,10 +212,11 @@ def together_edges(conn: Connection, principal: Principal) -> list[Any]:
 
 def colisted_edges(conn: Connection, principal: Principal) -> list[Any]:
     """Selectors that two lists both hold: each pair of contributions stating no links of
-    their own and sharing at least two selectors links what they share. Unrelated lines of two lists rarely meet
-    twice, so this holds where co-listing in one long list (a feed, a bank's monthly event,
-    a file of wallets from several cases) says nothing. Selectors listed very often are
-    left to the hub rules; so are overlaps too large to be one group's."""
+    their own and sharing at least two selectors links what they share. Unrelated lines of
+    two lists rarely meet twice, so this holds where co-listing in one long list (a feed, a
+    bank's monthly event, a file of wallets from several cases) says nothing. Selectors
+    listed very often are left to the hub rules; so are overlaps too large to be one
+    group's."""
     vis = visible(principal)
     o1, o2 = observations.alias("o1"), observations.alias("o2")
     v1, v2 = vis.alias("v1"), vis.alias("v2")

@@ -19,7 +19,11 @@ KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at 
 def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], LinkGraph]:
     lg = build(conn, principal)
     graph = lg.for_communities()
-    piece = networks.communities(graph)
+    # A client's servers at a hoster belong to the client's network and are listed in the
+    # hoster's too; netblock links would otherwise pull clients into their hoster's network.
+    piece = networks.communities(lg.for_communities(containment=False))
+    tenants = lg.tenants(piece)
+    none = np.zeros(0, np.int64)
     cohesion = networks.cohesion(graph, piece)
     stat_row = np.full(lg.size, -1, np.int64)
     live = lg.obs_index >= 0
@@ -29,8 +33,9 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
                   {c for cl in lg.clusters for c in cl.contribution_ids} |
                   {int(k) // 4 for k in lg.keys[(lg.keys % 4) == 3]})
     meta = extract.contribution_meta(conn, principal, cids)
-    described = [(networks.describe(lg, nodes, meta, float(cohesion[piece[nodes[0]]]), stat_row),
-                  nodes) for nodes in found]
+    described = [(networks.describe(lg, nodes, meta, float(cohesion[piece[nodes[0]]]), stat_row,
+                                    tenants.get(int(piece[nodes[0]]), none)), nodes)
+                 for nodes in found]
     described.sort(key=lambda pair: (-pair[0]["size"], pair[0]["id"]))
     newest = float(lg.stats["last"].max()) if len(lg.stats["last"]) else 0.0
     outside = targets.outside_links(lg, graph, piece)
