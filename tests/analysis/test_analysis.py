@@ -222,6 +222,23 @@ def test_a_server_inside_a_hosters_netblock_is_a_member_of_both_networks(
     assert len({n["id"] for n in found}) == 2
 
 
+def test_a_selector_two_partners_file_under_two_actors_joins_both_not_one(
+        store: Store, tmp_path: Path) -> None:
+    scanner = ("ipv4", "45.137.21.9", "scanner")
+    with store.begin() as conn:
+        who = _pool(conn, tmp_path)
+        f.submit_file(conn, who["viewer"], bundle(tmp_path / "broker.json", [
+            (actor("Quiet Broker"), [*ring("broker"), scanner])]))
+        f.submit_file(conn, who["partner"], bundle(tmp_path / "hoster.json", [
+            (actor("Iron Host"), [*ring("ironhost"), scanner])]))
+        found = service.networks(conn, who["viewer"])["networks"]
+    by_name = {e["name"]: n for n in found for e in n["entities"]}
+    broker, hoster = by_name["Quiet Broker"], by_name["Iron Host"]
+    assert broker["id"] != hoster["id"]
+    held = [[m for m in n["members"] if m["value"] == scanner[1]] for n in (broker, hoster)]
+    assert all(len(h) == 1 and h[0]["shared"] is True for h in held)
+
+
 def test_the_graph_shows_typed_edges_with_their_evidence(store: Store, tmp_path: Path) -> None:
     with store.begin() as conn:
         who = _pool(conn, tmp_path)

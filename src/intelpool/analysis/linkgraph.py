@@ -54,25 +54,11 @@ class LinkGraph:
         i = int(np.searchsorted(self.keys, key))
         return i if i < len(self.keys) and self.keys[i] == key else None
 
-    def for_communities(self, *, containment: bool = True) -> ig.Graph:
-        """Undirected, parallel evidence summed into one weight, hub links left out; without
-        ``containment``, addresses are not linked to the netblocks holding them either."""
-        keep = ~self.cut
-        if not containment:
-            keep &= self.label != IN_CIDR
+    def for_communities(self, loose: npt.NDArray[np.bool_] | None = None) -> ig.Graph:
+        """Undirected, parallel evidence summed into one weight, hub links (and the
+        ``loose`` edge rows) left out."""
+        keep = ~self.cut if loose is None else ~self.cut & ~loose
         return _simple(self.size, self.a[keep], self.b[keep], self.weight[keep])
-
-    def tenants(self, piece: npt.NDArray[np.int64]) -> dict[int, npt.NDArray[np.int64]]:
-        """Per piece: the addresses inside its netblocks that other pieces hold. A hoster's
-        netblock holds its clients' servers: each is a member of both networks."""
-        inside = (self.label == IN_CIDR) & ~self.cut
-        address, block = self.a[inside].astype(np.int64), self.b[inside].astype(np.int64)
-        away = piece[address] != piece[block]
-        pairs = np.unique(np.column_stack((piece[block[away]], address[away])), axis=0)
-        if not len(pairs):
-            return {}
-        bounds = np.flatnonzero(np.diff(pairs[:, 0])) + 1
-        return {int(group[0, 0]): group[:, 1] for group in np.split(pairs, bounds)}
 
     def dump(self) -> bytes:
         buffer = io.BytesIO()

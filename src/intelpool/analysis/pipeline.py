@@ -8,21 +8,23 @@ import numpy as np
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import extract, networks, targets
+from intelpool.analysis import extract, networks, sharing, targets
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 2  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 3  # part of the cache fingerprint: a new algorithm recomputes every analysis
 KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
 def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], LinkGraph]:
     lg = build(conn, principal)
     graph = lg.for_communities()
-    # A client's servers at a hoster belong to the client's network and are listed in the
-    # hoster's too; netblock links would otherwise pull clients into their hoster's network.
-    piece = networks.communities(lg.for_communities(containment=False))
-    tenants = lg.tenants(piece)
+    # Selectors two networks share (a client's server in its hoster's netblock, a scanner
+    # two partners file under two actors) must not glue them: they are left out of the
+    # community detection's links and listed in both networks after it.
+    multi = sharing.two_actors(lg)
+    piece = networks.communities(lg.for_communities(sharing.loose_edges(lg, multi)))
+    tenants = sharing.shared(lg, piece, multi)
     none = np.zeros(0, np.int64)
     cohesion = networks.cohesion(graph, piece)
     stat_row = np.full(lg.size, -1, np.int64)
