@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 VIEWERS = ("host", "law-enforcement", "private")
+PAGE = 50  # networks a repeated call reads: the command line's default page
 
 
 def main() -> None:
@@ -93,7 +94,8 @@ def report(name: str, r: dict[str, Any]) -> None:
     print(f"    best-match F1 {q['f1']:.3f} (baseline {b['f1']:.3f}); key members in top 5 "
           f"{q['key_recall']:.3f} (baseline {b['key_recall']:.3f})")
     print(f"    graph build + networks + targets {r['seconds']:.2f} s, peak {r['peak_mib']:.0f} "
-          f"MiB; second networks call (from the store) {r['cached_seconds'] * 1000:.0f} ms; "
+          f"MiB; second networks call (from the store) {r['cached_seconds'] * 1000:.0f} ms "
+          f"for a page of {PAGE} ({r['cached_all_seconds'] * 1000:.0f} ms for all); "
           f"graph --depth 2 p95 {r['graph_p95_ms']:.1f} ms")
     if "networkx_seconds" in r:
         print(f"    networkx pipeline {r['networkx_seconds']:.2f} s: intelpool is "
@@ -122,8 +124,13 @@ def worker(url: str, email: str, truth_path: str, *, networkx: bool) -> dict[str
     cache.forget()  # the second call reads the analysis back from the store, as a CLI call does
     began = time.perf_counter()
     with engine.begin() as conn:
-        service.networks(conn, principal)
+        service.networks(conn, principal, limit=PAGE)
     cached = time.perf_counter() - began
+    cache.forget()
+    began = time.perf_counter()
+    with engine.begin() as conn:
+        service.networks(conn, principal)
+    cached_all = time.perf_counter() - began
     with engine.begin() as conn:
         visible = _visible(conn, principal)
         p95 = _graph_p95(conn, principal, nets)
@@ -134,6 +141,7 @@ def worker(url: str, email: str, truth_path: str, *, networkx: bool) -> dict[str
             top5.setdefault(t["network"], set()).add((t["type"], t["value"]))
     out: dict[str, Any] = {"selectors": len(visible), "networks": len(nets),
                            "seconds": seconds, "peak_mib": peak, "cached_seconds": cached,
+                           "cached_all_seconds": cached_all,
                            "graph_p95_ms": p95,
                            "quality": quality(truth, visible, members, top5)}
     with engine.connect() as conn:

@@ -9,7 +9,8 @@ from typing import Any
 import orjson
 
 _counter = itertools.count(1)
-_PATTERN = {"ipv4": "ipv4-addr:value", "domain": "domain-name:value", "url": "url:value",
+_PATTERN = {"ipv4": "ipv4-addr:value", "cidr": "ipv4-addr:value",
+            "domain": "domain-name:value", "url": "url:value",
             "sha256": "file:hashes.'SHA-256'", "email": "email-addr:value"}
 
 

@@ -96,6 +96,22 @@ def test_network_ids_stay_while_the_data_does_and_the_cache_follows_new_data(
     assert {n["id"] for n in first["networks"]} < {n["id"] for n in later["networks"]}
 
 
+def test_networks_come_a_page_at_a_time_largest_first(store: Store, tmp_path: Path) -> None:
+    with store.begin() as conn:
+        who = _pool(conn, tmp_path)
+        f.submit_file(conn, who["partner"], bundle(tmp_path / "more.json", [
+            (malware("Third"), ring("third"))]), tlp="green")
+        whole = service.networks(conn, who["viewer"])
+        cache.forget()  # pages are read from the store, as a new process reads them
+        first = service.networks(conn, who["viewer"], limit=2)
+        rest = service.networks(conn, who["viewer"], limit=2, offset=first["next_offset"])
+    assert (whole["total"], first["total"], first["next_offset"]) == (3, 3, 2)
+    assert "next_offset" not in whole and "next_offset" not in rest
+    assert first["networks"] + rest["networks"] == whole["networks"]
+    assert [n["size"] for n in whole["networks"]] == sorted(
+        (n["size"] for n in whole["networks"]), reverse=True)
+
+
 def test_targets_rank_within_each_network_with_reasons(store: Store, tmp_path: Path) -> None:
     with store.begin() as conn:
         who = _pool(conn, tmp_path)
@@ -135,6 +151,8 @@ def test_a_stranger_sees_nothing_on_any_analysis_path(store: Store, tmp_path: Pa
         nid = service.networks(conn, who["viewer"])["networks"][0]["id"]
         stranger = f.member(conn, "Police PL")
         assert service.networks(conn, stranger)["networks"] == []
+        page = service.networks(conn, stranger, limit=1)
+        assert (page["networks"], page["total"], "next_offset" in page) == ([], 0, False)
         assert service.targets(conn, stranger)["targets"] == []
         assert service.entities(conn, stranger)["entities"] == []
         value = ring("kivuco")[0][1]
@@ -167,6 +185,58 @@ def test_a_feed_does_not_merge_its_lines_and_warninglisted_values_link_nothing(
         assert found["warninglisted"] == 1
         with pytest.raises(NotFound, match="warninglist"):
             service.graph(conn, who["viewer"], "8.8.8.8")
+
+
+def test_two_long_lists_link_the_selectors_they_share_and_nothing_else(
+        store: Store, tmp_path: Path) -> None:
+    shared = ["cash-out.kivuco-ops.com", "drop.kivuco-ops.com", "mule.kivuco-ops.com"]
+    with store.begin() as conn:
+        who = _pool(conn, tmp_path)
+        for n, who_lists in enumerate(("viewer", "partner")):
+            filler = [f"filler-{n}-{i}.unrelated-{n}.net" for i in range(40)]
+            f.submit_lines(conn, who[who_lists], tmp_path, [*filler, *shared], tlp="green")
+        once = [f"once-{i}.elsewhere.net" for i in range(40)] + shared[:1]
+        f.submit_lines(conn, who["partner"], tmp_path, once, tlp="green")
+        found = service.networks(conn, who["viewer"])["networks"]
+    members = [{m["value"] for m in n["members"]} for n in found]
+    assert set(shared) in members and len(found) == 3
+    assert not any(v.startswith(("filler", "once")) for group in members for v in group)
+
+
+def test_a_server_inside_a_hosters_netblock_is_a_member_of_both_networks(
+        store: Store, tmp_path: Path) -> None:
+    hoster = [("cidr", "45.137.21.0/24", "bulletproof-netblock"),
+              ("domain", "ironhost-bp.com", "provider-website"),
+              ("email", "sales@ironhost-bp.com", "provider-contact")]
+    server = ("ipv4", "45.137.21.9", "c2")
+    with store.begin() as conn:
+        viewer = f.member(conn, "Police DE")
+        f.submit_file(conn, viewer, bundle(tmp_path / "de.json", [
+            (actor("Iron Host"), hoster), (malware("Kivuco"), [*ring("kivuco"), server])]))
+        found = service.networks(conn, viewer)["networks"]
+    assert len(found) == 2
+    by_name = {e["name"]: n for n in found for e in n["entities"]}
+    in_botnet = next(m for m in by_name["Kivuco"]["members"] if m["value"] == server[1])
+    in_hoster = next(m for m in by_name["Iron Host"]["members"] if m["value"] == server[1])
+    assert "shared" not in in_botnet and in_hoster["shared"] is True
+    assert len({n["id"] for n in found}) == 2
+
+
+def test_a_selector_two_partners_file_under_two_actors_joins_both_not_one(
+        store: Store, tmp_path: Path) -> None:
+    scanner = ("ipv4", "45.137.21.9", "scanner")
+    with store.begin() as conn:
+        who = _pool(conn, tmp_path)
+        f.submit_file(conn, who["viewer"], bundle(tmp_path / "broker.json", [
+            (actor("Quiet Broker"), [*ring("broker"), scanner])]))
+        f.submit_file(conn, who["partner"], bundle(tmp_path / "hoster.json", [
+            (actor("Iron Host"), [*ring("ironhost"), scanner])]))
+        found = service.networks(conn, who["viewer"])["networks"]
+    by_name = {e["name"]: n for n in found for e in n["entities"]}
+    broker, hoster = by_name["Quiet Broker"], by_name["Iron Host"]
+    assert broker["id"] != hoster["id"]
+    held = [[m for m in n["members"] if m["value"] == scanner[1]] for n in (broker, hoster)]
+    assert all(len(h) == 1 and h[0]["shared"] is True for h in held)
 
 
 def test_the_graph_shows_typed_edges_with_their_evidence(store: Store, tmp_path: Path) -> None:

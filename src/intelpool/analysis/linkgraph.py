@@ -25,6 +25,7 @@ from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
 from intelpool.analysis.resolve import Cluster, resolve
 
 HUB_DEGREE = 250
+IN_CIDR = "in CIDR"  # the derived link of an address to a netblock holding it
 # Past this many distinct neighbours a selector's links start to weigh less.
 SPECIFIC_DEGREE = 25
 
@@ -53,9 +54,10 @@ class LinkGraph:
         i = int(np.searchsorted(self.keys, key))
         return i if i < len(self.keys) and self.keys[i] == key else None
 
-    def for_communities(self) -> ig.Graph:
-        """Undirected, parallel evidence summed into one weight, hub links left out."""
-        keep = ~self.cut
+    def for_communities(self, loose: npt.NDArray[np.bool_] | None = None) -> ig.Graph:
+        """Undirected, parallel evidence summed into one weight, hub links (and the
+        ``loose`` edge rows) left out."""
+        keep = ~self.cut if loose is None else ~self.cut & ~loose
         return _simple(self.size, self.a[keep], self.b[keep], self.weight[keep])
 
     def dump(self) -> bytes:
@@ -82,6 +84,7 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     rows = [*extract.relationship_edges(conn, principal),
             *extract.together_edges(conn, principal),
             *extract.derived_edges(conn, principal),
+            *extract.colisted_edges(conn, principal),
             *extract.contribution_edges(conn, principal)]
     ents = extract.entity_rows(conn, principal)
     clusters = resolve(ents)

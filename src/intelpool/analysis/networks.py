@@ -84,13 +84,19 @@ def network_id(first_member: str) -> str:
 
 
 def describe(lg: LinkGraph, nodes: npt.NDArray[np.int64], meta: dict[int, ContributionMeta],
-             cohesive: float, stat_row: npt.NDArray[np.int64]) -> dict[str, Any]:
-    """One network as its JSON: members, entities, themes, partners, hits, cohesion, why."""
+             cohesive: float, stat_row: npt.NDArray[np.int64],
+             tenants: npt.NDArray[np.int64]) -> dict[str, Any]:
+    """One network as its JSON: members (with the ``tenants``, servers of other networks
+    inside its netblocks, marked ``shared``), entities, themes, partners, hits, cohesion,
+    why."""
     node_set = np.zeros(lg.size, bool)
     node_set[nodes] = True
     kinds = lg.keys[nodes] % 4
     members = [_member(lg, int(stat_row[i])) for i in nodes[kinds == OBSERVABLE]]
     members.sort(key=lambda m: (m["type"], m["value"]))
+    first = members[0]
+    shared = [_member(lg, int(stat_row[i])) | {"shared": True} for i in tenants]
+    members = sorted(members + shared, key=lambda m: (m["type"], m["value"]))
     clusters = [lg.clusters[int(k) // 4] for k in lg.keys[nodes[kinds == CLUSTER]]]
     inside = node_set[lg.a] & node_set[lg.b] & ~lg.cut
     cids = sorted({int(c) for c in lg.contribution[inside] if c} |
@@ -101,15 +107,15 @@ def describe(lg: LinkGraph, nodes: npt.NDArray[np.int64], meta: dict[int, Contri
     themes = Counter(t for m in seen for t in m.themes)
     links = Counter(EDGE_TYPES[int(k)] for k in lg.kind[inside])
     hits = [m for m in members if m["partners"] > 1]
-    first = min((m["first_seen"] for m in members if m["first_seen"]), default=None)
+    began = min((m["first_seen"] for m in members if m["first_seen"]), default=None)
     last = max((m["last_seen"] for m in members if m["last_seen"]), default=None)
     network = {
-        "id": network_id(f"{members[0]['type']}:{members[0]['value']}"),
+        "id": network_id(f"{first['type']}:{first['value']}"),
         "size": len(members),
         "members": members,
         "entities": [{"kind": c.kind, "name": c.name, "names": c.names} for c in clusters],
         "themes": [t for t, _ in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "first_seen": first, "last_seen": last,
+        "first_seen": began, "last_seen": last,
         "partners": partners,
         "contributions": [c for c in cids if c in meta],
         "hits": [{"type": m["type"], "value": m["value"], "partners": m["partners"]}

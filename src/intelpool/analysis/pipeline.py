@@ -8,18 +8,24 @@ import numpy as np
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import extract, networks, targets
+from intelpool.analysis import extract, networks, sharing, targets
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 2  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 3  # part of the cache fingerprint: a new algorithm recomputes every analysis
 KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
 def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], LinkGraph]:
     lg = build(conn, principal)
     graph = lg.for_communities()
-    piece = networks.communities(graph)
+    # Selectors two networks share (a client's server in its hoster's netblock, a scanner
+    # two partners file under two actors) must not glue them: they are left out of the
+    # community detection's links and listed in both networks after it.
+    multi = sharing.two_actors(lg)
+    piece = networks.communities(lg.for_communities(sharing.loose_edges(lg, multi)))
+    tenants = sharing.shared(lg, piece, multi)
+    none = np.zeros(0, np.int64)
     cohesion = networks.cohesion(graph, piece)
     stat_row = np.full(lg.size, -1, np.int64)
     live = lg.obs_index >= 0
@@ -29,8 +35,9 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
                   {c for cl in lg.clusters for c in cl.contribution_ids} |
                   {int(k) // 4 for k in lg.keys[(lg.keys % 4) == 3]})
     meta = extract.contribution_meta(conn, principal, cids)
-    described = [(networks.describe(lg, nodes, meta, float(cohesion[piece[nodes[0]]]), stat_row),
-                  nodes) for nodes in found]
+    described = [(networks.describe(lg, nodes, meta, float(cohesion[piece[nodes[0]]]), stat_row,
+                                    tenants.get(int(piece[nodes[0]]), none)), nodes)
+                 for nodes in found]
     described.sort(key=lambda pair: (-pair[0]["size"], pair[0]["id"]))
     newest = float(lg.stats["last"].max()) if len(lg.stats["last"]) else 0.0
     outside = targets.outside_links(lg, graph, piece)

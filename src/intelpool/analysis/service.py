@@ -20,50 +20,59 @@ from intelpool.db.tables import observables
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.observables import InvalidObservable, parse_selector
 
-_EMPTY: dict[str, Any] = {"networks": [], "targets": [], "entities": [], "hubs_cut": [],
-                          "warninglisted": 0}
 _explorers: dict[int, tuple[bytes, Explorer]] = {}  # the last graph walked in this process
 
 
-def _analysis(conn: Connection, principal: Principal) -> tuple[dict[str, Any], bytes]:
+def _summary(conn: Connection, principal: Principal) -> dict[str, Any] | None:
+    """The caller's analysis summary, recomputed first when stale; None without an
+    organisation (nothing to see)."""
     require(principal, Permission.ANALYSIS_RUN)
     if principal.organisation_id is None:
-        return dict(_EMPTY), b""
-    return cache.load(conn, principal)
+        return None
+    return cache.summary(conn, principal)
 
 
 def networks(conn: Connection, principal: Principal, *, theme: str | None = None,
-             min_size: int = 3) -> dict[str, Any]:
-    """Proposed networks of at least ``min_size`` selectors, largest first."""
-    result, _ = _analysis(conn, principal)
-    found = [n for n in result["networks"]
-             if n["size"] >= min_size and (theme is None or theme in n["themes"])]
+             min_size: int = 3, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+    """Proposed networks of at least ``min_size`` selectors, largest first: ``limit`` of
+    them from ``offset`` (all without a limit), with how many match in ``total``."""
+    if limit is not None and limit < 1:
+        raise InvalidInput(f"limit {limit}: give at least 1")
+    if offset < 0:
+        raise InvalidInput(f"offset {offset}: give 0 or more")
+    small = _summary(conn, principal)
+    found, total = ([], 0) if small is None else cache.network_page(
+        conn, principal, theme=theme, min_size=min_size, limit=limit, offset=offset)
     audit.record(conn, principal, "analysis.networks",
                  detail={"theme": theme, "min_size": min_size, "networks": len(found)})
-    return {"networks": found, "hubs_cut": result["hubs_cut"],
-            "warninglisted": result["warninglisted"]}
+    out: dict[str, Any] = {"networks": found, "total": total,
+                           "hubs_cut": small["hubs_cut"] if small else [],
+                           "warninglisted": small["warninglisted"] if small else 0}
+    if offset + len(found) < total:
+        out["next_offset"] = offset + len(found)
+    return out
 
 
 def network(conn: Connection, principal: Principal, network_id: str) -> dict[str, Any]:
     """One proposed network (members with type, value and role; entities; themes; partners),
     for example to open an operation from it. NotFound when unknown or not the caller's."""
-    result, _ = _analysis(conn, principal)
-    for found in result["networks"]:
-        if found["id"] == network_id:
-            audit.record(conn, principal, "analysis.network", subject_type="network",
-                         subject_id=network_id)
-            return dict(found)
-    raise NotFound(f"no network {network_id!r}")
+    small = _summary(conn, principal)
+    found = None if small is None else cache.network(conn, principal, network_id)
+    if found is None:
+        raise NotFound(f"no network {network_id!r}")
+    audit.record(conn, principal, "analysis.network", subject_type="network",
+                 subject_id=network_id)
+    return found
 
 
 def targets(conn: Connection, principal: Principal, *, network_id: str | None = None,
             top: int = 10) -> dict[str, Any]:
     """The ``top`` targets of each network (or of one), rank 1 first, each with reasons."""
-    result, _ = _analysis(conn, principal)
-    if network_id is not None and all(n["id"] != network_id for n in result["networks"]):
+    small = _summary(conn, principal)
+    per_network = [] if small is None else list(cache.targets(conn, principal, network_id))
+    if network_id is not None and not per_network:
         raise NotFound(f"no network {network_id!r}")
-    chosen = [t for t in result["targets"]
-              if t["rank"] <= top and (network_id is None or t["network"] == network_id)]
+    chosen = [t for ranked in per_network for t in ranked if t["rank"] <= top]
     audit.record(conn, principal, "analysis.targets",
                  detail={"network": network_id, "top": top, "targets": len(chosen)})
     return {"targets": [_target_first(t) for t in chosen]}
@@ -74,12 +83,15 @@ def _target_first(target: dict[str, Any]) -> dict[str, Any]:
     return {**head, **{k: v for k, v in target.items() if k not in head}}
 
 
+def _entities(conn: Connection, principal: Principal) -> list[dict[str, Any]]:
+    return [] if _summary(conn, principal) is None else cache.entities(conn, principal)
+
+
 def entities(conn: Connection, principal: Principal, *, kind: str | None = None,
              search: str | None = None) -> dict[str, Any]:
     """Resolved entity clusters: every name partners use and the contributions behind it."""
-    result, _ = _analysis(conn, principal)
     wanted = fold(search) if search else ""
-    found = [e for e in result["entities"]
+    found = [e for e in _entities(conn, principal)
              if (kind is None or e["kind"] == kind)
              and (not wanted or any(wanted in fold(n) for n in e["names"]))]
     audit.record(conn, principal, "analysis.entities",
@@ -93,7 +105,7 @@ def graph(conn: Connection, principal: Principal, value: str | None, *,
     """The neighbourhood of a selector (or of an entity), with each edge's evidence."""
     if depth not in (1, 2, 3):
         raise InvalidInput(f"depth {depth}: choose 1, 2 or 3")
-    result, blob = _analysis(conn, principal)
+    result, blob = _graph_data(conn, principal)
     explorer = _explorer(conn, principal, blob)
     start, shown = _locate(conn, explorer, result, value, type_hint, entity)
     dist, truncated = explorer.around(start, depth, max(1, limit))
@@ -107,7 +119,7 @@ def graph(conn: Connection, principal: Principal, value: str | None, *,
 def path(conn: Connection, principal: Principal, source: str, target: str, *,
          max_hops: int = 4) -> dict[str, Any]:
     """The shortest evidence paths between two selectors or entities (``entity:NAME``)."""
-    result, blob = _analysis(conn, principal)
+    result, blob = _graph_data(conn, principal)
     explorer = _explorer(conn, principal, blob)
     a, a_shown = _locate_any(conn, explorer, result, source)
     b, b_shown = _locate_any(conn, explorer, result, target)
@@ -121,6 +133,13 @@ def path(conn: Connection, principal: Principal, source: str, target: str, *,
     nodes = {v for p in found for v in p}
     view = _render(conn, principal, explorer, result, nodes, {})
     return {"paths": [[int(v) for v in p] for p in found], **view}
+
+
+def _graph_data(conn: Connection, principal: Principal) -> tuple[dict[str, Any], bytes]:
+    """The entities and link graph of the caller's current analysis (none: nothing)."""
+    if _summary(conn, principal) is None:
+        return {"entities": []}, b""
+    return {"entities": cache.entities(conn, principal)}, cache.graph(conn, principal)
 
 
 def _explorer(conn: Connection, principal: Principal, blob: bytes) -> Explorer:

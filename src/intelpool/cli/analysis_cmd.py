@@ -146,13 +146,17 @@ def networks_cmd(
     theme: Annotated[str | None, typer.Option(help="Only networks of this theme.")] = None,
     min_size: Annotated[int, typer.Option(help="Only networks of at least this many "
                                                 "selectors.")] = 3,
+    limit: Annotated[int, typer.Option(help="How many networks to show (largest first).")] = 50,
+    offset: Annotated[int, typer.Option(help="How many networks to skip: the previous "
+                                              "page's next_offset.")] = 0,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Proposed criminal networks, from the data you may see."""
+    """Proposed criminal networks, from the data you may see, a page at a time."""
     from intelpool.analysis import service
 
-    result = _run(db, as_, lambda c, p: service.networks(c, p, theme=theme, min_size=min_size),
+    result = _run(db, as_, lambda c, p: service.networks(c, p, theme=theme, min_size=min_size,
+                                                         limit=limit, offset=offset),
                   json, {"networks": []})
     if json:
         print_json(result)
@@ -167,6 +171,9 @@ def networks_cmd(
             common.console.print(f"  {sentence}", highlight=False)
     if not result["networks"]:
         common.console.print("no networks in the data you may see")
+    elif "next_offset" in result:
+        common.console.print(f"{result['total']} networks in all; the next page: --offset "
+                             f"{result['next_offset']}", highlight=False)
     for hub in result["hubs_cut"]:
         name = hub.get("name") or f"{hub['type']}:{hub['value']}"
         common.console.print(f"hub cut: {name} links {hub['links']} others", highlight=False)

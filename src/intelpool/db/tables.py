@@ -44,6 +44,7 @@ from intelpool.db.tables_casework import (
 )
 from intelpool.db.tables_services import (
     analysis_cache,
+    analysis_networks,
     feed_sources,
     job_files,
     job_rejections,
@@ -373,6 +374,7 @@ __all__ = [
     "action_day_targets",
     "action_days",
     "analysis_cache",
+    "analysis_networks",
     "deconfliction_alerts",
     "feed_sources",
     "job_files",

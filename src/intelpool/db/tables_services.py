@@ -108,7 +108,8 @@ feed_sources = Table(
 )
 
 # One organisation's analysis (link graph, networks, targets), kept until the data it may see
-# changes: ``fingerprint`` summarises that data, computed in SQL on every read.
+# changes: ``fingerprint`` summarises that data, computed in SQL on every read. The small
+# parts come first, so reading them never touches the graph.
 analysis_cache = Table(
     "analysis_cache",
     metadata,
@@ -116,8 +117,27 @@ analysis_cache = Table(
            primary_key=True),
     Column("fingerprint", String(128), nullable=False),
     Column("computed_at", UTCDateTime, nullable=False),
-    Column("payload", LargeBinary, nullable=False),  # zlib-compressed JSON
+    Column("summary", LargeBinary, nullable=False),  # zlib JSON: hubs cut, warninglisted, ...
+    Column("entities", LargeBinary, nullable=False),  # zlib JSON: resolved entity clusters
+    Column("graph", LargeBinary, nullable=False),  # npz: the link graph the explorer walks
 )
+
+# The same analysis's networks, one row each in the order they are listed (largest first),
+# so a page of them is read, and only that page decompressed.
+analysis_networks = Table(
+    "analysis_networks",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("network_id", String(32), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("themes", String(500), nullable=False),  # "|botnet|intrusion|": filtered in SQL
+    Column("body", LargeBinary, nullable=False),  # zlib JSON: the network
+    Column("targets", LargeBinary, nullable=False),  # zlib JSON: its ranked targets
+)
+Index("ix_analysis_networks_id", analysis_networks.c.organisation_id,
+      analysis_networks.c.network_id)
 
 # Background jobs (large submissions): the job record, its file until it is done, and the
 # rejections it reported. Visible to the submitter's organisation only.

@@ -23,6 +23,7 @@ router = APIRouter(route_class=PageRoute)
 NAV = [NavLink("Networks", "/networks", "analysis:run"),
        NavLink("Graph", "/graph", "analysis:run")]
 MAX_NODES = 2000
+PAGE = 100  # networks listed, largest first
 _JSON_STATUS = ((NotFound, 404), (Forbidden, 403), (InvalidInput, 422))
 
 
@@ -31,7 +32,7 @@ def network_list(request: Request, viewer: CurrentViewer, theme: str = "",
                  min_size: int = 3) -> HTMLResponse:
     with viewer.transaction() as conn:
         found = analysis.networks(conn, viewer.principal, theme=theme or None,
-                                  min_size=min_size)
+                                  min_size=min_size, limit=PAGE)
     return render(request, viewer, "networks.html", {
         "found": found, "theme": theme, "min_size": min_size,
         "themes": [t.value for t in Theme]})

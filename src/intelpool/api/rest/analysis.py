@@ -39,6 +39,8 @@ class Network(_Open):
 
 class Networks(BaseModel):
     networks: list[Network]
+    total: int  # networks matching the filters; a page holds ``limit`` of them
+    next_offset: int | None = None  # where the next page starts, when there is one
     hubs_cut: list[Item]
     warninglisted: int
 
@@ -129,10 +131,17 @@ def networks(conn: Conn, caller: Analyst,
              theme: Annotated[str | None, Query(max_length=64, description=(
                  "Only networks of this theme."))] = None,
              min_size: Annotated[int, Query(ge=1, le=1_000_000, description=(
-                 "Only networks of at least this many selectors."))] = 3) -> Networks:
-    """Proposed criminal networks, from the data you may see, largest first."""
+                 "Only networks of at least this many selectors."))] = 3,
+             limit: Annotated[int, Query(ge=1, le=1000, description=(
+                 "How many networks per page."))] = 100,
+             offset: Annotated[int, Query(ge=0, le=2**31, description=(
+                 "How many networks to skip (the previous page's next_offset)."))] = 0,
+             ) -> Networks:
+    """Proposed criminal networks, from the data you may see, largest first, a page at a
+    time."""
     return Networks.model_validate(service.networks(conn, caller, theme=theme,
-                                                    min_size=min_size))
+                                                    min_size=min_size, limit=limit,
+                                                    offset=offset))
 
 
 @router.get("/networks/{network_id}")

@@ -1,0 +1,78 @@
+"""Selectors two networks share: servers in a hoster's netblock, selectors tied to two actors.
+
+Networks partition the graph, but crime-as-a-service does not: a client's C2 server sits in
+its hoster's netblock, an access broker's scanner is reported by one partner as the broker's
+and by another as the hoster's. Such selectors are kept from gluing the two networks into
+one (their netblock links and their ties to named things do not count in community
+detection) and are then listed in each network they belong to, marked shared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE, REL
+from intelpool.analysis.linkgraph import IN_CIDR, LinkGraph
+
+IntArray = npt.NDArray[np.int64]
+GROUP = 3  # selectors tied to an entity before it counts as a group of its own
+
+
+def two_actors(lg: LinkGraph) -> npt.NDArray[np.bool_]:
+    """Per node: a selector the source data ties to two or more resolved entities that each
+    have a group of their own (at least ``GROUP`` selectors). An actor named for one
+    selector of an operation is an attribution of it, not a second network."""
+    pairs = _ties(lg)
+    if not len(pairs):
+        return np.zeros(lg.size, bool)
+    grouped = np.bincount(pairs[:, 1], minlength=lg.size) >= GROUP
+    pairs = pairs[grouped[pairs[:, 1]]]
+    return np.bincount(pairs[:, 0], minlength=lg.size) >= 2
+
+
+def loose_edges(lg: LinkGraph, multi: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Edge rows left out of community detection: netblock links, and the ties of
+    selectors shared by two actors to named things."""
+    named = (lg.kind == REL) & (multi[lg.a] | multi[lg.b])
+    out: npt.NDArray[np.bool_] = (lg.label == IN_CIDR) | named
+    return out
+
+
+def shared(lg: LinkGraph, piece: IntArray,
+           multi: npt.NDArray[np.bool_]) -> dict[int, IntArray]:
+    """Per piece: selectors another piece holds that belong to it too (inside its
+    netblocks, or tied to one of its named entities while tied to another actor too)."""
+    inside = (lg.label == IN_CIDR) & ~lg.cut
+    found = [np.column_stack((piece[lg.b[inside]], lg.a[inside])).astype(np.int64)]
+    ties = _ties(lg)
+    if len(ties):
+        ties = ties[multi[ties[:, 0]]]
+        found.append(np.column_stack((piece[ties[:, 1]], ties[:, 0])))
+    pairs = np.concatenate(found)
+    pairs = pairs[piece[pairs[:, 1]] != pairs[:, 0]]
+    if not len(pairs):
+        return {}
+    pairs = np.unique(pairs, axis=0)
+    bounds = np.flatnonzero(np.diff(pairs[:, 0])) + 1
+    return {int(group[0, 0]): group[:, 1] for group in np.split(pairs, bounds)}
+
+
+def _ties(lg: LinkGraph) -> IntArray:
+    """Distinct (selector node, cluster node) pairs: the selector indicates (or relates
+    to) an entity instance resolved into that cluster."""
+    kind = lg.keys % 4
+    rel = (lg.kind == REL) & ~lg.cut
+    a, b = lg.a.astype(np.int64), lg.b.astype(np.int64)
+    forward = rel & (kind[a] == OBSERVABLE) & (kind[b] == INSTANCE)
+    backward = rel & (kind[b] == OBSERVABLE) & (kind[a] == INSTANCE)
+    selector = np.concatenate((a[forward], b[backward]))
+    instance = np.concatenate((b[forward], a[backward]))
+    resolved = (lg.kind == ENTITY) & (kind[b] == CLUSTER)
+    cluster_of = np.full(lg.size, -1, np.int64)
+    cluster_of[a[resolved]] = b[resolved]
+    cluster = cluster_of[instance]
+    keep = cluster >= 0
+    if not keep.any():
+        return np.zeros((0, 2), np.int64)
+    return np.unique(np.column_stack((selector[keep], cluster[keep])), axis=0)
