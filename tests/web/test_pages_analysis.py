@@ -3,6 +3,8 @@ selector it may not see reads exactly like one that does not exist."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,6 +53,13 @@ def test_an_analyst_sees_the_network_its_targets_and_opens_an_operation(
     assert listing.status_code == 200 and f"/networks/{network_id}" in listing.text
     assert "Kivuco" in listing.text  # the explanation names the entity
     assert "No network" in police.get("/networks?min_size=50").text
+    assert "page 1 of 1" in listing.text
+    exported = police.get("/networks.csv")
+    rows = list(csv.reader(io.StringIO(exported.text)))
+    assert rows[0] == ["id", "size", "themes", "partners", "cohesion", "why"]
+    assert [r[0] for r in rows[1:]] == re.findall(r'href="/networks/([^"/]+)"', listing.text)
+    assert "Kivuco" in rows[1][5] and rows[1][3] == "Police DE"
+    assert police.get("/networks?page=0").status_code == 422
     page = police.get(f"/networks/{network_id}")
     assert page.status_code == 200
     assert PANEL in page.text and "c2-panel" in page.text and "Ranked targets" in page.text
@@ -89,6 +98,7 @@ def test_a_stranger_sees_no_network_and_an_unknown_graph(store: Store, tmp_path:
     stranger = signed_in(store.engine, pool.stranger)
     listing = stranger.get("/networks")
     assert listing.status_code == 200 and network_id not in listing.text
+    assert stranger.get("/networks.csv").text.strip() == "id,size,themes,partners,cohesion,why"
     assert "Kivuco" not in listing.text and "kivuco" not in listing.text
     seen, never = stranger.get(f"/networks/{network_id}"), stranger.get("/networks/n-missing")
     assert seen.status_code == never.status_code == 404

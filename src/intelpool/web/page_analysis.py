@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from intelpool.access import Permission, require
@@ -18,6 +18,7 @@ from intelpool.errors import Forbidden, IntelpoolError, InvalidInput, NotFound
 from intelpool.operations import service as operations
 from intelpool.pool.themes import Theme
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, render
+from intelpool.web.listing import Page, csv_response, page_number
 
 router = APIRouter(route_class=PageRoute)
 NAV = [NavLink("Networks", "/networks", "analysis:run"),
@@ -29,13 +30,29 @@ _JSON_STATUS = ((NotFound, 404), (Forbidden, 403), (InvalidInput, 422))
 
 @router.get("/networks", include_in_schema=False)
 def network_list(request: Request, viewer: CurrentViewer, theme: str = "",
-                 min_size: int = 3) -> HTMLResponse:
+                 min_size: int = 3, page: int = 1) -> HTMLResponse:
     with viewer.transaction() as conn:
         found = analysis.networks(conn, viewer.principal, theme=theme or None,
-                                  min_size=min_size, limit=PAGE)
+                                  min_size=min_size, limit=PAGE,
+                                  offset=(page_number(page) - 1) * PAGE)
+    params = {"theme": theme, "min_size": min_size}
     return render(request, viewer, "networks.html", {
-        "found": found, "theme": theme, "min_size": min_size,
+        "found": found, "theme": theme, "min_size": min_size, "params": params,
+        "page": Page(found["networks"], found["total"], page, PAGE, ""),
         "themes": [t.value for t in Theme]})
+
+
+@router.get("/networks.csv", include_in_schema=False)
+def network_csv(viewer: CurrentViewer, theme: str = "", min_size: int = 3) -> Response:
+    """Every network of the list, largest first. A network draws on many contributions and
+    has no handling of its own: each one's strictest TLP is in its page's evidence."""
+    with viewer.transaction() as conn:
+        found = analysis.networks(conn, viewer.principal, theme=theme or None,
+                                  min_size=min_size)
+    rows = [[n["id"], n["size"], " ".join(n["themes"]), "; ".join(n["partners"]),
+             f"{n['cohesion']:.2f}", " ".join(n["why"])] for n in found["networks"]]
+    return csv_response("networks.csv", ["id", "size", "themes", "partners", "cohesion",
+                                         "why"], rows)
 
 
 @router.get("/networks/{network_id}", include_in_schema=False)
