@@ -1,7 +1,7 @@
 """the STIX ids the pool serves, and TAXII statuses that follow a background job
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0019
 Create Date: 2026-12-04 19:00:00.000000
 """
 

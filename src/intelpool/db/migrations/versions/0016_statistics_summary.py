@@ -2,7 +2,7 @@
 of shared selectors, and trend subjects, kept at ingest and filled here for existing pools
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-04 18:40:00.000000
 """
 

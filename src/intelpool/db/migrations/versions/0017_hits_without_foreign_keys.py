@@ -1,7 +1,7 @@
 """hits without foreign keys: derived rows, written only by matching
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-04 18:45:00.000000
 
 Hits are derived data: matching writes them from ids it has just read, under its lock, and a

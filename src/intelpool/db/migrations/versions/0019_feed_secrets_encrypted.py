@@ -1,7 +1,7 @@
 """feed secrets encrypted: passwords and tokens of feeds stored before are sealed
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-04 19:00:00.000000
 
 Feeds added before this revision kept their password or token in plain text. Upgrading seals

@@ -1,7 +1,7 @@
 """analysis: networks stored one row each, the graph apart from the small parts
 
 Revision ID: 0021
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-04 18:40:00.000000
 """
 
