@@ -44,7 +44,7 @@ def test_hits_lose_their_foreign_keys_and_keep_their_access_requests(tmp_path: P
     from tests import factories as f
 
     engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}")
-    command.upgrade(alembic_config(engine), "0016")
+    command.upgrade(alembic_config(engine), "0015")
     with engine.begin() as conn:
         first, second = f.member(conn, "First"), f.member(conn, "Second")
         f.submit_lines(conn, first, tmp_path, ["c2.evil-host.net"], tlp="amber")

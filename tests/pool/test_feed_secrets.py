@@ -131,7 +131,7 @@ def test_upgrading_seals_the_secrets_stored_in_plain_text(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("INTELPOOL_SECRET_KEY", raising=False)
     config = alembic_config(store.engine)
-    command.downgrade(config, "0014")
+    command.downgrade(config, "0016")  # the revision before 0019
     try:
         with store.begin() as conn:
             bank = f.member(conn, "Bank NL", kind="private", role="contributor")

@@ -63,15 +63,19 @@ def summary(conn: Connection, principal: Principal) -> dict[str, Any]:
     whole analysis first when the data it may see has changed."""
     where = _where(conn, principal)
     key = fingerprint(conn, principal)
-    held = _memo.get(where)
-    if held is not None and held[0] == key:
-        return held[1]
-    row = conn.execute(select(analysis_cache.c.fingerprint, analysis_cache.c.summary)
-                       .where(analysis_cache.c.organisation_id == where[1])).first()
-    if row is not None and row[0] == key:
-        small: dict[str, Any] = _unpack(bytes(row[1]))
-    else:
+    # The store's row decides, not this process's copy: another process may have replaced
+    # it, or the store been emptied, since this process last read it.
+    stored = conn.execute(select(analysis_cache.c.fingerprint)
+                          .where(analysis_cache.c.organisation_id == where[1])).scalar()
+    if stored != key:
         small = _recompute(conn, principal, key)
+    else:
+        held = _memo.get(where)
+        if held is not None and held[0] == key:
+            return held[1]
+        small = _unpack(bytes(conn.execute(
+            select(analysis_cache.c.summary)
+            .where(analysis_cache.c.organisation_id == where[1])).scalar_one()))
     _memo[where] = (key, small)
     return small
 

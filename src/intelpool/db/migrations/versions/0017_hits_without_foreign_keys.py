@@ -1,7 +1,7 @@
 """hits without foreign keys: derived rows, written only by matching
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0015
 Create Date: 2026-12-04 18:45:00.000000
 
 Hits are derived data: matching writes them from ids it has just read, under its lock, and a
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0017'
-down_revision: str | None = '0016'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

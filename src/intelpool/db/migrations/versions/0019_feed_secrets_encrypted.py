@@ -1,7 +1,7 @@
 """feed secrets encrypted: passwords and tokens of feeds stored before are sealed
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0016
 Create Date: 2026-12-04 19:00:00.000000
 
 Feeds added before this revision kept their password or token in plain text. Upgrading seals
@@ -20,7 +20,7 @@ from intelpool.config import environment
 from intelpool.pool import feed_secrets
 
 revision: str = '0019'
-down_revision: str | None = '0017'
+down_revision: str | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """analysis: networks stored one row each, the graph apart from the small parts
 
 Revision ID: 0021
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-04 18:40:00.000000
 """
 
@@ -13,7 +13,7 @@ import intelpool.db.types
 from alembic import op
 
 revision: str = '0021'
-down_revision: str | None = '0015'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
