@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from intelpool.operations import alerts
 from tests.api.conftest import Headers, token
 from tests.conftest import Store
 from tests.matching import list_pool
@@ -127,3 +128,27 @@ def test_an_invited_organisation_gets_the_invitation_only(client: TestClient, st
     listed = _walk(client, "/api/v1/operations", headers, sort="name")
     assert [(o["id"], o["your_state"]) for o in listed] == [(lw.matrix, "invited")]
     assert client.get(f"/api/v1/operations/{lw.matrix}", headers=headers).status_code == 404
+
+
+def test_rest_alerts_page_through_the_cursor_and_refuse_a_bad_key(
+        client: TestClient, store: Store, tmp_path: Path) -> None:
+    with store.begin() as conn:
+        who = list_world.alert_world(conn, tmp_path)
+        total = len(alerts.list_alerts(conn, who["de"]))
+    de = token(store, who["de"].email)
+    for sort in ("-id", "match", "-other"):
+        seen: list[Any] = []
+        cursor = None
+        while True:
+            body = client.get("/api/v1/deconfliction", headers=de,
+                              params={"sort": sort, "limit": 2, "cursor": cursor}).json()
+            seen += body["items"]
+            cursor = body["next"]
+            if cursor is None:
+                break
+        assert len(seen) == total == len({a["number"] for a in seen}), sort
+    bad = client.get("/api/v1/deconfliction", headers=de, params={"sort": "bogus"})
+    assert bad.status_code == 400 and "cannot sort" in str(bad.json())
+    stranger = token(store, who["stranger"].email)
+    assert client.get("/api/v1/deconfliction", headers=stranger).json() == {
+        "items": [], "next": None}

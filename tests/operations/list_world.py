@@ -12,8 +12,10 @@ from sqlalchemy import Connection, update
 from intelpool.access import Principal
 from intelpool.db.tables import rfis
 from intelpool.db.types import utcnow
-from intelpool.operations import rfi, service
+from intelpool.operations import links, rfi, service
+from tests import factories as f
 from tests.operations import world
+from tests.operations.world import member
 
 LEAD_OPS = 12  # the lead's own, beside Operation Matrix
 STATUSES = ("planned", "active", "action-day", "closed")
@@ -51,3 +53,20 @@ def build(conn: Connection, tmp_path: Path) -> ListWorld:
     conn.execute(update(rfis).where(rfis.c.id == expired).values(
         due_at=now - timedelta(days=1)))
     return ListWorld(who, matrix, LEAD_OPS + 2, 10, expired)
+
+
+def alert_world(conn: Connection, tmp_path: Path) -> dict[str, Principal]:
+    """Police DE overlaps a confidential FR operation, an open NL one and a bank's."""
+    who = {"de": member(conn, "Police DE", "law-enforcement", "DE"),
+           "fr": member(conn, "Police FR", "law-enforcement", "FR"),
+           "nl": member(conn, "Police NL", "law-enforcement", "NL"),
+           "bank": member(conn, "Bank NL", "private", "NL"),
+           "stranger": member(conn, "Stranger Police", "law-enforcement", "IT")}
+    targets = {"de": ["evil-c2.net", "45.80.20.0/24"],
+               "fr": ["cdn.evil-c2.net", "45.80.20.41", "mule@evil-c2.net"],
+               "nl": ["www.evil-c2.net", "45.80.20.42"], "bank": ["pay.evil-c2.net"]}
+    for name, values in targets.items():
+        f.submit_lines(conn, who[name], tmp_path, values, tlp="amber")
+        op = service.create(conn, who[name], f"Operation {name}", confidential=name == "fr")
+        links.link(conn, who[name], op, values, [])
+    return who

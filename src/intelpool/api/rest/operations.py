@@ -278,11 +278,13 @@ def renew(conn: Conn, caller: OperationsManager, settings: AppSettings,
 
 
 @router.get("/deconfliction")
-def list_alerts(conn: Conn, caller: Reader, limit: LimitParam = 100,
+def list_alerts(conn: Conn, caller: Reader,
+                sort: str = sort_query(alerts.ALERT_SORTS, "id"), limit: LimitParam = 100,
                 cursor: CursorParam = None) -> Page[AlertView]:
-    """Deconfliction alerts on operations your organisation leads."""
-    every = alerts.list_alerts(conn, caller)
-    return offset_page(lambda n, offset: every[offset:offset + n], limit, cursor)
+    """Deconfliction alerts on operations your organisation leads, oldest first."""
+    sort = sort_param(sort, alerts.ALERT_SORTS, "deconfliction alerts")
+    return sorted_page(lambda part, before: alerts.alert_page(conn, caller, part, before),
+                       limit, cursor, sort, key=lambda a: int(a.number.removeprefix("DC-")))
 
 
 @router.post("/deconfliction/{alert}/resolve")
