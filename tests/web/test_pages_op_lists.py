@@ -125,3 +125,25 @@ def test_an_invited_organisation_sees_the_invitation_not_the_data(store: Store,
     assert "Operation Matrix" in page and "c2.op-matrix.net" not in page
     _, rows = _csv(client, "/operations.csv")
     assert [(r["name"], r["your_state"]) for r in rows] == [("Operation Matrix", "invited")]
+
+
+def test_alerts_sort_and_export_and_a_quiet_lead_sees_none(store: Store,
+                                                           tmp_path: Path) -> None:
+    with store.begin() as conn:
+        who = list_world.alert_world(conn, tmp_path)
+        for principal in who.values():
+            sign_in.set_password(conn, f.OPERATOR, principal.email, PASSWORD)
+    de = signed_in(store.engine, who["de"].email)
+    page = de.get("/operations", params={"asort": "-other"}).text
+    shown = re.findall(r'<td>(an operation of [^<]+)</td>', page)
+    assert shown and shown == sorted(shown, reverse=True) and "Police FR" not in page
+    assert "asort=other" in page  # the header link turns the order round
+    header, rows = _csv(de, "/deconfliction.csv?sort=match")
+    assert header == list_exports.ALERT_HEADER and len(rows) == len(shown)
+    assert [r["match"] for r in rows] == sorted(r["match"] for r in rows)
+    assert {r["contact"] for r in rows if r["other_lead"].endswith("a partner")} == {""}
+    assert de.get("/deconfliction.csv", params={"sort": "target_b"}).status_code == 422
+    for quiet in ("bank", "stranger"):
+        client = signed_in(store.engine, who[quiet].email)
+        assert "Deconfliction alerts" not in client.get("/operations").text
+        assert _csv(client, "/deconfliction.csv")[1] == []

@@ -74,13 +74,16 @@ def list_alerts(conn: Connection, principal: Principal) -> list[AlertView]:
 
 
 def alert_page(conn: Connection, principal: Principal, part: Slice = Slice(),
-               before: int | None = None) -> Listed[AlertView]:
-    """Alerts on operations the principal's organisation leads and may be told of, sorted
-    and sliced in SQL (oldest first by default; ids below ``before`` for keyset paging), and
-    how many match."""
+               before: int | None = None, operation_id: int | None = None
+               ) -> Listed[AlertView]:
+    """Alerts on operations the principal's organisation leads (``operation_id``: on that
+    one) and may be told of, sorted and sliced in SQL (oldest first by default; ids below
+    ``before`` for keyset paging), and how many match."""
     require(principal, Permission.POOL_READ)
     sort = checked(part.sort or "id", ALERT_SORTS, "deconfliction alerts")
     query, keys = _alert_query(principal)
+    if operation_id is not None:
+        query = query.where(keys["operation"][0] == operation_id)
     total = count(conn, query)
     if before is not None:
         query = query.where(deconfliction_alerts.c.id < before)

@@ -1,4 +1,4 @@
-"""The CSV rows of the hits, access requests, audit, operations and RFI lists.
+"""The CSV rows of the hits, access requests, audit, operations, RFI and alert lists.
 
 Handling comes from ``pool.reads.handling_of``, which leaves out every contribution the
 viewer may not see: a hidden contribution's columns stay empty.
@@ -16,7 +16,7 @@ from intelpool.access import Principal
 from intelpool.audit.service import AuditEvent
 from intelpool.matching.access_requests import AccessRequestView
 from intelpool.matching.hits import HitView
-from intelpool.operations.models import OperationSummary, RfiView
+from intelpool.operations.models import AlertView, OperationSummary, RfiView
 from intelpool.pool import reads
 from intelpool.web.listing import HANDLING_COLUMNS, handling_cells
 
@@ -31,6 +31,8 @@ OPERATION_HEADER = ["id", "name", "lead", "status", "your_role", "your_state", "
                     "themes", "created_at"]
 RFI_HEADER = ["id", "requester", "question", "tlp", "pap", "answer_tlp", "your_part", "status",
               "due_at", "meeting_at", "created_at"]
+ALERT_HEADER = ["number", "kind", "match", "your_operation", "your_target", "other_lead",
+                "contact", "your_outcome", "other_outcome", "created_at"]
 AUDIT_HEADER = ["id", "at", "actor", "action", "subject_type", "subject_id", "tlp", "detail"]
 
 
@@ -81,6 +83,12 @@ def rfi_rows(found: list[RfiView]) -> list[list[Any]]:
     return [[r.id, r.requester, r.question, r.tlp, r.pap, r.answer_tlp or "", r.your_part,
              r.status, _at(r.due_at), _at(r.meeting_at), r.created_at.isoformat()]
             for r in found]
+
+
+def alert_rows(found: list[AlertView]) -> list[list[Any]]:
+    return [[a.number, a.kind, a.match, a.your_operation, a.your_target, a.other_lead,
+             a.contact or "", a.your_outcome or "", a.other_outcome or "",
+             a.created_at.isoformat()] for a in found]
 
 
 def _at(value: datetime | None) -> str:

@@ -32,16 +32,20 @@ def back(operation_id: int, anchor: str = "") -> RedirectResponse:
 
 @router.get("/operations", include_in_schema=False)
 def operation_list(request: Request, viewer: CurrentViewer, sort: str = "-id", page: int = 1,
-                   isort: str = "-id", ipage: int = 1) -> HTMLResponse:
-    """My operations and the invitations, each paged and sorted on its own."""
+                   isort: str = "-id", ipage: int = 1, asort: str = "id",
+                   apage: int = 1) -> HTMLResponse:
+    """My operations, the invitations and the deconfliction alerts, each paged and sorted
+    on its own."""
     with viewer.transaction() as conn:
         joined = service.operation_page(conn, viewer.principal, "joined", window(page, sort))
         invited = service.operation_page(conn, viewer.principal, "invited",
                                          window(ipage, isort))
-        own_alerts = alerts.list_alerts(conn, viewer.principal)
-    params = {"sort": sort, "page": page, "isort": isort, "ipage": ipage}
+        own_alerts = alerts.alert_page(conn, viewer.principal, window(apage, asort))
+    params = {"sort": sort, "page": page, "isort": isort, "ipage": ipage, "asort": asort,
+              "apage": apage}
     return render(request, viewer, "operations.html", {
-        "alerts": own_alerts, "params": params, "joined": as_page(joined, page, sort),
+        "alerts": as_page(own_alerts, apage, asort), "params": params,
+        "joined": as_page(joined, page, sort),
         "invited": as_page(invited, ipage, isort), "themes": [t.value for t in Theme]})
 
 
@@ -52,6 +56,14 @@ def operation_csv(viewer: CurrentViewer, state: str = "", sort: str = "-id") -> 
                                        Slice(sort)).items
     return csv_response("operations.csv", list_exports.OPERATION_HEADER,
                         list_exports.operation_rows(found))
+
+
+@router.get("/deconfliction.csv", include_in_schema=False)
+def alert_csv(viewer: CurrentViewer, sort: str = "id") -> Response:
+    with viewer.transaction() as conn:
+        found = alerts.alert_page(conn, viewer.principal, Slice(sort)).items
+    return csv_response("deconfliction.csv", list_exports.ALERT_HEADER,
+                        list_exports.alert_rows(found))
 
 
 @router.post("/operations", include_in_schema=False)
@@ -80,8 +92,8 @@ def operation_page(request: Request, viewer: CurrentViewer, operation_id: int,
                 raise
             return render(request, viewer, "operation_invited.html", {"o": invitation})
         timeline = service.timeline(conn, viewer.principal, operation_id)
-        own_alerts = [a for a in alerts.list_alerts(conn, viewer.principal)
-                      if a.your_operation == operation_id]
+        own_alerts = alerts.alert_page(conn, viewer.principal,
+                                       operation_id=operation_id).items
         waiting = held.held_for(conn, viewer.principal, operation_id)
         orgs = [o.name for o in partners.list_organisations(conn)
                 if o.name not in {m.organisation for m in detail.members
