@@ -78,7 +78,8 @@ def test_a_stranger_sees_nothing_of_hidden_data_on_any_page(store: Store,
              f"/contributions?text={HIDDEN_TITLE[:9]}", "/hits", "/hits.csv",
              "/access-requests", f"/search?q={SHARED}", f"/search.csv?q={HIDDEN_ONLY}",
              f"/selector?value={SHARED}", f"/contributions/{hidden}",
-             f"/contributions/{hidden}?page=2"]
+             f"/contributions/{hidden}?page=2", "/operations", "/operations.csv", "/rfis",
+             "/rfis.csv", "/deconfliction.csv"]
     for path in pages:
         response = stranger.get(path)
         assert HIDDEN_TITLE not in response.text, path

@@ -118,6 +118,8 @@ def test_a_stranger_gets_empty_lists_zero_counts_and_empty_csv(store: Store,
         page = client.get(path)
         assert page.status_code == 200 and "page 1 of 1 · 0 in all" in page.text, path
     assert _csv(client, "/hits.csv") == [] and _csv(client, "/access-requests.csv") == []
+    assert _csv(client, "/operations.csv") == [] and _csv(client, "/rfis.csv") == []
+    assert _csv(client, "/deconfliction.csv") == []
     trail = _csv(client, "/audit.csv")
     assert {r["actor"] for r in trail} <= {pool.stranger.email, "operator"}
     assert all(r["tlp"] == "" for r in trail)

@@ -310,14 +310,21 @@ def reveal(operation: Id, alert: Annotated[str, typer.Argument(help="DC-N.")], a
 
 
 @operation_app.command("list")
-def list_cmd(as_: AsOption, db: DbOption = None, json: JsonOption = False) -> None:
+def list_cmd(
+    as_: AsOption, db: DbOption = None, json: JsonOption = False,
+    state: Annotated[str | None, typer.Option(help="joined or invited; both if left out.")
+                     ] = None,
+    sort: Annotated[str, typer.Option(help="id, name, lead, status or created; a leading '-' "
+                                           "sorts descending.")] = "-id",
+) -> None:
     """Operations your organisation leads, takes part in or is invited to."""
     from rich.table import Table
 
+    from intelpool.db.sorting import Slice
     from intelpool.operations import service
 
     with _transaction(db) as conn:
-        items = service.list_operations(conn, acting_as(conn, as_))
+        items = service.operation_page(conn, acting_as(conn, as_), state, Slice(sort)).items
     if json:
         print_json(items)
         return

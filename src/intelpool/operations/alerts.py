@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, Select, and_, case, or_, select, update
 
 from intelpool.access import Permission, Principal, require
 from intelpool.audit import notifications
 from intelpool.audit import service as audit
+from intelpool.db.sorting import Listed, Slice, SortKeys, checked, count, ordered, sliced
 from intelpool.db.tables import deconfliction_alerts, operation_members, operations, organisations
 from intelpool.db.types import utcnow
 from intelpool.errors import InvalidInput, NotFound
 from intelpool.observables import InvalidObservable, parse_selector
-from intelpool.operations import membership
+from intelpool.operations import deconfliction, membership
 from intelpool.operations.deconfliction import (
     lead_contact,
     may_be_told,
@@ -64,22 +65,68 @@ def _load(conn: Connection, principal: Principal, text: str) -> tuple[Any, str, 
     return alert, *sides
 
 
+ALERT_SORTS = ("id", "created", "kind", "match", "operation", "other")
+
+
 def list_alerts(conn: Connection, principal: Principal) -> list[AlertView]:
     """Alerts on operations the principal's organisation leads."""
+    return alert_page(conn, principal).items
+
+
+def alert_page(conn: Connection, principal: Principal, part: Slice = Slice(),
+               before: int | None = None, operation_id: int | None = None
+               ) -> Listed[AlertView]:
+    """Alerts on operations the principal's organisation leads (``operation_id``: on that
+    one) and may be told of, sorted and sliced in SQL (oldest first by default; ids below
+    ``before`` for keyset paging), and how many match."""
     require(principal, Permission.POOL_READ)
-    mine = select(operations.c.id).where(operations.c.lead_org_id == principal.organisation_id)
-    rows = conn.execute(select(deconfliction_alerts).where(or_(
-        deconfliction_alerts.c.operation_a_id.in_(mine),
-        deconfliction_alerts.c.operation_b_id.in_(mine))).order_by(
-        deconfliction_alerts.c.id)).mappings().all()
-    views = []
-    for alert in rows:
-        sides = _own_side(conn, principal, alert)
-        if sides:
-            views.append(_view(conn, alert, *sides))
+    sort = checked(part.sort or "id", ALERT_SORTS, "deconfliction alerts")
+    query, keys = _alert_query(principal)
+    if operation_id is not None:
+        query = query.where(keys["operation"][0] == operation_id)
+    total = count(conn, query)
+    if before is not None:
+        query = query.where(deconfliction_alerts.c.id < before)
+    rows = conn.execute(sliced(ordered(query, sort, keys, deconfliction_alerts.c.id,
+                                       "deconfliction alerts"), part)).mappings().all()
+    views = [_view(conn, r, r["own"], "b" if r["own"] == "a" else "a") for r in rows]
     audit.record(conn, principal, "deconfliction.list", subject_type="deconfliction",
                  detail={"alerts": [v.number for v in views]})
-    return views
+    return Listed(views, total)
+
+
+def _alert_query(principal: Principal) -> tuple[Select[Any], SortKeys]:
+    """One row per alert: the principal's side is the first whose lead it is (a, then b),
+    and the alert exists for it only where it may be told of the other lead's kind."""
+    alert = deconfliction_alerts.c
+    op_a, op_b = operations.alias("op_a"), operations.alias("op_b")
+    org_a, org_b = organisations.alias("org_a"), organisations.alias("org_b")
+    me = principal.organisation_id
+    own_a = op_a.c.lead_org_id == me
+    own = case((own_a, "a"), else_="b")
+    own_kind = case((own_a, org_a.c.kind), else_=org_b.c.kind)
+    other_kind = case((own_a, org_b.c.kind), else_=org_a.c.kind)
+    quiet = deconfliction.QUIET_KINDS
+    # Sorted by how the viewer names the other lead: a confidential one that has not
+    # revealed itself is "a partner", so its hidden name never orders the rows.
+    other_name = case((own_a, org_b.c.name), else_=org_a.c.name)
+    hidden = case((own_a, and_(op_b.c.confidential, ~alert.revealed_b)),
+                  else_=and_(op_a.c.confidential, ~alert.revealed_a))
+    other = case((hidden, deconfliction.PARTNER_OPERATION),
+                 else_="an operation of " + other_name)
+    query = (select(deconfliction_alerts, own.label("own"))
+             .join(op_a, op_a.c.id == alert.operation_a_id)
+             .join(op_b, op_b.c.id == alert.operation_b_id)
+             .join(org_a, org_a.c.id == op_a.c.lead_org_id)
+             .join(org_b, org_b.c.id == op_b.c.lead_org_id)
+             .where(or_(own_a, op_b.c.lead_org_id == me),
+                    ~and_(own_kind.in_(quiet), other_kind.not_in(quiet))))
+    keys: SortKeys = {"id": [], "created": [alert.created_at], "kind": [alert.kind],
+                      "match": [alert.match],
+                      "operation": [case((own_a, alert.operation_a_id),
+                                         else_=alert.operation_b_id)],
+                      "other": [other]}
+    return query, keys
 
 
 def reveal(conn: Connection, principal: Principal, operation_id: int, text: str) -> AlertView:

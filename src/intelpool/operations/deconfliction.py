@@ -44,7 +44,7 @@ from intelpool.matching.derive import keys
 
 ACTION_DAY_WINDOW = timedelta(days=7)
 PARTNER_OPERATION = "an operation of a partner"
-_QUIET_KINDS = ("private", "cert")  # never told of law-enforcement or host operations
+QUIET_KINDS = ("private", "cert")  # never told of law-enforcement or host operations
 POLICE = ("law-enforcement", "host")
 _probe = Table("tmp_dc_probe", MetaData(), Column("probe_key", String), Column("type", String),
                Column("value", Text), Column("ip_lo", String), Column("ip_hi", String),
@@ -52,7 +52,7 @@ _probe = Table("tmp_dc_probe", MetaData(), Column("probe_key", String), Column("
 
 
 def may_be_told(own_kind: str, other_kind: str) -> bool:
-    return not (own_kind in _QUIET_KINDS and other_kind not in _QUIET_KINDS)
+    return not (own_kind in QUIET_KINDS and other_kind not in QUIET_KINDS)
 
 
 def match_kind(p: Any, x: Any) -> ColumnElement[Any]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select, true
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, select, true
 
-from intelpool.access import Principal
+from intelpool.access import Permission, Principal, require
 from intelpool.audit import service as audit
+from intelpool.db.sorting import Listed, Slice, SortKeys, checked, count, ordered, sliced
 from intelpool.db.tables import (
     organisations,
     rfi_answers,
@@ -18,18 +19,78 @@ from intelpool.db.tables import (
     rfis,
     users,
 )
+from intelpool.db.types import utcnow
+from intelpool.errors import InvalidInput
 from intelpool.operations import rfi
 from intelpool.operations.models import AnswerView, NoteView, RecipientView, RfiView
+
+RFI_SORTS = ("id", "due", "status", "requester", "part", "created")
+RFI_BOXES = ("inbox", "outbox")
 
 
 def list_rfis(conn: Connection, principal: Principal) -> list[RfiView]:
     """Requests the principal's organisation asked or received, newest first."""
-    rows = conn.execute(select(rfis).where(rfi.visible_rfis(conn, principal))
-                        .order_by(rfis.c.id.desc())).mappings().all()
-    views = [_view(conn, principal, r, _part(conn, principal, r), full=False) for r in rows]
+    return rfi_page(conn, principal).items
+
+
+def rfi_page(conn: Connection, principal: Principal, box: str | None = None,
+             part: Slice = Slice(), before: int | None = None) -> Listed[RfiView]:
+    """Requests the principal's organisation asked (``box`` outbox) or received (inbox),
+    sorted and sliced in SQL (newest first by default; ids below ``before`` for keyset
+    paging), and how many match. The principal's part is computed in SQL, so a page holds
+    exactly the rows of its box."""
+    require(principal, Permission.POOL_READ)
+    if box is not None and box not in RFI_BOXES:
+        raise InvalidInput(f"no box {box!r}: inbox or outbox")
+    sort = checked(part.sort or "-id", RFI_SORTS, "requests for information")
+    query, keys, your_part = _rfi_query(conn, principal)
+    if box is not None:
+        query = query.where(your_part == "requester" if box == "outbox"
+                            else your_part != "requester")
+    total = count(conn, query)
+    if before is not None:
+        query = query.where(rfis.c.id < before)
+    rows = conn.execute(sliced(ordered(query, sort, keys, rfis.c.id,
+                                       "requests for information"), part)).mappings().all()
+    views = [_view(conn, principal, r, r["your_part"], full=False) for r in rows]
     audit.record(conn, principal, "rfi.list", subject_type="rfis",
                  detail={"rfis": [v.id for v in views]})
-    return views
+    return Listed(views, total)
+
+
+def rfi_counts(conn: Connection, principal: Principal) -> dict[str, int]:
+    """How many requests each box holds (counts only: no request is read)."""
+    require(principal, Permission.POOL_READ)
+    query, _, your_part = _rfi_query(conn, principal)
+    return {"inbox": count(conn, query.where(your_part != "requester")),
+            "outbox": count(conn, query.where(your_part == "requester"))}
+
+
+def _rfi_query(conn: Connection, principal: Principal
+               ) -> tuple[Select[Any], SortKeys, ColumnElement[str]]:
+    me = principal.organisation_id
+    received = select(rfi_recipients.c.rfi_id).where(
+        rfi_recipients.c.rfi_id == rfis.c.id, rfi_recipients.c.organisation_id == me).exists()
+    your_part: ColumnElement[str] = case((rfis.c.requester_org_id == me, "requester"),
+                                         (received, "recipient"), else_="host")
+    asker = organisations.alias("asker")
+    host = select(organisations.c.name).where(organisations.c.kind == "host").limit(1)
+    # Sorted by the name the viewer is shown: a recipient of a request asked through the
+    # host sees the host centre, so the hidden partner's name never orders its rows.
+    shown = case((and_(rfis.c.on_behalf, your_part == "recipient"),
+                  func.coalesce(host.scalar_subquery(), "the host centre")),
+                 else_=asker.c.name)
+    status = case((and_(rfis.c.status == "open", rfis.c.due_at < utcnow()), "expired"),
+                  else_=rfis.c.status)
+    query = (select(rfis, your_part.label("your_part"))
+             .join(asker, asker.c.id == rfis.c.requester_org_id)
+             .where(rfi.visible_rfis(conn, principal)))
+    # Requests without a due date come last ascending on both stores.
+    keys: SortKeys = {"id": [], "due": [case((rfis.c.due_at.is_(None), 1), else_=0),
+                                        rfis.c.due_at],
+                      "status": [status], "requester": [shown], "part": [your_part],
+                      "created": [rfis.c.created_at]}
+    return query, keys, your_part
 
 
 def show(conn: Connection, principal: Principal, rfi_id: int) -> RfiView:
@@ -39,15 +100,6 @@ def show(conn: Connection, principal: Principal, rfi_id: int) -> RfiView:
                  subject_organisation_id=row["requester_org_id"],
                  detail={"answers": [a.id for a in view.answers]})
     return view
-
-
-def _part(conn: Connection, principal: Principal, row: Any) -> str:
-    if row["requester_org_id"] == principal.organisation_id:
-        return "requester"
-    mine = conn.execute(select(rfi_recipients.c.state).where(
-        rfi_recipients.c.rfi_id == row["id"],
-        rfi_recipients.c.organisation_id == principal.organisation_id)).first()
-    return "recipient" if mine else "host"
 
 
 def _view(conn: Connection, principal: Principal, row: Any, part: str, *,

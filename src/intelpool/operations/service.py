@@ -15,6 +15,7 @@ from sqlalchemy import Connection, RowMapping, insert, select, update
 from intelpool.access import Permission, Principal, require
 from intelpool.audit import notifications
 from intelpool.audit import service as audit
+from intelpool.db.sorting import Listed, Slice, SortKeys, checked, count, ordered, sliced
 from intelpool.db.tables import (
     audit_events,
     operation_contributions,
@@ -162,21 +163,42 @@ def set_status(conn: Connection, principal: Principal, operation_id: int, status
                                  f"'{row['name']}' is now {new.value}", "operation", operation_id)
 
 
+OPERATION_SORTS = ("id", "name", "lead", "status", "created")
+OPERATION_STATES = ("joined", "invited")
+
+
 def list_operations(conn: Connection, principal: Principal) -> list[OperationSummary]:
     """Operations the principal's organisation leads, has joined or is invited to."""
+    return operation_page(conn, principal).items
+
+
+def operation_page(conn: Connection, principal: Principal, state: str | None = None,
+                   part: Slice = Slice(), before: int | None = None
+                   ) -> Listed[OperationSummary]:
+    """Operations the principal's organisation leads, has joined (``state`` joined) or is
+    invited to (invited), sorted and sliced in SQL (newest first by default; ids below
+    ``before`` for keyset paging), and how many match."""
     require(principal, Permission.POOL_READ)
-    rows = conn.execute(
-        select(operations, operation_members.c.role.label("my_role"),
-               operation_members.c.state.label("my_state"),
-               organisations.c.name.label("lead_name"))
-        .join(operation_members, operation_members.c.operation_id == operations.c.id)
-        .join(organisations, organisations.c.id == operations.c.lead_org_id)
-        .where(operation_members.c.organisation_id == principal.organisation_id,
-               operation_members.c.state.in_(("invited", "joined")))
-        .order_by(operations.c.id.desc())).mappings().all()
+    if state is not None and state not in OPERATION_STATES:
+        raise InvalidInput(f"no operation state {state!r}: use {', '.join(OPERATION_STATES)}")
+    sort = checked(part.sort or "-id", OPERATION_SORTS, "operations")
+    query = (select(operations, operation_members.c.role.label("my_role"),
+                    operation_members.c.state.label("my_state"),
+                    organisations.c.name.label("lead_name"))
+             .join(operation_members, operation_members.c.operation_id == operations.c.id)
+             .join(organisations, organisations.c.id == operations.c.lead_org_id)
+             .where(operation_members.c.organisation_id == principal.organisation_id,
+                    operation_members.c.state.in_((state,) if state else OPERATION_STATES)))
+    total = count(conn, query)
+    if before is not None:
+        query = query.where(operations.c.id < before)
+    keys: SortKeys = {"id": [], "name": [operations.c.name], "lead": [organisations.c.name],
+                      "status": [operations.c.status], "created": [operations.c.created_at]}
+    rows = conn.execute(sliced(ordered(query, sort, keys, operations.c.id, "operations"),
+                               part)).mappings().all()
     audit.record(conn, principal, "operation.list", subject_type="operations",
                  detail={"operations": [r["id"] for r in rows]})
-    return [summary(r) for r in rows]
+    return Listed([summary(r) for r in rows], total)
 
 
 def summary(row: RowMapping) -> OperationSummary:

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from intelpool.config import Settings
+from intelpool.db.sorting import Slice
 from intelpool.errors import NotFound
 from intelpool.operations import alerts, held, service, work
 from intelpool.operations.models import ACTIONS, OUTCOMES, MemberRole, Status
 from intelpool.partners import service as partners
 from intelpool.pool.themes import Theme
+from intelpool.web import list_exports
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, render
 from intelpool.web.forms import when
+from intelpool.web.listing import as_page, csv_response, window
 
 router = APIRouter(route_class=PageRoute)
 NAV = [NavLink("Operations", "/operations", "pool:read")]
@@ -28,15 +31,39 @@ def back(operation_id: int, anchor: str = "") -> RedirectResponse:
 
 
 @router.get("/operations", include_in_schema=False)
-def operation_list(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+def operation_list(request: Request, viewer: CurrentViewer, sort: str = "-id", page: int = 1,
+                   isort: str = "-id", ipage: int = 1, asort: str = "id",
+                   apage: int = 1) -> HTMLResponse:
+    """My operations, the invitations and the deconfliction alerts, each paged and sorted
+    on its own."""
     with viewer.transaction() as conn:
-        found = service.list_operations(conn, viewer.principal)
-        own_alerts = alerts.list_alerts(conn, viewer.principal)
+        joined = service.operation_page(conn, viewer.principal, "joined", window(page, sort))
+        invited = service.operation_page(conn, viewer.principal, "invited",
+                                         window(ipage, isort))
+        own_alerts = alerts.alert_page(conn, viewer.principal, window(apage, asort))
+    params = {"sort": sort, "page": page, "isort": isort, "ipage": ipage, "asort": asort,
+              "apage": apage}
     return render(request, viewer, "operations.html", {
-        "alerts": own_alerts,
-        "joined": [o for o in found if o.your_state == "joined"],
-        "invited": [o for o in found if o.your_state == "invited"],
-        "themes": [t.value for t in Theme]})
+        "alerts": as_page(own_alerts, apage, asort), "params": params,
+        "joined": as_page(joined, page, sort),
+        "invited": as_page(invited, ipage, isort), "themes": [t.value for t in Theme]})
+
+
+@router.get("/operations.csv", include_in_schema=False)
+def operation_csv(viewer: CurrentViewer, state: str = "", sort: str = "-id") -> Response:
+    with viewer.transaction() as conn:
+        found = service.operation_page(conn, viewer.principal, state or None,
+                                       Slice(sort)).items
+    return csv_response("operations.csv", list_exports.OPERATION_HEADER,
+                        list_exports.operation_rows(found))
+
+
+@router.get("/deconfliction.csv", include_in_schema=False)
+def alert_csv(viewer: CurrentViewer, sort: str = "id") -> Response:
+    with viewer.transaction() as conn:
+        found = alerts.alert_page(conn, viewer.principal, Slice(sort)).items
+    return csv_response("deconfliction.csv", list_exports.ALERT_HEADER,
+                        list_exports.alert_rows(found))
 
 
 @router.post("/operations", include_in_schema=False)
@@ -65,8 +92,8 @@ def operation_page(request: Request, viewer: CurrentViewer, operation_id: int,
                 raise
             return render(request, viewer, "operation_invited.html", {"o": invitation})
         timeline = service.timeline(conn, viewer.principal, operation_id)
-        own_alerts = [a for a in alerts.list_alerts(conn, viewer.principal)
-                      if a.your_operation == operation_id]
+        own_alerts = alerts.alert_page(conn, viewer.principal,
+                                       operation_id=operation_id).items
         waiting = held.held_for(conn, viewer.principal, operation_id)
         orgs = [o.name for o in partners.list_organisations(conn)
                 if o.name not in {m.organisation for m in detail.members

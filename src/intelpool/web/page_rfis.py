@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from intelpool.access import Permission, require
 from intelpool.access.handling import TLP, HandlingRequest
+from intelpool.db.sorting import Slice
 from intelpool.errors import InvalidInput
 from intelpool.operations import rfi, rfi_answers, rfi_views, service
 from intelpool.partners import service as partners
 from intelpool.pool import ingest
+from intelpool.web import list_exports
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, Viewer, render
 from intelpool.web.forms import lines, saved_upload, when
+from intelpool.web.listing import as_page, csv_response, window
 
 router = APIRouter(route_class=PageRoute)
 NAV = [NavLink("RFIs", "/rfis", "pool:read")]
@@ -28,16 +31,21 @@ def _back(rfi_id: int, anchor: str = "") -> RedirectResponse:
 
 
 @router.get("/rfis", include_in_schema=False)
-def rfi_list(request: Request, viewer: CurrentViewer, box: str = "inbox") -> HTMLResponse:
-    if box not in ("inbox", "outbox"):
-        raise InvalidInput(f"no box {box!r}: inbox or outbox")
+def rfi_list(request: Request, viewer: CurrentViewer, box: str = "inbox", sort: str = "-id",
+             page: int = 1) -> HTMLResponse:
     with viewer.transaction() as conn:
-        found = rfi_views.list_rfis(conn, viewer.principal)
-    inbox = [r for r in found if r.your_part != "requester"]
-    outbox = [r for r in found if r.your_part == "requester"]
+        found = rfi_views.rfi_page(conn, viewer.principal, box, window(page, sort))
+        counts = rfi_views.rfi_counts(conn, viewer.principal)
     return render(request, viewer, "rfis.html", {
-        "box": box, "items": inbox if box == "inbox" else outbox,
-        "counts": {"inbox": len(inbox), "outbox": len(outbox)}})
+        "box": box, "page": as_page(found, page, sort), "counts": counts,
+        "params": {"box": box, "sort": sort}})
+
+
+@router.get("/rfis.csv", include_in_schema=False)
+def rfi_csv(viewer: CurrentViewer, box: str = "", sort: str = "-id") -> Response:
+    with viewer.transaction() as conn:
+        found = rfi_views.rfi_page(conn, viewer.principal, box or None, Slice(sort)).items
+    return csv_response("rfis.csv", list_exports.RFI_HEADER, list_exports.rfi_rows(found))
 
 
 def _choices(viewer: Viewer) -> dict[str, object]:

@@ -10,7 +10,15 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from intelpool.api.deps import AppSettings, Conn, OperationsManager, Reader, Submitter, Text
-from intelpool.api.paging import CursorParam, LimitParam, Page, offset_page
+from intelpool.api.paging import (
+    CursorParam,
+    LimitParam,
+    Page,
+    offset_page,
+    sort_param,
+    sort_query,
+    sorted_page,
+)
 from intelpool.operations import alerts, links, service, work
 from intelpool.operations.models import (
     AlertView,
@@ -114,11 +122,15 @@ class Resolution(BaseModel):
 
 
 @router.get("/operations")
-def list_operations(conn: Conn, caller: Reader, limit: LimitParam = 100,
+def list_operations(conn: Conn, caller: Reader,
+                    state: Literal["joined", "invited"] | None = Query(None),
+                    sort: str = sort_query(service.OPERATION_SORTS, "-id"),
+                    limit: LimitParam = 100,
                     cursor: CursorParam = None) -> Page[OperationSummary]:
-    """Operations your organisation leads, takes part in or is invited to."""
-    every = service.list_operations(conn, caller)
-    return offset_page(lambda n, offset: every[offset:offset + n], limit, cursor)
+    """Operations your organisation leads, takes part in or is invited to, newest first."""
+    sort = sort_param(sort, service.OPERATION_SORTS, "operations")
+    return sorted_page(lambda part, before: service.operation_page(
+        conn, caller, state, part, before), limit, cursor, sort, key=lambda o: o.id)
 
 
 @router.post("/operations", status_code=201)
@@ -266,11 +278,13 @@ def renew(conn: Conn, caller: OperationsManager, settings: AppSettings,
 
 
 @router.get("/deconfliction")
-def list_alerts(conn: Conn, caller: Reader, limit: LimitParam = 100,
+def list_alerts(conn: Conn, caller: Reader,
+                sort: str = sort_query(alerts.ALERT_SORTS, "id"), limit: LimitParam = 100,
                 cursor: CursorParam = None) -> Page[AlertView]:
-    """Deconfliction alerts on operations your organisation leads."""
-    every = alerts.list_alerts(conn, caller)
-    return offset_page(lambda n, offset: every[offset:offset + n], limit, cursor)
+    """Deconfliction alerts on operations your organisation leads, oldest first."""
+    sort = sort_param(sort, alerts.ALERT_SORTS, "deconfliction alerts")
+    return sorted_page(lambda part, before: alerts.alert_page(conn, caller, part, before),
+                       limit, cursor, sort, key=lambda a: int(a.number.removeprefix("DC-")))
 
 
 @router.post("/deconfliction/{alert}/resolve")

@@ -25,7 +25,14 @@ from intelpool.api.deps import (
     Submitter,
     Text,
 )
-from intelpool.api.paging import CursorParam, LimitParam, Page, offset_page
+from intelpool.api.paging import (
+    CursorParam,
+    LimitParam,
+    Page,
+    sort_param,
+    sort_query,
+    sorted_page,
+)
 from intelpool.api.uploads import FILE_BODY, spool
 from intelpool.config import Settings
 from intelpool.operations import rfi, rfi_answers, rfi_views
@@ -92,11 +99,15 @@ def create(conn: Conn, caller: Submitter, body: NewRfi) -> Created:
 
 
 @router.get("/rfis")
-def list_rfis(conn: Conn, caller: Reader, limit: LimitParam = 100,
+def list_rfis(conn: Conn, caller: Reader,
+              box: Literal["inbox", "outbox"] | None = Query(
+                  None, description="inbox: received; outbox: asked by you."),
+              sort: str = sort_query(rfi_views.RFI_SORTS, "-id"), limit: LimitParam = 100,
               cursor: CursorParam = None) -> Page[RfiView]:
     """Requests your organisation asked or received, newest first."""
-    every = rfi_views.list_rfis(conn, caller)
-    return offset_page(lambda n, offset: every[offset:offset + n], limit, cursor)
+    sort = sort_param(sort, rfi_views.RFI_SORTS, "requests for information")
+    return sorted_page(lambda part, before: rfi_views.rfi_page(
+        conn, caller, box, part, before), limit, cursor, sort, key=lambda r: r.id)
 
 
 @router.get("/rfis/{rfi_id}")
