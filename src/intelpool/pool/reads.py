@@ -192,9 +192,6 @@ _CONTEXT = union_all(
 ).order_by(literal_column("name"))
 
 
-_CONTEXT_SLICE = 5000
-
-
 def contribution_context(conn: Connection, ids: list[int]) -> dict[str, dict[int, list[str]]]:
     """Themes (in order) and audience names of the given contributions, in one query per
     5,000 of them."""
@@ -203,8 +200,8 @@ def contribution_context(conn: Connection, ids: list[int]) -> dict[str, dict[int
                                             "audience": defaultdict(list)}
     # In slices: the statement binds each id three times, and stores cap bound values
     # (SQLite at 32,766), while reports and trends ask for every contribution of a period.
-    for start in range(0, len(unique), _CONTEXT_SLICE):
-        ids = unique[start:start + _CONTEXT_SLICE]
+    for start in range(0, len(unique), _CHUNK):
+        ids = unique[start:start + _CHUNK]
         for kind, cid, name in conn.execute(_CONTEXT, {"ids": ids}):
             if kind == "theme":
                 out["themes"][cid].append(name)
