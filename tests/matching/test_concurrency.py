@@ -4,8 +4,8 @@ Eight partners on PostgreSQL (four on the embedded store, whose writers queue fo
 submit at once from separate processes, with selectors they share with each other and with a
 partner already in the pool: the same values, an address inside a CIDR, a
 domain and the URL, e-mail address and subdomains below it; an operator's rematch runs at the
-same time. The hits, the notifications and the submit summaries must be exactly those of the
-same submissions made one after the other.
+same time. The hits, the notifications, the statistics' shared selectors and the submit
+summaries must be exactly those of the same submissions made one after the other.
 """
 
 from __future__ import annotations
@@ -118,7 +118,14 @@ def _outcome(conn: Connection) -> dict[str, Any]:
         "JOIN organisations o ON o.id = n.organisation_id").all()
     counted = Counter((name, kind, int(re.findall(r"match(?:ed|ing) (\d+)", message)[0]))
                       for name, kind, message in notes)
-    return {"hits": sorted(tuple(h) for h in hits), "notifications": counted}
+    # The statistics' shared selectors: every observation of a value two partners hold.
+    shared = conn.exec_driver_sql(
+        "SELECT v.type || ' ' || v.value, o.name FROM shared_observations s "
+        "JOIN observables v ON v.id = s.observable_id "
+        "JOIN contributions c ON c.id = s.contribution_id "
+        "JOIN organisations o ON o.id = c.originator_id").all()
+    return {"hits": sorted(tuple(h) for h in hits), "notifications": counted,
+            "shared": sorted(tuple(x) for x in shared)}
 
 
 def _empty_pool(store: Store) -> None:
@@ -158,6 +165,7 @@ def test_parallel_submissions_find_what_sequential_ones_find(store: Store,
     assert len(expected["hits"]) == _expected_hits(submitters)
     assert found["hits"] == expected["hits"]
     assert found["notifications"] == expected["notifications"]
+    assert found["shared"] == expected["shared"]
     # Every hit is counted new once, by whichever submission recorded it.
     assert sum(new for new, _ in parallel.values()) == len(found["hits"])
     assert sum(new for new, _ in sequential) == len(expected["hits"])

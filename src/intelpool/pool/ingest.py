@@ -26,6 +26,7 @@ from intelpool.formats import registry
 from intelpool.formats.records import Record
 from intelpool.matching import engine
 from intelpool.pool import stix_index
+from intelpool.pool import summary as counts
 from intelpool.pool.submission import IngestSummary, ProgressFn, RejectionSink, Submission
 from intelpool.pool.themes import parse_themes
 from intelpool.pool.writer import ContributionWriter
@@ -109,6 +110,7 @@ def submit(
     matched = engine.match_submission(conn, principal.organisation_id,
                                       [summary.contribution_id, *summary.parts],
                                       settings or Settings(), first_new)
+    counts.mark_shared(conn, [summary.contribution_id, *summary.parts])
     summary.new_hits, summary.refreshed_hits = matched.new_hits, matched.refreshed_hits
     summary.widespread, summary.folded_hits = matched.widespread, matched.folded_hits
     summary.hit_partners = matched.partners

@@ -69,14 +69,26 @@ def _of(ids: Sequence[int] | None) -> ColumnElement[bool]:
     return true() if ids is None else observations.c.contribution_id.in_(list(ids))
 
 
-def record(conn: Connection, contribution_ids: Sequence[int] | None) -> None:
+def record(conn: Connection, contribution_ids: Sequence[int] | None, *,
+           shared: bool = True) -> None:
     """Count the observations of these contributions (None: of every contribution), which
-    have no summary rows yet."""
+    have no summary rows yet; ``shared=False`` leaves the shared selectors to
+    ``mark_shared``, which a submission runs once it holds the matching lock."""
     if contribution_ids is not None and not contribution_ids:
         return
     _count(conn, contribution_ids)
     _count_subjects(conn, contribution_ids)
-    _mark_shared(conn, contribution_ids)
+    if shared:
+        _mark_shared(conn, contribution_ids)
+
+
+def mark_shared(conn: Connection, contribution_ids: Sequence[int]) -> None:
+    """Copy the observations of selectors these contributions share with others, the others'
+    included. Run under the matching lock (held to commit): two submissions of one selector
+    writing at the same time cannot see each other's rows, so the later one, which sees the
+    earlier once it has the lock, copies both."""
+    if contribution_ids:
+        _mark_shared(conn, contribution_ids)
 
 
 def refresh(conn: Connection, observable_ids: Sequence[int]) -> None:

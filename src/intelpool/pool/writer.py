@@ -236,7 +236,7 @@ class ContributionWriter:
         ids = sorted(self.parts.values())
         if self.counts["relationships"]:
             resolve_relationships(self.conn, ids)
-        summary.record(self.conn, ids)
+        summary.record(self.conn, ids, shared=False)
         per_part: dict[int, int] = dict(
             self.conn.execute(
                 select(observations.c.contribution_id, func.count())
