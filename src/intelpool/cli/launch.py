@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
 import stat
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import socket
 
 PROTOCOL = b"intelpool-daemon-1"
 SOCKET_NAME = "cli.sock"
@@ -73,7 +75,9 @@ def _delegate(argv: list[str]) -> int | None:
     usable daemon answers (the caller then runs the command itself)."""
     directory = runtime_dir()
     if not private(directory):
-        return None
+        return None  # no daemon can be listening: the command starts without socket's cost
+    import socket
+
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(os.path.join(directory, SOCKET_NAME))
@@ -89,6 +93,8 @@ def _delegate(argv: list[str]) -> int | None:
 
 def _follow(conn: socket.socket) -> int | None:
     """Read the child's pid and exit status; Ctrl-C and termination reach the child."""
+    import signal
+
     reader = conn.makefile("rb")
     first = reader.readline()
     if not first.startswith(b"P"):
@@ -110,7 +116,7 @@ def _follow(conn: socket.socket) -> int | None:
 
 def run() -> None:
     """The ``intelpool`` script."""
-    if os.environ.get("INTELPOOL_NO_DAEMON") != "1" and hasattr(socket, "send_fds"):
+    if os.environ.get("INTELPOOL_NO_DAEMON") != "1" and sys.platform != "win32":
         status = _delegate(sys.argv[1:])
         if status is not None:
             sys.exit(status)
