@@ -129,6 +129,18 @@ def store_url(store: str, tmp: str, postgresql_url: str, schema: str) -> str:
     return f"{postgresql_url}?options=-csearch_path%3D{schema}"
 
 
+def drop_store(store: str, postgresql_url: str, schema: str) -> None:
+    """Remove a pool ``store_url`` made in PostgreSQL (a SQLite pool goes with its folder)."""
+    if store == "sqlite":
+        return
+    from intelpool.db.engine import make_engine
+
+    admin = make_engine(postgresql_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    admin.dispose()
+
+
 def print_result(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, indent=2))

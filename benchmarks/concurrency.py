@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import print_result, store_url, write_lines
+from benchmarks.common import drop_store, print_result, store_url, write_lines
 from intelpool.access import Principal
 from intelpool.access.handling import HandlingRequest
 from intelpool.db.engine import make_engine
@@ -167,14 +167,18 @@ def main() -> None:
                                "bench_conc_b")
         for sub in ("a", "b"):
             (workdir / sub).mkdir()
-        prepare(at_once, args.processes)
-        prepare(one_by_one, args.processes)
-        began = time.perf_counter()
-        sequential = [x for who, paths in chosen.items()
-                      for x in submit_all(one_by_one, who, paths)[0]]
-        sequential_wall = time.perf_counter() - began
-        run = concurrent_run(at_once, chosen)
-        found, expected = pool_state(at_once), pool_state(one_by_one)
+        try:
+            prepare(at_once, args.processes)
+            prepare(one_by_one, args.processes)
+            began = time.perf_counter()
+            sequential = [x for who, paths in chosen.items()
+                          for x in submit_all(one_by_one, who, paths)[0]]
+            sequential_wall = time.perf_counter() - began
+            run = concurrent_run(at_once, chosen)
+            found, expected = pool_state(at_once), pool_state(one_by_one)
+        finally:
+            for schema in ("bench_conc_a", "bench_conc_b"):
+                drop_store(args.store, args.postgresql, schema)
     selectors = args.processes * args.files * args.lines
     lat = run["latencies"]
     result = {
