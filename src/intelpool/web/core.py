@@ -143,7 +143,7 @@ def render(request: Request, viewer: Viewer | None, template: str, context: dict
     def counts() -> dict[str, int]:  # called by the full page's navigation, not fragments
         if viewer is None or status >= 400:
             return {}
-        return nav_counts(viewer, request.url.path, request.method)
+        return nav_counts(viewer)
 
     return templates.TemplateResponse(
         request, template, {"viewer": viewer, "nav": nav, "path": request.url.path,

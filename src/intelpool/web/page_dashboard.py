@@ -10,7 +10,8 @@ from intelpool.audit import notifications
 from intelpool.matching import access_requests, hits
 from intelpool.operations import held, rfi_views, work
 from intelpool.operations.models import RfiView
-from intelpool.web.core import CurrentViewer, NavLink, PageRoute, render
+from intelpool.partners import seen
+from intelpool.web.core import CurrentViewer, NavLink, PageRoute, is_htmx, render
 
 router = APIRouter(route_class=PageRoute)
 NAV = [NavLink("Dashboard", "/")]
@@ -27,6 +28,8 @@ def dashboard(request: Request, viewer: CurrentViewer) -> HTMLResponse:
         tasks = work.my_tasks(conn, me)
         requests = rfi_views.list_rfis(conn, me)
         waiting_release = held.held_for(conn, me)
+        if not is_htmx(request):  # the full page shows the notifications: seen now
+            seen.mark_seen(conn, me, notices=True)
     to_decide = [r for r in pending if r.holder == me.organisation_name]
     return render(request, viewer, "dashboard.html", {
         "hits": report.hits, "to_decide": to_decide,

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from intelpool.db.sorting import Listed, Slice
 from intelpool.errors import InvalidInput
 from intelpool.matching import access_requests, hits
+from intelpool.partners import seen
 from intelpool.web import list_exports
 from intelpool.web.core import CurrentViewer, NavLink, PageRoute, is_htmx, render
 from intelpool.web.listing import as_page, csv_response, window
@@ -30,6 +31,8 @@ def hit_list(request: Request, viewer: CurrentViewer, kind: str = "", access: st
     with viewer.transaction() as conn:
         found = hits.hit_page(conn, viewer.principal, _filter(kind, access, text),
                               window(page, sort))
+        if not is_htmx(request):  # the full page shows the hits: seen now
+            seen.mark_seen(conn, viewer.principal, hits=True)
     params = {"kind": kind, "access": access, "text": text, "sort": sort}
     return render(request, viewer, "hits.html", {
         "page": as_page(found, page, sort), "params": params, "kinds": KINDS})
