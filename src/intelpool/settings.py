@@ -22,8 +22,6 @@ class Settings(BaseSettings):
     warninglist_dir: Path | None = None
     # A selector held by more organisations than this is "widespread": reported once, not per pair.
     widespread_threshold: int = 10
-    # Statistics over fewer rows than this are suppressed so small counts reveal nothing.
-    min_statistic_count: int = 3
     # How many records the ingest service stages per database round trip.
     ingest_batch_size: int = 20_000
     # Page cache of the embedded pool in MiB, twice over (the pool's and its scratch tables'):

@@ -143,3 +143,21 @@ def test_a_private_partners_takedown_note_is_held_for_the_lead(client: TestClien
     bad = client.post(f"{base}/notes", json={"text": "x", "takedown": ["not a selector"]},
                       headers=world.bank)
     assert bad.status_code == 422 and "not a selector" in bad.text
+
+
+def test_tasks_page_in_due_order(client: TestClient, world: World) -> None:
+    op = _open(client, world)
+    base = f"/api/v1/operations/{op}"
+    client.post(f"{base}/invite", json={"organisation": "Bank NL"}, headers=world.police)
+    client.post(f"{base}/join", headers=world.bank)
+    soon = datetime.now(UTC) + timedelta(days=1)
+    for n in (3, 1, 2):
+        made = client.post(f"{base}/tasks", json={
+            "text": f"task {n}", "assign": "Bank NL",
+            "due": (soon + timedelta(days=n)).isoformat()}, headers=world.police)
+        assert made.status_code == 201, made.text
+    first = client.get("/api/v1/tasks", params={"limit": 2}, headers=world.bank).json()
+    assert [t["text"] for t in first["items"]] == ["task 1", "task 2"]
+    rest = client.get("/api/v1/tasks", params={"limit": 2, "cursor": first["next"]},
+                      headers=world.bank).json()
+    assert [t["text"] for t in rest["items"]] == ["task 3"] and rest["next"] is None

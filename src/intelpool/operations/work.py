@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Select, insert, or_, select, update
 from intelpool.access import Permission, Principal, require
 from intelpool.audit import notifications
 from intelpool.audit import service as audit
+from intelpool.db.sorting import Slice, sliced
 from intelpool.db.tables import (
     action_day_targets,
     action_days,
@@ -111,8 +112,10 @@ def tasks_of(conn: Connection, operation_id: int) -> list[TaskView]:
         operation_tasks.c.operation_id == operation_id).order_by(operation_tasks.c.id))]
 
 
-def my_tasks(conn: Connection, principal: Principal, *, open_only: bool = True) -> list[TaskView]:
-    """Tasks assigned to the principal or its organisation, in operations it has joined."""
+def my_tasks(conn: Connection, principal: Principal, *, open_only: bool = True,
+             part: Slice = Slice()) -> list[TaskView]:
+    """Tasks assigned to the principal or its organisation, in operations it has joined,
+    soonest due first; ``part`` reads one page of them."""
     require(principal, Permission.POOL_READ)
     remind(conn)
     joined = select(operation_members.c.operation_id).where(
@@ -125,8 +128,8 @@ def my_tasks(conn: Connection, principal: Principal, *, open_only: bool = True) 
             operation_tasks.c.assignee_user_id == principal.user_id))
     if open_only:
         query = query.where(operation_tasks.c.done_at.is_(None))
-    return [_task_view(r) for r in conn.execute(query.order_by(operation_tasks.c.due_at,
-                                                               operation_tasks.c.id))]
+    query = sliced(query.order_by(operation_tasks.c.due_at, operation_tasks.c.id), part)
+    return [_task_view(r) for r in conn.execute(query)]
 
 
 def remind(conn: Connection, *, within_hours: int = 48) -> int:

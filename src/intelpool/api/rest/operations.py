@@ -19,6 +19,7 @@ from intelpool.api.paging import (
     sort_query,
     sorted_page,
 )
+from intelpool.db.sorting import Slice
 from intelpool.operations import alerts, links, service, work
 from intelpool.operations.models import (
     AlertView,
@@ -220,8 +221,8 @@ def my_tasks(conn: Conn, caller: Reader,
              all: Annotated[bool, Query(description="Include done tasks.")] = False,
              limit: LimitParam = 100, cursor: CursorParam = None) -> Page[TaskView]:
     """Tasks assigned to you or your organisation, across operations."""
-    every = work.my_tasks(conn, caller, open_only=not all)
-    return offset_page(lambda n, offset: every[offset:offset + n], limit, cursor)
+    return offset_page(lambda n, offset: work.my_tasks(
+        conn, caller, open_only=not all, part=Slice(limit=n, offset=offset)), limit, cursor)
 
 
 @router.post("/operations/{operation_id}/notes", status_code=201)
