@@ -131,6 +131,7 @@ def test_a_private_takedown_request_on_a_police_target_is_held(store: Store,
         assert [r.status for r in rfi_views.list_rfis(conn, bank)] == ["held"]
         held = _messages(conn, de, "takedown-held")
         assert len(held) == 1 and f"request for information {rfi_id}" in held[0]
+        assert "(/held)" in held[0] and f"'intelpool rfi release {rfi_id}'" in held[0]
         assert _messages(conn, registrar, "rfi-received") == []
         rfi.release(conn, de, rfi_id)
         assert [r.id for r in rfi_views.list_rfis(conn, registrar)] == [rfi_id]

@@ -258,5 +258,6 @@ def tell_held(conn: Connection, leads: list[int], what: str, sender: str, releas
     for lead in leads:
         notifications.notify(conn, lead, "takedown-held",
                              f"a takedown {what} from {sender} touches a target of your "
-                             f"operation: it is held until you release it ('{release}')",
+                             f"operation: it is held until you release it on the held "
+                             f"page (/held) or with '{release}'",
                              subject_type, subject_id)
