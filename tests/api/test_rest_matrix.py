@@ -55,6 +55,7 @@ STRANGER: dict[str, tuple[dict[str, object], object]] = {
     "/api/v1/operations/{operation_id}/timeline": ({}, 404),
     "/api/v1/tasks": ({}, EMPTY_PAGE),
     "/api/v1/deconfliction": ({}, EMPTY_PAGE),
+    "/api/v1/held": ({}, {"items": []}),
     "/api/v1/rfis": ({}, EMPTY_PAGE),
     "/api/v1/rfis/{rfi_id}": ({}, 404),
 }

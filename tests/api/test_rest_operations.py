@@ -161,3 +161,33 @@ def test_tasks_page_in_due_order(client: TestClient, world: World) -> None:
     rest = client.get("/api/v1/tasks", params={"limit": 2, "cursor": first["next"]},
                       headers=world.bank).json()
     assert [t["text"] for t in rest["items"]] == ["task 3"] and rest["next"] is None
+
+
+def test_a_held_takedown_note_is_listed_and_released_by_the_lead_only(
+        client: TestClient, world: World) -> None:
+    falcon = _open(client, world)
+    client.post(f"/api/v1/operations/{falcon}/links", json={"values": ["evil-c2.net"]},
+                headers=world.police)
+    mule = client.post("/api/v1/operations", json={"name": "Operation Mule"},
+                       headers=world.stranger).json()["id"]
+    client.post(f"/api/v1/operations/{mule}/invite", json={"organisation": "Bank NL"},
+                headers=world.stranger)
+    client.post(f"/api/v1/operations/{mule}/join", headers=world.bank)
+    made = client.post(f"/api/v1/operations/{mule}/notes", headers=world.bank, json={
+        "text": "Please take down the login page", "takedown": ["login.evil-c2.net"]}).json()
+    assert made["held"] is True
+    [item] = client.get("/api/v1/held", headers=world.police).json()["items"]
+    assert (item["subject_type"], item["id"], item["sender"]) == (
+        "operation_note", made["id"], "Bank NL")
+    assert [(t["operation"], t["target"]) for t in item["touches"]] == [
+        (falcon, "domain evil-c2.net")]
+    assert "take down" not in str(item)
+    for other in (world.bank, world.stranger):
+        assert client.get("/api/v1/held", headers=other).json() == {"items": []}
+        refused = client.post(f"/api/v1/notes/{made['id']}/release", headers=other)
+        assert refused.status_code == 404, refused.text
+    assert client.post(f"/api/v1/notes/{made['id']}/release",
+                       headers=world.police).status_code == 204
+    assert client.get("/api/v1/held", headers=world.police).json() == {"items": []}
+    notes = client.get(f"/api/v1/operations/{mule}", headers=world.stranger).json()["notes"]
+    assert [n["text"] for n in notes] == ["Please take down the login page"]
