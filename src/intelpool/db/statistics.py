@@ -26,12 +26,16 @@ def stale(conn: Connection, tables: tuple[str, ...] = MATCHING_TABLES) -> list[s
     found = []
     for table in tables:
         # relpages and reltuples are what the last ANALYZE saw (reltuples -1: never);
-        # pg_relation_size is the table now, this transaction's own rows included.
+        # pg_relation_size is the table now, this transaction's own rows included. A
+        # partitioned table has no pages of its own: its partitions' are summed, and its
+        # own reltuples tells whether it was analysed (autovacuum never analyses it).
         row = conn.exec_driver_sql(
-            "SELECT relpages, reltuples, pg_relation_size(oid) / "
-            "current_setting('block_size')::int FROM pg_class "
-            "WHERE oid = to_regclass(%(table)s)", {"table": table}).first()
-        if row is None:
+            "SELECT sum(c.relpages) FILTER (WHERE c.relkind = 'r'), min(c.reltuples), "
+            "sum(pg_relation_size(c.oid)) FILTER (WHERE c.relkind = 'r') / "
+            "current_setting('block_size')::int FROM pg_class c "
+            "WHERE c.oid = to_regclass(%(table)s) OR c.oid IN (SELECT relid FROM "
+            "pg_partition_tree(to_regclass(%(table)s)))", {"table": table}).first()
+        if row is None or row[0] is None:
             continue
         seen_pages, seen_rows, pages = int(row[0]), float(row[1]), int(row[2])
         if seen_rows < 0 or pages > seen_pages * GROWTH + SLACK_PAGES:
