@@ -2,8 +2,9 @@
 
 Probing organisation by organisation looks every selector of the pool up in the
 observations index once more (ten million lookups at 10M observations, most finding only
-the prober's own row). The whole pool at once is cheaper: the selectors held by more than one
-observation come from one ordered pass over that index; their holders — one row per
+the prober's own row). The whole pool at once is cheaper: the observations of selectors held
+more than once come from one join of observations with themselves, partition by partition;
+their holders — one row per
 (selector, organisation), with the organisation's latest contribution — are grouped once;
 widespread selectors and the exact hits of every pair of holders follow from that table.
 The rows are those the per-organisation exact rule records: the same pair, the lower
@@ -17,7 +18,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from intelpool.db import bulk
-
 
 # Who holds each selector held more than once: one row per (selector, organisation), with
 # the organisation's latest contribution holding it. The observations held more than once are
