@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, event
 
+from intelpool.db.partitions import parent_of, storage_tables
 from tests import factories as f
 from tests.conftest import Store
 
@@ -54,8 +55,8 @@ def _explain(conn: Connection, sql: str) -> list[tuple[str, str, str]]:
 
 
 def _nodes(node: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
-    if "Relation Name" in node:
-        yield node["Node Type"], node["Relation Name"], " ".join(_conditions(node))
+    if "Relation Name" in node:  # a partition's scan reads its partitioned table
+        yield node["Node Type"], parent_of(node["Relation Name"]), " ".join(_conditions(node))
     for child in node.get("Plans", []):
         if child["Node Type"] not in ("Bitmap Index Scan", "BitmapOr", "BitmapAnd"):
             yield from _nodes(child)
@@ -81,8 +82,9 @@ def _autovacuum(store: Store, enabled: bool) -> None:
     if store.name == "postgresql":
         with store.begin() as conn:
             for table in (*TABLES, "hits"):
-                conn.exec_driver_sql(f"ALTER TABLE {table} SET (autovacuum_enabled = "
-                                     f"{str(enabled).lower()})")
+                for stored in storage_tables(table, store.name):
+                    conn.exec_driver_sql(f"ALTER TABLE {stored} SET (autovacuum_enabled = "
+                                         f"{str(enabled).lower()})")
 
 
 def test_every_rule_uses_its_index_after_many_medium_submissions(

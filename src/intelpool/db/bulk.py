@@ -69,8 +69,11 @@ def analyze(conn: Connection, *tables: str) -> None:
 # Planner settings for one transaction's batch work (matching, a rematch) on PostgreSQL.
 # JIT compilation is priced by the planner's cost, which per-row index lookups over a large
 # pool inflate: it compiled a 100k-probe rule for 1.4 s that then ran in 2.4 s. Aggregates
-# over a large submission's matches spilled to disk with the default 4 MB.
-BATCH_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+# over a large submission's matches spilled to disk with the default 4 MB. Observations and
+# hits are hash-partitioned by observable id (db/partitions.py): joins and groupings on it
+# run partition by partition only when these two planner settings, off by default, are on.
+BATCH_SETTINGS = {"jit": "off", "work_mem": "64MB", "enable_partitionwise_join": "on",
+                  "enable_partitionwise_aggregate": "on"}
 
 
 def batch_settings(conn: Connection) -> None:

@@ -8,6 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from intelpool.db.partitions import is_partition
+
 
 def alembic_config(engine: Engine) -> Config:
     config = Config()
@@ -28,8 +30,12 @@ def upgrade(engine: Engine) -> str:
 
 
 def owned_by_intelpool(name: str | None, type_: str, _parents: object) -> bool:
-    """Alembic compares only intelpool's tables (the job queue keeps its own beside them)."""
-    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+    """Alembic compares only intelpool's tables (the job queue keeps its own beside them),
+    and on PostgreSQL the partitioned tables, not their partitions (created by migration
+    0022 and not declared apart)."""
+    if type_ != "table":
+        return True
+    return not ((name or "").startswith("procrastinate_") or is_partition(name or ""))
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -25,18 +25,40 @@ def stale(conn: Connection, tables: tuple[str, ...] = MATCHING_TABLES) -> list[s
         return []
     found = []
     for table in tables:
-        # relpages and reltuples are what the last ANALYZE saw (reltuples -1: never);
-        # pg_relation_size is the table now, this transaction's own rows included.
-        row = conn.exec_driver_sql(
-            "SELECT relpages, reltuples, pg_relation_size(oid) / "
-            "current_setting('block_size')::int FROM pg_class "
-            "WHERE oid = to_regclass(%(table)s)", {"table": table}).first()
-        if row is None:
+        sizes = _sizes(conn, table)
+        if sizes is None:
             continue
-        seen_pages, seen_rows, pages = int(row[0]), float(row[1]), int(row[2])
+        seen_pages, seen_rows, pages = sizes
         if seen_rows < 0 or pages > seen_pages * GROWTH + SLACK_PAGES:
             found.append(table)
     return found
+
+
+def _sizes(conn: Connection, table: str) -> tuple[float, float, int] | None:
+    """(pages and rows the last ANALYZE saw, pages now) of ``table``; None if it is not there.
+
+    relpages and reltuples are what the last ANALYZE saw (reltuples -1: never);
+    pg_relation_size is the table now, this transaction's own rows included.
+    """
+    block = "current_setting('block_size')::int"
+    row = conn.exec_driver_sql(
+        f"SELECT relkind, relpages, reltuples, pg_relation_size(oid) / {block} FROM pg_class "
+        "WHERE oid = to_regclass(%(table)s)", {"table": table}).first()
+    if row is None:
+        return None
+    if row[0] != "p":
+        return float(row[1]), float(row[2]), int(row[3])
+    # A partitioned table has no pages of its own, and autovacuum analyses its partitions,
+    # never itself: the rows its own statistics saw are turned into pages at its partitions'
+    # current density, and compared with the partitions' pages now.
+    leaf_pages, leaf_rows, pages = conn.exec_driver_sql(
+        "SELECT coalesce(sum(relpages), 0), coalesce(sum(greatest(reltuples, 0)), 0), "
+        f"coalesce(sum(pg_relation_size(oid)), 0) / {block} FROM pg_class WHERE oid IN "
+        "(SELECT relid FROM pg_partition_tree(to_regclass(%(table)s)) WHERE isleaf)",
+        {"table": table}).one()
+    seen_rows = float(row[2])
+    seen_pages = seen_rows * float(leaf_pages) / float(leaf_rows) if leaf_rows else 0.0
+    return seen_pages, seen_rows, int(pages)
 
 
 def keep_fresh(conn: Connection, tables: tuple[str, ...] = MATCHING_TABLES) -> list[str]:

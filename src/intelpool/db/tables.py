@@ -326,7 +326,11 @@ access_requests = Table(
     "access_requests",
     metadata,
     Column("id", Id, primary_key=True),
-    Column("hit_id", ForeignKey("hits.id", ondelete="SET NULL")),
+    # No foreign key: on PostgreSQL hits are partitioned by observable, and a partitioned
+    # table's unique keys must hold that key (migration 0022). Where hits are deleted, the
+    # requests naming them are cleared in the same transaction
+    # (matching/access_requests.py: unlink_deleted_hits).
+    Column("hit_id", Id),
     Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
            nullable=False),
     Column("requester_org_id", ForeignKey("organisations.id"), nullable=False, index=True),

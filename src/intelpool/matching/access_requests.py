@@ -17,7 +17,13 @@ from intelpool.access import Permission, Principal, require
 from intelpool.audit import notifications
 from intelpool.audit import service as audit
 from intelpool.db.sorting import Listed, Slice, SortKeys, count, ordered, sliced
-from intelpool.db.tables import access_requests, contribution_grants, contributions, organisations
+from intelpool.db.tables import (
+    access_requests,
+    contribution_grants,
+    contributions,
+    hits,
+    organisations,
+)
 from intelpool.db.types import utcnow
 from intelpool.errors import Conflict, InvalidInput, NotFound
 from intelpool.matching.hits import get_hit
@@ -74,6 +80,19 @@ def request_access(conn: Connection, principal: Principal, hit_id: int,
                          f"access request {request_id} sent to the partner holding the data "
                          f"of hit {hit_id}", "access-request", request_id)
     return _load(conn, principal, request_id)
+
+
+def unlink_deleted_hits(conn: Connection) -> None:
+    """Clear the hit of the access requests whose hit was deleted in this transaction.
+
+    What the foreign key's ON DELETE SET NULL did before hits were partitioned (migration
+    0022); whoever deletes hits calls this before committing. Requests are few, each check
+    one lookup by id.
+    """
+    conn.execute(update(access_requests).where(
+        access_requests.c.hit_id.is_not(None),
+        ~select(hits.c.id).where(hits.c.id == access_requests.c.hit_id).exists(),
+    ).values(hit_id=None))
 
 
 def list_requests(conn: Connection, principal: Principal, *, status: str | None = None,

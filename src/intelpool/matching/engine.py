@@ -17,7 +17,7 @@ from intelpool.config import Settings
 from intelpool.db import bulk, statistics
 from intelpool.db.tables import organisations
 from intelpool.db.types import utcnow
-from intelpool.matching import probe, rematch_exact, warninglists
+from intelpool.matching import access_requests, probe, rematch_exact, warninglists
 from intelpool.matching.summary import MatchSummary, PartnerHits, RematchSummary
 from intelpool.pool.views import ANONYMOUS_ORIGINATOR
 
@@ -90,6 +90,7 @@ def rematch(conn: Connection, settings: Settings,
     conn.exec_driver_sql("UPDATE observables SET warning = NULL WHERE warning IS NOT NULL")
     warninglists.apply(conn, _lists(settings))
     conn.exec_driver_sql("DELETE FROM hits")
+    access_requests.unlink_deleted_hits(conn)  # no foreign key does it (migration 0022)
     conn.exec_driver_sql("DELETE FROM widespread")
     now = utcnow()
     # PostgreSQL finds the exact hits of the whole pool at once; SQLite, whose planner has no
@@ -162,6 +163,8 @@ def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, i
     folded = conn.exec_driver_sql(
         "DELETE FROM hits WHERE kind = 'exact' AND observable_a_id IN "
         f"({widespread_probes})").rowcount
+    if folded:
+        access_requests.unlink_deleted_hits(conn)  # no foreign key does it (migration 0022)
     return recorded, folded
 
 
