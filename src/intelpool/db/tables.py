@@ -55,6 +55,7 @@ from intelpool.db.tables_services import (
     web_sessions,
 )
 from intelpool.db.tables_summary import (
+    hit_counts,
     observation_counts,
     shared_observations,
     subject_counts,
@@ -377,6 +378,7 @@ __all__ = [
     "analysis_networks",
     "deconfliction_alerts",
     "feed_sources",
+    "hit_counts",
     "job_files",
     "job_rejections",
     "jobs",
