@@ -243,6 +243,9 @@ entities = Table(
     Column("body", Text),  # JSON: the source object, kept to export it again
     # The analysis finds the indicator object behind an observation by (contribution, ref).
     Index("ix_entities_contribution_ref", "contribution_id", "ref"),
+    # Trends read the few named things of one kind (malware, threat actors) among the many
+    # indicator objects.
+    Index("ix_entities_kind", "kind", "contribution_id"),
 )
 
 relationships = Table(

@@ -1,5 +1,5 @@
 """hit summary: hits per pair of contributions, day and the two selectors' types, kept by
-matching and filled here for existing pools
+matching and filled here for existing pools; entities indexed by kind for trends
 
 Revision ID: 0023
 Revises: 0021
@@ -35,11 +35,13 @@ def upgrade() -> None:
                                 name=op.f('pk_hit_counts')),
     )
     op.create_index(op.f('ix_hit_counts_org_b_id'), 'hit_counts', ['org_b_id'])
+    op.create_index('ix_entities_kind', 'entities', ['kind', 'contribution_id'])
     from intelpool.pool import hit_summary
 
     hit_summary.recount(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index('ix_entities_kind', table_name='entities')
     op.drop_index(op.f('ix_hit_counts_org_b_id'), table_name='hit_counts')
     op.drop_table('hit_counts')
