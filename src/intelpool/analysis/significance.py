@@ -21,7 +21,8 @@ def _log_pmfs(n: int, p: float) -> npt.NDArray[np.float64]:
     sum over outcomes below runs over all of them, once per trend)."""
     i = np.arange(n + 1, dtype=np.float64)
     log_choose = _LOG_FACTORIALS[n] - _LOG_FACTORIALS[: n + 1] - _LOG_FACTORIALS[n::-1]
-    return log_choose + i * math.log(p) + (n - i) * math.log1p(-p)
+    logs: npt.NDArray[np.float64] = log_choose + i * math.log(p) + (n - i) * math.log1p(-p)
+    return logs
 
 
 # log(k!) for k = 0..EXACT_UP_TO, shared by every exact test.
