@@ -34,7 +34,7 @@ from intelpool.access.visibility import visible_contribution, visible_contributi
 from intelpool.analysis.dimensions import Sources, expression
 from intelpool.analysis.periods import Period, require_whole_months
 from intelpool.analysis.statistics import StatsTable
-from intelpool.analysis.trends import _ENTITY_KINDS, Windows
+from intelpool.analysis.trends import _ENTITY_KINDS, Windows, by_entity, entity_names
 from intelpool.db.tables import (
     access_requests,
     contribution_themes,
@@ -203,9 +203,11 @@ def trend_series(conn: Connection, principal: Principal, category: str, windows:
                              contribution_themes.c.contribution_id == contributions.c.id)
         subject, condition = contribution_themes.c.theme, and_(True)
     else:
-        joined = joined.join(entities, entities.c.contribution_id == contributions.c.id)
-        subject = func.lower(entities.c.name)
-        condition = entities.c.kind.in_(_ENTITY_KINDS[category])
+        # Resolved entities: counted per contribution, then named by its clusters.
+        subject = contributions.c.id
+        condition = exists(select(1).select_from(entities).where(
+            entities.c.contribution_id == contributions.c.id,
+            entities.c.kind.in_(_ENTITY_KINDS[category])))
     bounds = windows.bounds
     where = [observations.c.contribution_id.in_(visible_contribution_ids(principal)),
              condition, moment >= bounds[0], moment < windows.end]
@@ -217,6 +219,9 @@ def trend_series(conn: Connection, principal: Principal, category: str, windows:
                   else_=0)
     query = (select(subject, bucket, contributions.c.id, func.count()).select_from(joined)
              .where(*where).group_by(subject, bucket, contributions.c.id))
+    if category in _ENTITY_KINDS:
+        return by_entity(((cid, window, count) for _, window, cid, count in conn.execute(query)),
+                         entity_names(conn, principal, category))
     out: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for name, window, cid, count in conn.execute(query):
         if name:

@@ -69,6 +69,12 @@ def test_report_pdf_has_the_marking_on_every_page(store: Store, tmp_path: Path) 
     assert "Key findings" in texts[1]
     assert "Annex: contributions drawn on" in texts[-1] or "Annex" in "".join(texts[-2:])
     assert all(f"page {i} of {pages}" in t for i, t in enumerate(texts, start=1))
+    # The annex, dense as it is, names every contribution with its originator and handling.
+    annex = " ".join(" ".join(texts[next(i for i, t in enumerate(texts)
+                                     if "Annex: contributions drawn on" in t):]).split())
+    for entry in report.annex:
+        assert (f"{entry.id} {entry.originator} · {entry.received_at:%Y-%m-%d} · "
+                f"TLP:{entry.tlp.upper()} PAP:{entry.pap.upper()}") in annex
 
 
 def test_a_report_with_nothing_to_show_says_so(store: Store, tmp_path: Path) -> None:

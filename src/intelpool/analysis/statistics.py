@@ -42,7 +42,7 @@ from intelpool.db.tables import (
     access_requests,
     contribution_themes,
     contributions,
-    hits,
+    hit_counts,
     observables,
     observation_counts,
     organisations,
@@ -221,23 +221,21 @@ def _contribution_labels(conn: Connection, principal: Principal, dims: list[str]
 
 
 def _hit_facts(principal: Principal) -> _Facts:
-    """Hits the viewer knows of: its own (counted on its side) and those between two
-    contributions it may see (counted on side a)."""
+    """Hits the viewer knows of, from the hit summary (``pool/hit_summary.py``): its own
+    (counted on its side, with its selector's type) and those between two contributions it
+    may see (counted on side a)."""
     me = principal.organisation_id or -1
-    mine = hits.c.org_a_id == me
-    own = select(hits.c.id,
-                 case((mine, hits.c.contribution_a_id), else_=hits.c.contribution_b_id)
-                 .label("cid"),
-                 case((mine, hits.c.observable_a_id), else_=hits.c.observable_b_id)
-                 .label("oid"), hits.c.first_at.label("at")).where(
-        or_(hits.c.org_a_id == me, hits.c.org_b_id == me))
-    seen = select(hits.c.id, hits.c.contribution_a_id, hits.c.observable_a_id,
-                  hits.c.first_at).where(
-        hits.c.org_a_id != me, hits.c.org_b_id != me,
-        hits.c.contribution_a_id.in_(visible_contribution_ids(principal)),
-        hits.c.contribution_b_id.in_(visible_contribution_ids(principal)))
+    hc = hit_counts
+    mine = hc.c.org_a_id == me
+    own = select(case((mine, hc.c.contribution_a_id), else_=hc.c.contribution_b_id)
+                 .label("cid"), case((mine, hc.c.type_a), else_=hc.c.type_b).label("type"),
+                 hc.c.day, hc.c.hits).where(or_(hc.c.org_a_id == me, hc.c.org_b_id == me))
+    seen = select(hc.c.contribution_a_id, hc.c.type_a, hc.c.day, hc.c.hits).where(
+        hc.c.org_a_id != me, hc.c.org_b_id != me,
+        hc.c.contribution_a_id.in_(visible_contribution_ids(principal)),
+        hc.c.contribution_b_id.in_(visible_contribution_ids(principal)))
     facts = union_all(own, seen).subquery("hit_facts")
-    return _Facts(facts, facts.c.cid, facts.c.oid, facts.c.at)
+    return _Facts(facts, facts.c.cid, None, facts.c.day, facts.c.type, daily=True)
 
 
 def _request_facts(principal: Principal) -> _Facts:
@@ -280,9 +278,9 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
                                                            period).items():
             target = table.cells.setdefault(key or total, _zero(VISIBLE_MEASURES))
             target["selectors"] = int(target["selectors"] or 0) - rows + distinct_ids
-        for name, facts in (("hits", hit), ("access_requests", asked)):
-            summed = _per_contribution(conn, facts, keys, _in_period(facts, period),
-                                       func.count())
+        for name, facts, count in (("hits", hit, func.sum(hit.base.c.hits)),
+                                   ("access_requests", asked, func.count())):
+            summed = _per_contribution(conn, facts, keys, _in_period(facts, period), count)
             for row in _grouped(conn, summed, keys, viewer, true(),
                                 [func.sum(summed.base.c.n)]):
                 cell(row)[name] = int(row[n] or 0)

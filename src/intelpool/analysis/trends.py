@@ -3,7 +3,9 @@
 Every query applies the visibility predicate to the contributions behind the summary's
 counts (``pool/summary.py``); windows are whole days. Subjects are themes, malware families
 and threat actors (entities by name), hosting networks and top-level domains of C2 and
-phishing infrastructure, phishing brands and cash-out channels.
+phishing infrastructure, phishing brands and cash-out channels. Malware families and threat
+actors are resolved entities (``analysis/resolve.py``, as ``intelpool entities`` shows them):
+names partners write differently, aliases and MISP galaxy synonyms count as one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     FromClause,
-    and_,
     case,
     exists,
     func,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.visibility import visible_contribution, visible_contribution_ids
+from intelpool.analysis.resolve import EntityRow, resolve
 from intelpool.analysis.significance import ALPHA, change_p_value
 from intelpool.db.tables import (
     contribution_themes,
@@ -38,6 +40,7 @@ from intelpool.db.tables import (
     observation_counts,
     subject_counts,
 )
+from intelpool.db.types import json_list
 from intelpool.errors import InvalidInput
 from intelpool.pool.summary import SELECTOR_CATEGORIES
 
@@ -130,6 +133,9 @@ def _series(conn: Connection, principal: Principal, category: str, windows: Wind
         chosen = contribution_themes.alias("chosen_theme")
         where.append(exists(select(1).select_from(chosen).where(
             chosen.c.contribution_id == cid, chosen.c.theme == theme)))
+    if category in _ENTITY_KINDS:
+        where.append(exists(select(1).select_from(entities).where(
+            entities.c.contribution_id == cid, entities.c.kind.in_(_ENTITY_KINDS[category]))))
     columns = [cid.label("cid"), _bucket(day, windows).label("w")]
     if selector:
         columns.append(subject_counts.c.subject.label("subject"))
@@ -144,16 +150,46 @@ def _series(conn: Connection, principal: Principal, category: str, windows: Wind
                            contribution_themes.c.contribution_id == summed.c.cid)
         subject = contribution_themes.c.theme
     else:
-        # An observation counts once for each named thing of its contribution.
-        rows = summed.join(entities, and_(entities.c.contribution_id == summed.c.cid,
-                                          entities.c.kind.in_(_ENTITY_KINDS[category])))
-        subject = func.lower(entities.c.name)
+        return by_entity(conn.execute(select(summed.c.cid, summed.c.w, summed.c.n)),
+                         entity_names(conn, principal, category))
     query = (select(subject, summed.c.w, summed.c.cid, func.sum(summed.c.n)).select_from(rows)
              .group_by(subject, summed.c.w, summed.c.cid))
     out: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for name, window, contribution, count in conn.execute(query):
         if name:
             out[str(name)][int(window)][int(contribution)] = int(count)
+    return out
+
+
+def entity_names(conn: Connection, principal: Principal, category: str
+                 ) -> dict[int, set[str]]:
+    """Each visible contribution's malware families (or threat actors) by resolved entity:
+    the name of the cluster its entity belongs to. Resolution runs over the entities the
+    viewer may see, so a hidden contribution's aliases never join two names; threat actors
+    and intrusion sets are one category here."""
+    rows = conn.execute(
+        select(entities.c.id, entities.c.contribution_id, entities.c.name, entities.c.aliases,
+               entities.c.body)
+        .where(entities.c.kind.in_(_ENTITY_KINDS[category]),
+               entities.c.contribution_id.in_(visible_contribution_ids(principal)))
+        .order_by(entities.c.id))
+    clusters = resolve(EntityRow(r[0], r[1], category, r[2], json_list(r[3]), r[4])
+                       for r in rows)
+    out: dict[int, set[str]] = defaultdict(set)
+    for cluster in clusters:
+        for contribution in cluster.contribution_ids:
+            out[contribution].add(cluster.name)
+    return out
+
+
+def by_entity(rows: Any, names: dict[int, set[str]]) -> dict[str, dict[int, dict[int, int]]]:
+    """Observations per (contribution, window) as subject -> window -> contribution ->
+    observations: an observation counts once for each resolved entity of its contribution."""
+    out: dict[str, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for contribution, window, count in rows:
+        for name in names.get(int(contribution), ()):
+            held = out[name][int(window)]
+            held[int(contribution)] = held.get(int(contribution), 0) + int(count)
     return out
 
 

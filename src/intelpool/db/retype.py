@@ -57,10 +57,12 @@ def retype_observables(conn: Connection) -> int:
 def _recount(conn: Connection, observable_ids: list[int]) -> None:
     """The statistics summary follows the selectors' new types and merged observations (the
     migration that retyped old pools ran before the summary existed)."""
-    from intelpool.pool import summary
+    from intelpool.pool import hit_summary, summary
 
     if observable_ids and inspect(conn).has_table("observation_counts"):
         summary.refresh(conn, observable_ids)
+    if observable_ids and inspect(conn).has_table("hit_counts"):
+        hit_summary.recount(conn)  # types changed and hits merged: rare, so all of them
 
 
 def _merge(conn: Connection, old: int, new: int) -> None:

@@ -55,6 +55,7 @@ from intelpool.db.tables_services import (
     web_sessions,
 )
 from intelpool.db.tables_summary import (
+    hit_counts,
     observation_counts,
     shared_observations,
     subject_counts,
@@ -242,6 +243,9 @@ entities = Table(
     Column("body", Text),  # JSON: the source object, kept to export it again
     # The analysis finds the indicator object behind an observation by (contribution, ref).
     Index("ix_entities_contribution_ref", "contribution_id", "ref"),
+    # Trends read the few named things of one kind (malware, threat actors) among the many
+    # indicator objects.
+    Index("ix_entities_kind", "kind", "contribution_id"),
 )
 
 relationships = Table(
@@ -381,6 +385,7 @@ __all__ = [
     "analysis_networks",
     "deconfliction_alerts",
     "feed_sources",
+    "hit_counts",
     "job_files",
     "job_rejections",
     "jobs",

@@ -49,3 +49,19 @@ subject_counts = Table(
 )
 
 Index("ix_subject_counts_category_day", subject_counts.c.category, subject_counts.c.day)
+
+# Hits per pair of contributions, UTC day the hit was first found and the types of its two
+# selectors. Like hits, no foreign keys: derived rows that ``pool/hit_summary.py`` recounts
+# from the hits of the organisation pairs matching changed.
+hit_counts = Table(
+    "hit_counts",
+    metadata,
+    Column("org_a_id", Id, primary_key=True),
+    Column("org_b_id", Id, primary_key=True, index=True),
+    Column("contribution_a_id", Id, primary_key=True),
+    Column("contribution_b_id", Id, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("type_a", String(32), primary_key=True),
+    Column("type_b", String(32), primary_key=True),
+    Column("hits", Integer, nullable=False),
+)

@@ -19,6 +19,7 @@ from intelpool.db.tables import organisations
 from intelpool.db.types import utcnow
 from intelpool.matching import access_requests, probe, rematch_exact, warninglists
 from intelpool.matching.summary import MatchSummary, PartnerHits, RematchSummary
+from intelpool.pool import hit_summary
 from intelpool.pool.views import ANONYMOUS_ORIGINATOR
 
 # The advisory lock that orders the match-and-record phase of concurrent transactions on
@@ -70,6 +71,7 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     now = utcnow()
     widespread, folded = _widespread(conn, settings.widespread_threshold, now)
     _record_hits(conn, org_id, now)
+    hit_summary.recount_matched(conn, org_id)
     partners = _partners(conn)
     _notify(conn, org_id, min(contribution_ids), partners)
     summary = MatchSummary(widespread=widespread, folded_hits=folded)
@@ -115,6 +117,7 @@ def rematch(conn: Connection, settings: Settings,
         _record_hits(conn, org_id, now, all_new=True)
         if progress:
             progress(done, len(org_ids))
+    hit_summary.recount(conn)
     total, spread = pool_counts(conn)
     return RematchSummary(total, spread)
 

@@ -30,11 +30,9 @@ def network_section(context: ReportContext, theme: str) -> Section | None:
     if not found:
         return None
     shown = found[:MAX_NETWORKS]
-    wanted = {n["id"] for n in shown}
-    by_network: dict[str, list[dict[str, Any]]] = {}
-    for t in analysis.targets(context.conn, principal, top=TOP_TARGETS)["targets"]:
-        if t["network"] in wanted:
-            by_network.setdefault(t["network"], []).append(t)
+    # Only the shown networks' targets: each is one row of the viewer's cached analysis.
+    by_network = {n["id"]: analysis.targets(context.conn, principal, network_id=n["id"],
+                                            top=TOP_TARGETS)["targets"] for n in shown}
     intro = (f"{len(found)} proposed network(s) mainly of this theme were active in the period in "
              "the data you may see" + (f"; the {len(shown)} largest are shown" if
                                        len(found) > len(shown) else "") +

@@ -23,7 +23,7 @@ from intelpool.db.tables import (
     access_requests,
     contribution_themes,
     contributions,
-    hits,
+    hit_counts,
     observation_counts,
     organisations,
 )
@@ -76,24 +76,27 @@ def h3_texts(conn: Connection, ids: list[int]) -> list[str]:
 
 def hits_between_kinds(conn: Connection, period: Period, rules: DisclosureRules
                        ) -> ProtectedTable:
-    """Hits found in the period, by the two sides' partner kinds (pool-wide, protected)."""
+    """Hits found in the period, by the two sides' partner kinds (pool-wide, protected),
+    from the hit summary (``pool/hit_summary.py``)."""
     oa, ob = organisations.alias("oa"), organisations.alias("ob")
     ca, cb = contributions.alias("ca"), contributions.alias("cb")
+    hc = hit_counts
+    first, after = period.days
     rows = conn.execute(
-        select(oa.c.kind, ob.c.kind, hits.c.org_a_id, hits.c.org_b_id, func.count())
-        .select_from(hits.join(oa, oa.c.id == hits.c.org_a_id)
-                     .join(ob, ob.c.id == hits.c.org_b_id)
-                     .join(ca, ca.c.id == hits.c.contribution_a_id)
-                     .join(cb, cb.c.id == hits.c.contribution_b_id))
-        .where(hits.c.first_at >= period.start, hits.c.first_at < period.end,
+        select(oa.c.kind, ob.c.kind, hc.c.org_a_id, hc.c.org_b_id, func.sum(hc.c.hits))
+        .select_from(hc.join(oa, oa.c.id == hc.c.org_a_id)
+                     .join(ob, ob.c.id == hc.c.org_b_id)
+                     .join(ca, ca.c.id == hc.c.contribution_a_id)
+                     .join(cb, cb.c.id == hc.c.contribution_b_id))
+        .where(hc.c.day >= first, hc.c.day < after,
                statistics_source(ca), statistics_source(cb))
-        .group_by(oa.c.kind, ob.c.kind, hits.c.org_a_id, hits.c.org_b_id)).all()
+        .group_by(oa.c.kind, ob.c.kind, hc.c.org_a_id, hc.c.org_b_id)).all()
     cells: dict[tuple[Any, ...], CellFigures] = defaultdict(CellFigures)
     for kind_a, kind_b, org_a, org_b, count in rows:
         key = tuple(sorted((kind_a, kind_b)))
-        cells[key].total += count
-        cells[key].add(org_a, count)
-        cells[key].add(org_b, count)
+        cells[key].total += int(count)
+        cells[key].add(org_a, int(count))
+        cells[key].add(org_b, int(count))
     return protect(cells, rules)
 
 
