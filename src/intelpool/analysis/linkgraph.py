@@ -20,12 +20,14 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import extract
+from intelpool.analysis import asn, extract
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
 from intelpool.analysis.resolve import Cluster, resolve
 
 HUB_DEGREE = 250
 IN_CIDR = "in CIDR"  # the derived link of an address to a netblock holding it
+# Links of an address to what holds it (a netblock, an autonomous system): a hoster's.
+HOLDERS = (IN_CIDR, asn.IN_ASN)
 # Past this many distinct neighbours a selector's links start to weigh less.
 SPECIFIC_DEGREE = 25
 
@@ -84,6 +86,7 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     rows = [*extract.relationship_edges(conn, principal),
             *extract.together_edges(conn, principal),
             *extract.derived_edges(conn, principal),
+            *asn.asn_edges(conn, principal),
             *extract.colisted_edges(conn, principal),
             *extract.contribution_edges(conn, principal)]
     ents = extract.entity_rows(conn, principal)

@@ -12,7 +12,7 @@ from intelpool.analysis import extract, networks, sharing, targets
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 3  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 4  # part of the cache fingerprint: a new algorithm recomputes every analysis
 KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
