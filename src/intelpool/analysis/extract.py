@@ -90,9 +90,13 @@ def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[
                                                     observations.c.first_seen)))
     first = extract_("epoch", func.min(func.coalesce(observations.c.first_seen,
                                                      observations.c.last_seen)))
+    # The best reliability letter and credibility digit, as 0..1 each (A and 1 best,
+    # unknown 0.3), averaged: computed in SQL, not per row in Python.
+    reliability = case(_grades("ABCDEF"), value=func.min(vis.c.reliability), else_=0.3)
+    credibility = case(_grades("123456"), value=func.min(vis.c.credibility), else_=0.3)
     rows = conn.execute(
         select(observations.c.observable_id, func.count(func.distinct(vis.c.originator_id)),
-               func.count(), func.min(vis.c.reliability), func.min(vis.c.credibility), last,
+               func.count(), (reliability + credibility) / 2, last,
                func.max(case((observables.c.warning.is_(None), 0), else_=1)),
                observables.c.type, observables.c.value, first)
         .join(vis, vis.c.id == observations.c.contribution_id)
@@ -100,28 +104,23 @@ def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[
         .group_by(observations.c.observable_id, observables.c.type, observables.c.value)
         .order_by(observations.c.observable_id)
     ).all()
-    ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 9
     return {
-        "id": ids,
-        "partners": np.fromiter((r[1] for r in rows), np.int32, len(rows)),
-        "sightings": np.fromiter((r[2] for r in rows), np.int32, len(rows)),
-        "evaluation": np.fromiter((_evaluation(r[3], r[4]) for r in rows), np.float32,
-                                  len(rows)),
-        "last": np.fromiter((r[5] or 0.0 for r in rows), np.float64, len(rows)),
-        "warned": np.fromiter((r[6] for r in rows), np.int8, len(rows)),
-        "first": np.fromiter((r[9] or 0.0 for r in rows), np.float64, len(rows)),
-        "type": np.array([r[7] for r in rows], dtype=object),
-        "value": np.array([r[8] for r in rows], dtype=object),
+        "id": np.array(cols[0], np.int64),
+        "partners": np.array(cols[1], np.int32),
+        "sightings": np.array(cols[2], np.int32),
+        "evaluation": np.round(np.array(cols[3], np.float64), 3).astype(np.float32),
+        "last": np.array([v or 0.0 for v in cols[4]], np.float64),
+        "warned": np.array(cols[5], np.int8),
+        "first": np.array([v or 0.0 for v in cols[8]], np.float64),
+        "type": np.array(cols[6], dtype=object),
+        "value": np.array(cols[7], dtype=object),
     }
 
 
-def _evaluation(reliability: str | None, credibility: str | None) -> float:
-    """0..1 from the best reliability letter and credibility digit (A1 best, unknown 0.3)."""
-    rel = 1 - ("ABCDEF".index(reliability) / 5) if reliability and reliability in "ABCDEF" \
-        else 0.3
-    cred = 1 - (int(credibility) - 1) / 5 if credibility and credibility.isdigit() and \
-        1 <= int(credibility) <= 6 else 0.3
-    return round((rel + cred) / 2, 3)
+def _grades(grades: str) -> dict[str, float]:
+    """Grade -> 0..1, the first grade best."""
+    return {g: 1 - i / (len(grades) - 1) for i, g in enumerate(grades)}
 
 
 def entity_rows(conn: Connection, principal: Principal) -> list[EntityRow]:

@@ -91,10 +91,11 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
             *extract.contribution_edges(conn, principal)]
     ents = extract.entity_rows(conn, principal)
     clusters = resolve(ents)
+    contribution_of = {e.id: e.contribution_id for e in ents}
     for cluster in clusters:
-        for eid, cid in zip(cluster.entity_ids, _contribution_of(ents, cluster), strict=True):
+        for eid in cluster.entity_ids:
             rows.append((eid * 4 + INSTANCE, cluster.index * 4 + CLUSTER, ENTITY,
-                         "resolved as", cid, 1.0))
+                         "resolved as", contribution_of[eid], 1.0))
     raw = extract.columns(rows)
     live = stats["warned"] == 0
     node_keys = np.concatenate([
@@ -114,11 +115,6 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     obs_index[live] = np.searchsorted(keys, stats["id"][live] * 4)
     return LinkGraph(keys, a, b, raw.kind[ok], labels, raw.contribution[ok], weight, cut,
                      stats, obs_index, extract.roles(conn, principal), clusters, hubs)
-
-
-def _contribution_of(ents: list[Any], cluster: Cluster) -> list[int]:
-    by_id = {e.id: e.contribution_id for e in ents}
-    return [by_id[eid] for eid in cluster.entity_ids]
 
 
 def _hubs(keys: npt.NDArray[np.int64], a: npt.NDArray[np.int32], b: npt.NDArray[np.int32],
