@@ -7,8 +7,9 @@ an id (``key = id * 4 + kind``), so edges come back as integer columns numpy can
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -84,38 +85,63 @@ def fingerprint_row(conn: Connection, principal: Principal) -> tuple[Any, ...]:
 def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[Any]]:
     """Per visible observable: partners, sightings, best evaluation, recency, warning flag."""
     vis = visible(principal)
-    # Dates the data states; a file's arrival says nothing of when a selector was active.
-    # As epoch seconds computed in SQL: no per-row date parsing in Python.
-    last = extract_("epoch", func.max(func.coalesce(observations.c.last_seen,
-                                                    observations.c.first_seen)))
-    first = extract_("epoch", func.min(func.coalesce(observations.c.first_seen,
-                                                     observations.c.last_seen)))
+    o = observations.c
+    # Grouped by the observable's id alone; its type and value are joined to the groups.
+    agg = (select(o.observable_id.label("oid"),
+                  func.count(func.distinct(vis.c.originator_id)).label("partners"),
+                  func.count().label("sightings"),
+                  func.min(vis.c.reliability).label("reliability"),
+                  func.min(vis.c.credibility).label("credibility"),
+                  # Dates the data states; a file's arrival says nothing of when a selector
+                  # was active.
+                  func.max(func.coalesce(o.last_seen, o.first_seen)).label("last"),
+                  func.min(func.coalesce(o.first_seen, o.last_seen)).label("first"))
+           .join(vis, vis.c.id == o.contribution_id)
+           .group_by(o.observable_id).subquery("agg"))
     # The best reliability letter and credibility digit, as 0..1 each (A and 1 best,
-    # unknown 0.3), averaged: computed in SQL, not per row in Python.
-    reliability = case(_grades("ABCDEF"), value=func.min(vis.c.reliability), else_=0.3)
-    credibility = case(_grades("123456"), value=func.min(vis.c.credibility), else_=0.3)
-    rows = conn.execute(
-        select(observations.c.observable_id, func.count(func.distinct(vis.c.originator_id)),
-               func.count(), (reliability + credibility) / 2, last,
-               func.max(case((observables.c.warning.is_(None), 0), else_=1)),
-               observables.c.type, observables.c.value, first)
-        .join(vis, vis.c.id == observations.c.contribution_id)
-        .join(observables, observables.c.id == observations.c.observable_id)
-        .group_by(observations.c.observable_id, observables.c.type, observables.c.value)
-        .order_by(observations.c.observable_id)
-    ).all()
-    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 9
+    # unknown 0.3), averaged; dates as epoch seconds: all in SQL, not per row in Python.
+    reliability = case(_grades("ABCDEF"), value=agg.c.reliability, else_=0.3)
+    credibility = case(_grades("123456"), value=agg.c.credibility, else_=0.3)
+    query = (select(agg.c.oid, agg.c.partners, agg.c.sightings, (reliability + credibility) / 2,
+                    extract_("epoch", agg.c.last),
+                    case((observables.c.warning.is_(None), 0), else_=1),
+                    extract_("epoch", agg.c.first))
+             .join(observables, observables.c.id == agg.c.oid))
+    # Straight from the driver's cursor into typed columns: a million rows would otherwise
+    # cost a million Python row objects (their values need no conversion; NULL dates -> NaN).
+    rows = np.fromiter(cast(Iterable[tuple[Any, ...]], conn.execute(query).cursor), _STATS)
+    rows = rows[np.argsort(rows["id"], kind="stable")]
     return {
-        "id": np.array(cols[0], np.int64),
-        "partners": np.array(cols[1], np.int32),
-        "sightings": np.array(cols[2], np.int32),
-        "evaluation": np.round(np.array(cols[3], np.float64), 3).astype(np.float32),
-        "last": np.array([v or 0.0 for v in cols[4]], np.float64),
-        "warned": np.array(cols[5], np.int8),
-        "first": np.array([v or 0.0 for v in cols[8]], np.float64),
-        "type": np.array(cols[6], dtype=object),
-        "value": np.array(cols[7], dtype=object),
+        "id": rows["id"],
+        "partners": rows["partners"],
+        "sightings": rows["sightings"],
+        "evaluation": np.round(rows["evaluation"], 3).astype(np.float32),
+        "last": np.nan_to_num(rows["last"]),
+        "warned": rows["warned"],
+        "first": np.nan_to_num(rows["first"]),
+        # Filled for the selectors the results name (``names``): most are in no network.
+        "type": np.full(len(rows), None, dtype=object),
+        "value": np.full(len(rows), None, dtype=object),
     }
+
+
+_STATS = np.dtype([("id", np.int64), ("partners", np.int32), ("sightings", np.int32),
+                   ("evaluation", np.float64), ("last", np.float64), ("warned", np.int8),
+                   ("first", np.float64)])
+
+
+def names(conn: Connection, stats: dict[str, npt.NDArray[Any]], rows: IntArray) -> None:
+    """Fill in the type and value of the given rows of ``stats`` (observables the viewer's
+    data holds, as ``node_stats`` found them)."""
+    wanted = np.unique(rows)
+    position = {int(oid): int(r) for r, oid in zip(wanted, stats["id"][wanted], strict=True)}
+    ids = list(position)
+    for start in range(0, len(ids), 5000):
+        for oid, kind, value in conn.execute(
+                select(observables.c.id, observables.c.type, observables.c.value)
+                .where(observables.c.id.in_(ids[start:start + 5000]))):
+            stats["type"][position[oid]] = kind
+            stats["value"][position[oid]] = value
 
 
 def _grades(grades: str) -> dict[str, float]:
@@ -309,38 +335,53 @@ def columns(rows: list[Any]) -> RawEdges:
     )
 
 
-def roles(conn: Connection, principal: Principal) -> dict[int, str]:
-    """Each visible selector's role: its observation's, or its indicator's name when that is
-    a short label (``c2-panel``) rather than free text."""
+def roles(conn: Connection, principal: Principal, oids: list[int]) -> dict[int, str]:
+    """The role of each of the given selectors in the principal's data: its observation's,
+    or its indicator's name when that is a short label (``c2-panel``) rather than free
+    text. Only the selectors the results name are asked for: most are in no network."""
     vis = visible(principal)
     ind = entities.alias("ind")
     role = func.coalesce(observations.c.role, ind.c.name)
-    rows: list[Any] = list(conn.execute(
-        select(observations.c.observable_id, role, func.count())
-        .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
-                     .outerjoin(ind, and_(ind.c.contribution_id == observations.c.contribution_id,
-                                          ind.c.ref == observations.c.ref,
-                                          ind.c.kind == "indicator")))
-        .where(role.is_not(None))
-        .group_by(observations.c.observable_id, role)
-    ).all())
-    # A MISP attribute's comment is where many partners write the role.
-    rows += conn.execute(
-        select(observations.c.observable_id, observations.c.comment, func.count())
-        .join(vis, vis.c.id == observations.c.contribution_id)
-        .where(observations.c.comment.is_not(None), func.length(observations.c.comment) <= 40)
-        .group_by(observations.c.observable_id, observations.c.comment)
-    ).all()
+    rows: list[Any] = []
+    for start in range(0, len(oids), 5000):
+        chunk = observations.c.observable_id.in_(oids[start:start + 5000])
+        rows += conn.execute(
+            select(observations.c.observable_id, role, func.count())
+            .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
+                         .outerjoin(ind, and_(ind.c.contribution_id ==
+                                              observations.c.contribution_id,
+                                              ind.c.ref == observations.c.ref,
+                                              ind.c.kind == "indicator")))
+            .where(chunk, role.is_not(None), *_label(role))
+            .group_by(observations.c.observable_id, role)
+        ).all()
+        # A MISP attribute's comment is where many partners write the role.
+        rows += conn.execute(
+            select(observations.c.observable_id, observations.c.comment, func.count())
+            .join(vis, vis.c.id == observations.c.contribution_id)
+            .where(chunk, observations.c.comment.is_not(None),
+                   *_label(observations.c.comment))
+            .group_by(observations.c.observable_id, observations.c.comment)
+        ).all()
+    if not rows:
+        return {}
     # The strongest role any partner states wins (a C2 panel that another file files under
-    # "network activity" is still a C2 panel); then the one most often stated.
-    best: dict[int, tuple[float, int, str]] = {}
-    for oid, name, count in rows:
-        if _is_role(name):
-            rank = (strength(name), count, name)
-            held = best.get(oid)
-            if held is None or rank > held:
-                best[oid] = rank
-    return {oid: name for oid, (_, _, name) in best.items()}
+    # "network activity" is still a C2 panel); then the one most often stated, then the
+    # last by name. Chosen in numpy: there are as many stated roles as selectors.
+    ids, stated, counts = (np.array(c) for c in zip(*rows, strict=True))
+    names, which = np.unique(stated.astype(str), return_inverse=True)
+    usable = np.array([_is_role(n) for n in names])[which]
+    power = np.array([strength(n) for n in names])[which]
+    order = np.lexsort((which, counts, power, ids))
+    order = order[usable[order]]
+    last = np.flatnonzero(np.diff(ids[order], append=-1) != 0)
+    best = order[last]
+    return dict(zip(ids[best].tolist(), names[which[best]].tolist(), strict=True))
+
+
+def _label(text: Any) -> list[Any]:
+    """``_is_role`` in SQL, near enough to leave free text (most of it) in the store."""
+    return [func.length(text) <= 40, func.trim(text).not_like("% %"), text != "indicator"]
 
 
 def _is_role(text: str) -> bool:

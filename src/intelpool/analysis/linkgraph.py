@@ -44,7 +44,7 @@ class LinkGraph:
     cut: npt.NDArray[np.bool_]  # the row touches a hub and is left out of networks
     stats: dict[str, npt.NDArray[Any]]  # per observable node, aligned with obs_index
     obs_index: npt.NDArray[np.int64]  # node index of each row of stats (-1: warninglisted)
-    roles: dict[int, str]
+    roles: dict[int, str]  # of the selectors the results name (``pipeline``)
     clusters: list[Cluster]
     hubs: list[tuple[int, int]]  # (node index, distinct neighbours) of every hub cut
 
@@ -114,7 +114,7 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     obs_index = np.full(len(stats["id"]), -1, np.int64)
     obs_index[live] = np.searchsorted(keys, stats["id"][live] * 4)
     return LinkGraph(keys, a, b, raw.kind[ok], labels, raw.contribution[ok], weight, cut,
-                     stats, obs_index, extract.roles(conn, principal), clusters, hubs)
+                     stats, obs_index, {}, clusters, hubs)
 
 
 def _hubs(keys: npt.NDArray[np.int64], a: npt.NDArray[np.int32], b: npt.NDArray[np.int32],

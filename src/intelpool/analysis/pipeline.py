@@ -31,6 +31,12 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     live = lg.obs_index >= 0
     stat_row[lg.obs_index[live]] = np.flatnonzero(live)
     found = networks.groups(lg, piece)
+    # Only the selectors the results name need their type and value read.
+    named = stat_row[np.concatenate([none, *found, *tenants.values(),
+                                     np.array([node for node, _ in lg.hubs], np.int64)])]
+    named = np.unique(named[named >= 0])
+    extract.names(conn, lg.stats, named)
+    lg.roles.update(extract.roles(conn, principal, lg.stats["id"][named].tolist()))
     is_network = np.zeros(len(cohesion), bool)
     is_network[[int(piece[nodes[0]]) for nodes in found]] = True
     evidence = networks.rows_by_piece(piece, lg.a, lg.b, ~lg.cut & is_network[piece[lg.a]])
