@@ -166,14 +166,16 @@ def _ends(vis: CTE) -> CTE:
     itself = (select(ent.c.id.label("entity_id"), (ent.c.id * 4 + INSTANCE).label("node"))
               .join(vis, vis.c.id == ent.c.contribution_id)
               .where(ent.c.kind.not_in(NOT_RESOLVED)))
+    # The visible observations that have a source id, walked once; each finds its
+    # indicator (if any) by the entities' (contribution, ref) index.
+    refs = (select(observations.c.contribution_id.label("cid"), observations.c.ref,
+                   observations.c.observable_id)
+            .join(vis, vis.c.id == observations.c.contribution_id)
+            .where(observations.c.ref.is_not(None)).cte("refs").prefix_with("MATERIALIZED"))
     indicated = (select(ent.c.id.label("entity_id"),
-                        (observations.c.observable_id * 4 + OBSERVABLE).label("node"))
-                 .join(vis, vis.c.id == ent.c.contribution_id)
-                 # "+ 0": no index on the observation side, so the planner walks the
-                 # observations once and finds each indicator by (contribution, ref).
-                 .join(observations, and_(observations.c.contribution_id + 0 ==
-                                          ent.c.contribution_id,
-                                          observations.c.ref == ent.c.ref))
+                        (refs.c.observable_id * 4 + OBSERVABLE).label("node"))
+                 .select_from(refs.join(ent, and_(ent.c.contribution_id == refs.c.cid,
+                                                  ent.c.ref == refs.c.ref)))
                  .where(ent.c.kind == "indicator"))
     return union_all(itself, indicated).cte("ends")
 
@@ -282,7 +284,8 @@ def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
     """URL and e-mail to their domain, subdomain to domain, address to its CIDR."""
     vis = visible(principal)
     seen = (select(observations.c.observable_id.label("id"))
-            .join(vis, vis.c.id == observations.c.contribution_id).distinct().cte("seen"))
+            .join(vis, vis.c.id == observations.c.contribution_id).distinct()
+            .cte("seen").prefix_with("MATERIALIZED"))
     low, high = observables.alias("low"), observables.alias("high")
     host = (select(low.c.id * 4, high.c.id * 4, literal(DERIVED), literal("host"),
                    literal(0), literal(0.5))
@@ -303,8 +306,8 @@ def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
                                            low.c.ip_lo >= high.c.ip_lo,
                                            low.c.ip_lo <= high.c.ip_hi)))
               .where(high.c.type == "cidr"))
-    return [*conn.execute(host).all(), *conn.execute(parent).all(),
-            *conn.execute(inside).all()]
+    # One statement: the visible selectors are gathered once for the three rules.
+    return list(conn.execute(union_all(host, parent, inside)).all())
 
 
 def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:

@@ -86,11 +86,13 @@ def rows_by_piece(piece: npt.NDArray[np.int64], a: npt.NDArray[Any], b: npt.NDAr
     """Per piece: the rows of the (``keep``) links ``a``-``b`` with both ends inside it, found
     in one pass over the links rather than one per network."""
     rows = np.flatnonzero(keep & (piece[a] == piece[b]))
+    if not len(rows):
+        return {}
     owner = piece[a[rows]]
     order = np.argsort(owner, kind="stable")
     rows, owner = rows[order], owner[order]
     bounds = np.flatnonzero(np.diff(owner)) + 1
-    starts = np.concatenate(([0], bounds)) if len(rows) else np.zeros(0, np.int64)
+    starts = np.concatenate(([0], bounds))
     return {int(owner[s]): part for s, part in zip(starts, np.split(rows, bounds), strict=True)}
 
 
