@@ -32,7 +32,6 @@ from sqlalchemy import (
 from intelpool.access import Principal
 from intelpool.access.visibility import visible_contribution
 from intelpool.analysis.resolve import NOT_RESOLVED, EntityRow
-from intelpool.analysis.roles import strength
 from intelpool.db.tables import contributions, entities, observables, observations, relationships
 from intelpool.db.types import json_list
 
@@ -128,20 +127,6 @@ def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[
 _STATS = np.dtype([("id", np.int64), ("partners", np.int32), ("sightings", np.int32),
                    ("evaluation", np.float64), ("last", np.float64), ("warned", np.int8),
                    ("first", np.float64)])
-
-
-def names(conn: Connection, stats: dict[str, npt.NDArray[Any]], rows: IntArray) -> None:
-    """Fill in the type and value of the given rows of ``stats`` (observables the viewer's
-    data holds, as ``node_stats`` found them)."""
-    wanted = np.unique(rows)
-    position = {int(oid): int(r) for r, oid in zip(wanted, stats["id"][wanted], strict=True)}
-    ids = list(position)
-    for start in range(0, len(ids), 5000):
-        for oid, kind, value in conn.execute(
-                select(observables.c.id, observables.c.type, observables.c.value)
-                .where(observables.c.id.in_(ids[start:start + 5000]))):
-            stats["type"][position[oid]] = kind
-            stats["value"][position[oid]] = value
 
 
 def _grades(grades: str) -> dict[str, float]:
@@ -336,60 +321,6 @@ def columns(rows: list[Any]) -> RawEdges:
         contribution=np.fromiter((r[4] for r in rows), np.int64, n),
         weight=np.fromiter((float(r[5]) for r in rows), np.float64, n),
     )
-
-
-def roles(conn: Connection, principal: Principal, oids: list[int]) -> dict[int, str]:
-    """The role of each of the given selectors in the principal's data: its observation's,
-    or its indicator's name when that is a short label (``c2-panel``) rather than free
-    text. Only the selectors the results name are asked for: most are in no network."""
-    vis = visible(principal)
-    ind = entities.alias("ind")
-    role = func.coalesce(observations.c.role, ind.c.name)
-    rows: list[Any] = []
-    for start in range(0, len(oids), 5000):
-        chunk = observations.c.observable_id.in_(oids[start:start + 5000])
-        rows += conn.execute(
-            select(observations.c.observable_id, role, func.count())
-            .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
-                         .outerjoin(ind, and_(ind.c.contribution_id ==
-                                              observations.c.contribution_id,
-                                              ind.c.ref == observations.c.ref,
-                                              ind.c.kind == "indicator")))
-            .where(chunk, role.is_not(None), *_label(role))
-            .group_by(observations.c.observable_id, role)
-        ).all()
-        # A MISP attribute's comment is where many partners write the role.
-        rows += conn.execute(
-            select(observations.c.observable_id, observations.c.comment, func.count())
-            .join(vis, vis.c.id == observations.c.contribution_id)
-            .where(chunk, observations.c.comment.is_not(None),
-                   *_label(observations.c.comment))
-            .group_by(observations.c.observable_id, observations.c.comment)
-        ).all()
-    if not rows:
-        return {}
-    # The strongest role any partner states wins (a C2 panel that another file files under
-    # "network activity" is still a C2 panel); then the one most often stated, then the
-    # last by name. Chosen in numpy: there are as many stated roles as selectors.
-    ids, stated, counts = (np.array(c) for c in zip(*rows, strict=True))
-    names, which = np.unique(stated.astype(str), return_inverse=True)
-    usable = np.array([_is_role(n) for n in names])[which]
-    power = np.array([strength(n) for n in names])[which]
-    order = np.lexsort((which, counts, power, ids))
-    order = order[usable[order]]
-    last = np.flatnonzero(np.diff(ids[order], append=-1) != 0)
-    best = order[last]
-    return dict(zip(ids[best].tolist(), names[which[best]].tolist(), strict=True))
-
-
-def _label(text: Any) -> list[Any]:
-    """``_is_role`` in SQL, near enough to leave free text (most of it) in the store."""
-    return [func.length(text) <= 40, func.trim(text).not_like("% %"), text != "indicator"]
-
-
-def _is_role(text: str) -> bool:
-    """A role is a short label (``c2-panel``), not an indicator's free-text name."""
-    return len(text) <= 40 and " " not in text.strip() and text != "indicator"
 
 
 @dataclass(frozen=True, slots=True)

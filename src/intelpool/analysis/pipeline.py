@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import extract, networks, sharing, targets
+from intelpool.analysis import extract, members, networks, sharing, targets
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
@@ -35,8 +35,8 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     named = stat_row[np.concatenate([none, *found, *tenants.values(),
                                      np.array([node for node, _ in lg.hubs], np.int64)])]
     named = np.unique(named[named >= 0])
-    extract.names(conn, lg.stats, named)
-    lg.roles.update(extract.roles(conn, principal, lg.stats["id"][named].tolist()))
+    members.names(conn, lg.stats, named)
+    lg.roles.update(members.roles(conn, principal, lg.stats["id"][named].tolist()))
     is_network = np.zeros(len(cohesion), bool)
     is_network[[int(piece[nodes[0]]) for nodes in found]] = True
     evidence = networks.rows_by_piece(piece, lg.a, lg.b, ~lg.cut & is_network[piece[lg.a]])
