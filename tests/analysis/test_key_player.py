@@ -35,7 +35,8 @@ def test_the_bridge_between_two_groups_ranks_first_not_the_best_connected() -> N
              (10, 14), (10, 15), (10, 16), (14, 15), (15, 16), (14, 16)]
     lg, graph = _graph([*left, *right, *extra, (4, 5), (5, 6)], 17)
     nodes = np.arange(17, dtype=np.int64)
-    ranked = targets.rank(lg, graph, {"id": "N1"}, nodes, np.arange(17, dtype=np.int64), 0.0,
+    links = np.asarray(graph.get_edgelist(), np.int64)
+    ranked = targets.rank(lg, links, {"id": "N1"}, nodes, np.arange(17, dtype=np.int64), 0.0,
                           np.zeros(17, np.int64))
     assert ranked[0]["value"] == "192.0.2.6"
     assert "bridges parts of the network" in ranked[0]["why"][0]

@@ -7,8 +7,9 @@ an id (``key = id * 4 + kind``), so edges come back as integer columns numpy can
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +32,6 @@ from sqlalchemy import (
 from intelpool.access import Principal
 from intelpool.access.visibility import visible_contribution
 from intelpool.analysis.resolve import NOT_RESOLVED, EntityRow
-from intelpool.analysis.roles import strength
 from intelpool.db.tables import contributions, entities, observables, observations, relationships
 from intelpool.db.types import json_list
 
@@ -84,44 +84,54 @@ def fingerprint_row(conn: Connection, principal: Principal) -> tuple[Any, ...]:
 def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[Any]]:
     """Per visible observable: partners, sightings, best evaluation, recency, warning flag."""
     vis = visible(principal)
-    # Dates the data states; a file's arrival says nothing of when a selector was active.
-    # As epoch seconds computed in SQL: no per-row date parsing in Python.
-    last = extract_("epoch", func.max(func.coalesce(observations.c.last_seen,
-                                                    observations.c.first_seen)))
-    first = extract_("epoch", func.min(func.coalesce(observations.c.first_seen,
-                                                     observations.c.last_seen)))
-    rows = conn.execute(
-        select(observations.c.observable_id, func.count(func.distinct(vis.c.originator_id)),
-               func.count(), func.min(vis.c.reliability), func.min(vis.c.credibility), last,
-               func.max(case((observables.c.warning.is_(None), 0), else_=1)),
-               observables.c.type, observables.c.value, first)
-        .join(vis, vis.c.id == observations.c.contribution_id)
-        .join(observables, observables.c.id == observations.c.observable_id)
-        .group_by(observations.c.observable_id, observables.c.type, observables.c.value)
-        .order_by(observations.c.observable_id)
-    ).all()
-    ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    o = observations.c
+    # Grouped by the observable's id alone; its type and value are joined to the groups.
+    agg = (select(o.observable_id.label("oid"),
+                  func.count(func.distinct(vis.c.originator_id)).label("partners"),
+                  func.count().label("sightings"),
+                  func.min(vis.c.reliability).label("reliability"),
+                  func.min(vis.c.credibility).label("credibility"),
+                  # Dates the data states; a file's arrival says nothing of when a selector
+                  # was active.
+                  func.max(func.coalesce(o.last_seen, o.first_seen)).label("last"),
+                  func.min(func.coalesce(o.first_seen, o.last_seen)).label("first"))
+           .join(vis, vis.c.id == o.contribution_id)
+           .group_by(o.observable_id).subquery("agg"))
+    # The best reliability letter and credibility digit, as 0..1 each (A and 1 best,
+    # unknown 0.3), averaged; dates as epoch seconds: all in SQL, not per row in Python.
+    reliability = case(_grades("ABCDEF"), value=agg.c.reliability, else_=0.3)
+    credibility = case(_grades("123456"), value=agg.c.credibility, else_=0.3)
+    query = (select(agg.c.oid, agg.c.partners, agg.c.sightings, (reliability + credibility) / 2,
+                    extract_("epoch", agg.c.last),
+                    case((observables.c.warning.is_(None), 0), else_=1),
+                    extract_("epoch", agg.c.first))
+             .join(observables, observables.c.id == agg.c.oid))
+    # Straight from the driver's cursor into typed columns: a million rows would otherwise
+    # cost a million Python row objects (their values need no conversion; NULL dates -> NaN).
+    rows = np.fromiter(cast(Iterable[tuple[Any, ...]], conn.execute(query).cursor), _STATS)
+    rows = rows[np.argsort(rows["id"], kind="stable")]
     return {
-        "id": ids,
-        "partners": np.fromiter((r[1] for r in rows), np.int32, len(rows)),
-        "sightings": np.fromiter((r[2] for r in rows), np.int32, len(rows)),
-        "evaluation": np.fromiter((_evaluation(r[3], r[4]) for r in rows), np.float32,
-                                  len(rows)),
-        "last": np.fromiter((r[5] or 0.0 for r in rows), np.float64, len(rows)),
-        "warned": np.fromiter((r[6] for r in rows), np.int8, len(rows)),
-        "first": np.fromiter((r[9] or 0.0 for r in rows), np.float64, len(rows)),
-        "type": np.array([r[7] for r in rows], dtype=object),
-        "value": np.array([r[8] for r in rows], dtype=object),
+        "id": rows["id"],
+        "partners": rows["partners"],
+        "sightings": rows["sightings"],
+        "evaluation": np.round(rows["evaluation"], 3).astype(np.float32),
+        "last": np.nan_to_num(rows["last"]),
+        "warned": rows["warned"],
+        "first": np.nan_to_num(rows["first"]),
+        # Filled for the selectors the results name (``names``): most are in no network.
+        "type": np.full(len(rows), None, dtype=object),
+        "value": np.full(len(rows), None, dtype=object),
     }
 
 
-def _evaluation(reliability: str | None, credibility: str | None) -> float:
-    """0..1 from the best reliability letter and credibility digit (A1 best, unknown 0.3)."""
-    rel = 1 - ("ABCDEF".index(reliability) / 5) if reliability and reliability in "ABCDEF" \
-        else 0.3
-    cred = 1 - (int(credibility) - 1) / 5 if credibility and credibility.isdigit() and \
-        1 <= int(credibility) <= 6 else 0.3
-    return round((rel + cred) / 2, 3)
+_STATS = np.dtype([("id", np.int64), ("partners", np.int32), ("sightings", np.int32),
+                   ("evaluation", np.float64), ("last", np.float64), ("warned", np.int8),
+                   ("first", np.float64)])
+
+
+def _grades(grades: str) -> dict[str, float]:
+    """Grade -> 0..1, the first grade best."""
+    return {g: 1 - i / (len(grades) - 1) for i, g in enumerate(grades)}
 
 
 def entity_rows(conn: Connection, principal: Principal) -> list[EntityRow]:
@@ -141,14 +151,16 @@ def _ends(vis: CTE) -> CTE:
     itself = (select(ent.c.id.label("entity_id"), (ent.c.id * 4 + INSTANCE).label("node"))
               .join(vis, vis.c.id == ent.c.contribution_id)
               .where(ent.c.kind.not_in(NOT_RESOLVED)))
+    # The visible observations that have a source id, walked once; each finds its
+    # indicator (if any) by the entities' (contribution, ref) index.
+    refs = (select(observations.c.contribution_id.label("cid"), observations.c.ref,
+                   observations.c.observable_id)
+            .join(vis, vis.c.id == observations.c.contribution_id)
+            .where(observations.c.ref.is_not(None)).cte("refs").prefix_with("MATERIALIZED"))
     indicated = (select(ent.c.id.label("entity_id"),
-                        (observations.c.observable_id * 4 + OBSERVABLE).label("node"))
-                 .join(vis, vis.c.id == ent.c.contribution_id)
-                 # "+ 0": no index on the observation side, so the planner walks the
-                 # observations once and finds each indicator by (contribution, ref).
-                 .join(observations, and_(observations.c.contribution_id + 0 ==
-                                          ent.c.contribution_id,
-                                          observations.c.ref == ent.c.ref))
+                        (refs.c.observable_id * 4 + OBSERVABLE).label("node"))
+                 .select_from(refs.join(ent, and_(ent.c.contribution_id == refs.c.cid,
+                                                  ent.c.ref == refs.c.ref)))
                  .where(ent.c.kind == "indicator"))
     return union_all(itself, indicated).cte("ends")
 
@@ -257,7 +269,8 @@ def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
     """URL and e-mail to their domain, subdomain to domain, address to its CIDR."""
     vis = visible(principal)
     seen = (select(observations.c.observable_id.label("id"))
-            .join(vis, vis.c.id == observations.c.contribution_id).distinct().cte("seen"))
+            .join(vis, vis.c.id == observations.c.contribution_id).distinct()
+            .cte("seen").prefix_with("MATERIALIZED"))
     low, high = observables.alias("low"), observables.alias("high")
     host = (select(low.c.id * 4, high.c.id * 4, literal(DERIVED), literal("host"),
                    literal(0), literal(0.5))
@@ -278,8 +291,8 @@ def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
                                            low.c.ip_lo >= high.c.ip_lo,
                                            low.c.ip_lo <= high.c.ip_hi)))
               .where(high.c.type == "cidr"))
-    return [*conn.execute(host).all(), *conn.execute(parent).all(),
-            *conn.execute(inside).all()]
+    # One statement: the visible selectors are gathered once for the three rules.
+    return list(conn.execute(union_all(host, parent, inside)).all())
 
 
 def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:
@@ -308,45 +321,6 @@ def columns(rows: list[Any]) -> RawEdges:
         contribution=np.fromiter((r[4] for r in rows), np.int64, n),
         weight=np.fromiter((float(r[5]) for r in rows), np.float64, n),
     )
-
-
-def roles(conn: Connection, principal: Principal) -> dict[int, str]:
-    """Each visible selector's role: its observation's, or its indicator's name when that is
-    a short label (``c2-panel``) rather than free text."""
-    vis = visible(principal)
-    ind = entities.alias("ind")
-    role = func.coalesce(observations.c.role, ind.c.name)
-    rows: list[Any] = list(conn.execute(
-        select(observations.c.observable_id, role, func.count())
-        .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
-                     .outerjoin(ind, and_(ind.c.contribution_id == observations.c.contribution_id,
-                                          ind.c.ref == observations.c.ref,
-                                          ind.c.kind == "indicator")))
-        .where(role.is_not(None))
-        .group_by(observations.c.observable_id, role)
-    ).all())
-    # A MISP attribute's comment is where many partners write the role.
-    rows += conn.execute(
-        select(observations.c.observable_id, observations.c.comment, func.count())
-        .join(vis, vis.c.id == observations.c.contribution_id)
-        .where(observations.c.comment.is_not(None), func.length(observations.c.comment) <= 40)
-        .group_by(observations.c.observable_id, observations.c.comment)
-    ).all()
-    # The strongest role any partner states wins (a C2 panel that another file files under
-    # "network activity" is still a C2 panel); then the one most often stated.
-    best: dict[int, tuple[float, int, str]] = {}
-    for oid, name, count in rows:
-        if _is_role(name):
-            rank = (strength(name), count, name)
-            held = best.get(oid)
-            if held is None or rank > held:
-                best[oid] = rank
-    return {oid: name for oid, (_, _, name) in best.items()}
-
-
-def _is_role(text: str) -> bool:
-    """A role is a short label (``c2-panel``), not an indicator's free-text name."""
-    return len(text) <= 40 and " " not in text.strip() and text != "indicator"
 
 
 @dataclass(frozen=True, slots=True)

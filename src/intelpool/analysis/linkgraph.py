@@ -20,12 +20,14 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import extract
+from intelpool.analysis import asn, extract
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
 from intelpool.analysis.resolve import Cluster, resolve
 
 HUB_DEGREE = 250
 IN_CIDR = "in CIDR"  # the derived link of an address to a netblock holding it
+# Links of an address to what holds it (a netblock, an autonomous system): a hoster's.
+HOLDERS = (IN_CIDR, asn.IN_ASN)
 # Past this many distinct neighbours a selector's links start to weigh less.
 SPECIFIC_DEGREE = 25
 
@@ -42,7 +44,7 @@ class LinkGraph:
     cut: npt.NDArray[np.bool_]  # the row touches a hub and is left out of networks
     stats: dict[str, npt.NDArray[Any]]  # per observable node, aligned with obs_index
     obs_index: npt.NDArray[np.int64]  # node index of each row of stats (-1: warninglisted)
-    roles: dict[int, str]
+    roles: dict[int, str]  # of the selectors the results name (``pipeline``)
     clusters: list[Cluster]
     hubs: list[tuple[int, int]]  # (node index, distinct neighbours) of every hub cut
 
@@ -84,14 +86,16 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     rows = [*extract.relationship_edges(conn, principal),
             *extract.together_edges(conn, principal),
             *extract.derived_edges(conn, principal),
+            *asn.asn_edges(conn, principal),
             *extract.colisted_edges(conn, principal),
             *extract.contribution_edges(conn, principal)]
     ents = extract.entity_rows(conn, principal)
     clusters = resolve(ents)
+    contribution_of = {e.id: e.contribution_id for e in ents}
     for cluster in clusters:
-        for eid, cid in zip(cluster.entity_ids, _contribution_of(ents, cluster), strict=True):
+        for eid in cluster.entity_ids:
             rows.append((eid * 4 + INSTANCE, cluster.index * 4 + CLUSTER, ENTITY,
-                         "resolved as", cid, 1.0))
+                         "resolved as", contribution_of[eid], 1.0))
     raw = extract.columns(rows)
     live = stats["warned"] == 0
     node_keys = np.concatenate([
@@ -110,12 +114,7 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     obs_index = np.full(len(stats["id"]), -1, np.int64)
     obs_index[live] = np.searchsorted(keys, stats["id"][live] * 4)
     return LinkGraph(keys, a, b, raw.kind[ok], labels, raw.contribution[ok], weight, cut,
-                     stats, obs_index, extract.roles(conn, principal), clusters, hubs)
-
-
-def _contribution_of(ents: list[Any], cluster: Cluster) -> list[int]:
-    by_id = {e.id: e.contribution_id for e in ents}
-    return [by_id[eid] for eid in cluster.entity_ids]
+                     stats, obs_index, {}, clusters, hubs)
 
 
 def _hubs(keys: npt.NDArray[np.int64], a: npt.NDArray[np.int32], b: npt.NDArray[np.int32],

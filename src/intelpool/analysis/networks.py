@@ -73,10 +73,27 @@ def groups(lg: LinkGraph, piece: npt.NDArray[np.int64]) -> list[npt.NDArray[np.i
         return []
     is_obs = (lg.keys % 4) == OBSERVABLE
     counts = np.bincount(piece[is_obs], minlength=int(piece.max()) + 1)
-    order = np.argsort(piece, kind="stable")
-    bounds = np.cumsum(np.bincount(piece, minlength=len(counts)))[:-1]
-    return [nodes for nodes, c in zip(np.split(order, bounds), counts, strict=True)
-            if c >= MIN_MEMBERS]
+    # Only the pieces kept are split out: most pieces are single nodes.
+    kept = counts[piece] >= MIN_MEMBERS
+    nodes = np.flatnonzero(kept)
+    order = nodes[np.argsort(piece[nodes], kind="stable")]
+    bounds = np.flatnonzero(np.diff(piece[order])) + 1
+    return np.split(order, bounds) if len(order) else []
+
+
+def rows_by_piece(piece: npt.NDArray[np.int64], a: npt.NDArray[Any], b: npt.NDArray[Any],
+                  keep: npt.NDArray[np.bool_]) -> dict[int, npt.NDArray[np.int64]]:
+    """Per piece: the rows of the (``keep``) links ``a``-``b`` with both ends inside it, found
+    in one pass over the links rather than one per network."""
+    rows = np.flatnonzero(keep & (piece[a] == piece[b]))
+    if not len(rows):
+        return {}
+    owner = piece[a[rows]]
+    order = np.argsort(owner, kind="stable")
+    rows, owner = rows[order], owner[order]
+    bounds = np.flatnonzero(np.diff(owner)) + 1
+    starts = np.concatenate(([0], bounds))
+    return {int(owner[s]): part for s, part in zip(starts, np.split(rows, bounds), strict=True)}
 
 
 def network_id(first_member: str) -> str:
@@ -85,12 +102,10 @@ def network_id(first_member: str) -> str:
 
 def describe(lg: LinkGraph, nodes: npt.NDArray[np.int64], meta: dict[int, ContributionMeta],
              cohesive: float, stat_row: npt.NDArray[np.int64],
-             tenants: npt.NDArray[np.int64]) -> dict[str, Any]:
+             tenants: npt.NDArray[np.int64], inside: npt.NDArray[np.int64]) -> dict[str, Any]:
     """One network as its JSON: members (with the ``tenants``, servers of other networks
     inside its netblocks, marked ``shared``), entities, themes, partners, hits, cohesion,
-    why."""
-    node_set = np.zeros(lg.size, bool)
-    node_set[nodes] = True
+    why. ``inside`` are the rows of the evidence linking its nodes (hub links left out)."""
     kinds = lg.keys[nodes] % 4
     members = [_member(lg, int(stat_row[i])) for i in nodes[kinds == OBSERVABLE]]
     members.sort(key=lambda m: (m["type"], m["value"]))
@@ -98,7 +113,6 @@ def describe(lg: LinkGraph, nodes: npt.NDArray[np.int64], meta: dict[int, Contri
     shared = [_member(lg, int(stat_row[i])) | {"shared": True} for i in tenants]
     members = sorted(members + shared, key=lambda m: (m["type"], m["value"]))
     clusters = [lg.clusters[int(k) // 4] for k in lg.keys[nodes[kinds == CLUSTER]]]
-    inside = node_set[lg.a] & node_set[lg.b] & ~lg.cut
     cids = sorted({int(c) for c in lg.contribution[inside] if c} |
                   {int(k) // 4 for k in lg.keys[nodes] if k % 4 == 3} |
                   {c for cl in clusters for c in cl.contribution_ids})

@@ -8,11 +8,11 @@ import numpy as np
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import extract, networks, sharing, targets
+from intelpool.analysis import extract, members, networks, sharing, targets
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 3  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 4  # part of the cache fingerprint: a new algorithm recomputes every analysis
 KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
@@ -31,19 +31,33 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     live = lg.obs_index >= 0
     stat_row[lg.obs_index[live]] = np.flatnonzero(live)
     found = networks.groups(lg, piece)
+    # Only the selectors the results name need their type and value read.
+    named = stat_row[np.concatenate([none, *found, *tenants.values(),
+                                     np.array([node for node, _ in lg.hubs], np.int64)])]
+    named = np.unique(named[named >= 0])
+    members.names(conn, lg.stats, named)
+    lg.roles.update(members.roles(conn, principal, lg.stats["id"][named].tolist()))
+    is_network = np.zeros(len(cohesion), bool)
+    is_network[[int(piece[nodes[0]]) for nodes in found]] = True
+    evidence = networks.rows_by_piece(piece, lg.a, lg.b, ~lg.cut & is_network[piece[lg.a]])
+    links = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    link_rows = networks.rows_by_piece(piece, links[:, 0], links[:, 1],
+                                       is_network[piece[links[:, 0]]])
     cids = sorted({int(c) for c in np.unique(lg.contribution) if c} |
                   {c for cl in lg.clusters for c in cl.contribution_ids} |
                   {int(k) // 4 for k in lg.keys[(lg.keys % 4) == 3]})
     meta = extract.contribution_meta(conn, principal, cids)
     described = [(networks.describe(lg, nodes, meta, float(cohesion[piece[nodes[0]]]), stat_row,
-                                    tenants.get(int(piece[nodes[0]]), none)), nodes)
+                                    tenants.get(int(piece[nodes[0]]), none),
+                                    evidence.get(int(piece[nodes[0]]), none)), nodes)
                  for nodes in found]
     described.sort(key=lambda pair: (-pair[0]["size"], pair[0]["id"]))
     newest = float(lg.stats["last"].max()) if len(lg.stats["last"]) else 0.0
     outside = targets.outside_links(lg, graph, piece)
     ranked: list[dict[str, Any]] = []
     for network, nodes in described:
-        ranked += targets.rank(lg, graph, network, nodes, stat_row, newest,
+        own = link_rows.get(int(piece[nodes[0]]), none)
+        ranked += targets.rank(lg, links[own], network, nodes, stat_row, newest,
                                outside)[:KEPT_TARGETS]
     result = {
         "version": VERSION,

@@ -217,6 +217,6 @@ def _render(conn: Connection, principal: Principal, explorer: Explorer, result: 
     for e in edges:
         e["evidence"] = [{"contribution": c, "originator": meta[c].originator}
                          for c in e.pop("contributions") if c in meta]
-        if e["type"] == "derived":
+        if e["type"] == "derived" and not e["evidence"]:  # from the values themselves
             e["evidence"] = [{"derived": e["label"]}]
     return {"nodes": out_nodes, "edges": edges}

@@ -3,8 +3,9 @@
 Networks partition the graph, but crime-as-a-service does not: a client's C2 server sits in
 its hoster's netblock, an access broker's scanner is reported by one partner as the broker's
 and by another as the hoster's. Such selectors are kept from gluing the two networks into
-one (their netblock links and their ties to named things do not count in community
-detection) and are then listed in each network they belong to, marked shared.
+one (their links to netblocks and autonomous systems and their ties to named things do not
+count in community detection) and are then listed in each network they belong to, marked
+shared.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE, REL
-from intelpool.analysis.linkgraph import IN_CIDR, LinkGraph
+from intelpool.analysis.linkgraph import HOLDERS, LinkGraph
 
 IntArray = npt.NDArray[np.int64]
 GROUP = 3  # selectors tied to an entity before it counts as a group of its own
@@ -32,10 +33,10 @@ def two_actors(lg: LinkGraph) -> npt.NDArray[np.bool_]:
 
 
 def loose_edges(lg: LinkGraph, multi: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
-    """Edge rows left out of community detection: netblock links, and the ties of
+    """Edge rows left out of community detection: netblock and AS links, and the ties of
     selectors shared by two actors to named things."""
     named = (lg.kind == REL) & (multi[lg.a] | multi[lg.b])
-    out: npt.NDArray[np.bool_] = (lg.label == IN_CIDR) | named
+    out: npt.NDArray[np.bool_] = _held(lg) | named
     return out
 
 
@@ -43,7 +44,7 @@ def shared(lg: LinkGraph, piece: IntArray,
            multi: npt.NDArray[np.bool_]) -> dict[int, IntArray]:
     """Per piece: selectors another piece holds that belong to it too (inside its
     netblocks, or tied to one of its named entities while tied to another actor too)."""
-    inside = (lg.label == IN_CIDR) & ~lg.cut
+    inside = _held(lg) & ~lg.cut
     found = [np.column_stack((piece[lg.b[inside]], lg.a[inside])).astype(np.int64)]
     ties = _ties(lg)
     if len(ties):
@@ -56,6 +57,14 @@ def shared(lg: LinkGraph, piece: IntArray,
     pairs = np.unique(pairs, axis=0)
     bounds = np.flatnonzero(np.diff(pairs[:, 0])) + 1
     return {int(group[0, 0]): group[:, 1] for group in np.split(pairs, bounds)}
+
+
+def _held(lg: LinkGraph) -> npt.NDArray[np.bool_]:
+    """Edge rows linking an address to a netblock or autonomous system holding it."""
+    out: npt.NDArray[np.bool_] = np.zeros(len(lg.label), bool)
+    for label in HOLDERS:
+        out |= lg.label == label
+    return out
 
 
 def _ties(lg: LinkGraph) -> IntArray:

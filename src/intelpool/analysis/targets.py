@@ -57,11 +57,12 @@ def outside_links(lg: LinkGraph, graph: ig.Graph,
         np.zeros(graph.vcount(), np.int64)
 
 
-def rank(lg: LinkGraph, graph: ig.Graph, network: dict[str, Any], nodes: npt.NDArray[np.int64],
-         stat_row: npt.NDArray[np.int64], newest: float,
+def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
+         nodes: npt.NDArray[np.int64], stat_row: npt.NDArray[np.int64], newest: float,
          outside: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
-    """The network's selectors and named entities, best target first, each with reasons."""
-    sub = graph.induced_subgraph(nodes.tolist())
+    """The network's selectors and named entities, best target first, each with reasons.
+    ``nodes`` are ascending node indexes, ``links`` the (a, b) node pairs linking them."""
+    sub = ig.Graph(n=len(nodes), edges=np.searchsorted(nodes, links).tolist())
     kinds = lg.keys[nodes] % 4
     eligible = np.flatnonzero((kinds == OBSERVABLE) | (kinds == CLUSTER))
     between = np.asarray(sub.betweenness(directed=False,

@@ -1,0 +1,89 @@
+"""What the results say of the selectors they name: type, value and role.
+
+Read after the networks are found, for their members only: most visible selectors are in
+no network, and reading a million values and roles would cost more than the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, and_, func, select
+
+from intelpool.access import Principal
+from intelpool.analysis.extract import visible
+from intelpool.analysis.roles import strength
+from intelpool.db.tables import entities, observables, observations
+
+IntArray = npt.NDArray[np.int64]
+SLICE = 5000  # ids per statement, under the stores' bound-value caps
+
+
+def names(conn: Connection, stats: dict[str, npt.NDArray[Any]], rows: IntArray) -> None:
+    """Fill in the type and value of the given rows of ``stats`` (observables the viewer's
+    data holds, as ``node_stats`` found them)."""
+    wanted = np.unique(rows)
+    position = {int(oid): int(r) for r, oid in zip(wanted, stats["id"][wanted], strict=True)}
+    ids = list(position)
+    for start in range(0, len(ids), SLICE):
+        for oid, kind, value in conn.execute(
+                select(observables.c.id, observables.c.type, observables.c.value)
+                .where(observables.c.id.in_(ids[start:start + SLICE]))):
+            stats["type"][position[oid]] = kind
+            stats["value"][position[oid]] = value
+
+
+def roles(conn: Connection, principal: Principal, oids: list[int]) -> dict[int, str]:
+    """The role of each of the given selectors in the principal's data: its observation's,
+    or its indicator's name when that is a short label (``c2-panel``) rather than free
+    text. Only the selectors the results name are asked for: most are in no network."""
+    vis = visible(principal)
+    ind = entities.alias("ind")
+    role = func.coalesce(observations.c.role, ind.c.name)
+    rows: list[Any] = []
+    for start in range(0, len(oids), SLICE):
+        chunk = observations.c.observable_id.in_(oids[start:start + SLICE])
+        rows += conn.execute(
+            select(observations.c.observable_id, role, func.count())
+            .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
+                         .outerjoin(ind, and_(ind.c.contribution_id ==
+                                              observations.c.contribution_id,
+                                              ind.c.ref == observations.c.ref,
+                                              ind.c.kind == "indicator")))
+            .where(chunk, role.is_not(None), *_label(role))
+            .group_by(observations.c.observable_id, role)
+        ).all()
+        # A MISP attribute's comment is where many partners write the role.
+        rows += conn.execute(
+            select(observations.c.observable_id, observations.c.comment, func.count())
+            .join(vis, vis.c.id == observations.c.contribution_id)
+            .where(chunk, observations.c.comment.is_not(None),
+                   *_label(observations.c.comment))
+            .group_by(observations.c.observable_id, observations.c.comment)
+        ).all()
+    if not rows:
+        return {}
+    # The strongest role any partner states wins (a C2 panel that another file files under
+    # "network activity" is still a C2 panel); then the one most often stated, then the
+    # last by name. Chosen in numpy: there are as many stated roles as selectors.
+    ids, stated, counts = (np.array(c) for c in zip(*rows, strict=True))
+    names, which = np.unique(stated.astype(str), return_inverse=True)
+    usable = np.array([_is_role(n) for n in names])[which]
+    power = np.array([strength(n) for n in names])[which]
+    order = np.lexsort((which, counts, power, ids))
+    order = order[usable[order]]
+    last = np.flatnonzero(np.diff(ids[order], append=-1) != 0)
+    best = order[last]
+    return dict(zip(ids[best].tolist(), names[which[best]].tolist(), strict=True))
+
+
+def _label(text: Any) -> list[Any]:
+    """``_is_role`` in SQL, near enough to leave free text (most of it) in the store."""
+    return [func.length(text) <= 40, func.trim(text).not_like("% %"), text != "indicator"]
+
+
+def _is_role(text: str) -> bool:
+    """A role is a short label (``c2-panel``), not an indicator's free-text name."""
+    return len(text) <= 40 and " " not in text.strip() and text != "indicator"
