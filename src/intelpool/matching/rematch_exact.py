@@ -12,11 +12,10 @@ organisation first, each side's latest contribution holding the selector.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection
 
 from intelpool.db import bulk
+from intelpool.matching.record import HIT_COLUMNS
 
 
 def holders(conn: Connection) -> None:
@@ -35,23 +34,19 @@ def holders(conn: Connection) -> None:
     bulk.analyze(conn, "tmp_holders")
 
 
-def widespread(conn: Connection, threshold: int, now: Any) -> None:
+def widespread(conn: Connection, threshold: int) -> None:
+    """The selectors held by more organisations than ``threshold``, into tmp_widespread."""
     conn.exec_driver_sql(
-        "INSERT INTO widespread (observable_id, organisations, first_at, last_at) "
-        "SELECT observable_id, count(*), %(now)s, %(now)s FROM tmp_holders "
-        "GROUP BY observable_id HAVING count(*) > %(threshold)s",
-        {"threshold": threshold, "now": now})
+        "INSERT INTO tmp_widespread (observable_id, organisations) "
+        "SELECT observable_id, count(*) FROM tmp_holders "
+        "GROUP BY observable_id HAVING count(*) > %(threshold)s", {"threshold": threshold})
 
 
-def exact_hits(conn: Connection, now: Any) -> None:
+def exact_hits(conn: Connection) -> None:
+    """Every pair of holders of a selector that is not widespread, into tmp_found."""
     conn.exec_driver_sql(
-        "INSERT INTO hits (observable_a_id, observable_b_id, org_a_id, org_b_id, kind, "
-        "contribution_a_id, contribution_b_id, first_at, last_at) "
+        f"INSERT INTO tmp_found ({HIT_COLUMNS}) "
         "SELECT a.observable_id, a.observable_id, a.org_id, b.org_id, 'exact', "
-        "a.contribution_id, b.contribution_id, %(now)s, %(now)s FROM tmp_holders a "
+        "a.contribution_id, b.contribution_id FROM tmp_holders a "
         "JOIN tmp_holders b ON b.observable_id = a.observable_id AND b.org_id > a.org_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM widespread w WHERE w.observable_id = a.observable_id) "
-        # In the pair index's order: its pages are then read and written once, not once per
-        # hit (the rows a rematch deleted left their keys there, to be checked).
-        "ORDER BY a.observable_id, a.org_id, b.org_id",
-        {"now": now})
+        "WHERE NOT EXISTS (SELECT 1 FROM widespread w WHERE w.observable_id = a.observable_id)")
