@@ -42,7 +42,7 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     ids = ", ".join(str(int(i)) for i in contribution_ids)
     warninglists.apply(conn, _lists(settings), first_new_observable)
     probe.create_tables(conn)
-    probe.probe_pool_rows(conn, f"o.contribution_id IN ({ids})", {})
+    probe.probe_pool_rows(conn, f"o.contribution_id IN ({ids})", {}, first_new_observable)
     # SQLite serialises writers, so observables from first_new_observable on are this
     # submission's own. On PostgreSQL a concurrent submission may have committed one of them
     # meanwhile: every probe is matched there.
@@ -87,11 +87,13 @@ def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, i
         return 0, 0
     widespread_probes = ("SELECT w.observable_id FROM widespread w JOIN tmp_probe p "
                          "ON p.observable_id = w.observable_id")
+    folded_ids = f"IN ({widespread_probes})"
     if not bulk.is_sqlite(conn):
-        # An array computed once: each of its few ids is then a lookup in the pair index,
-        # where a semi-join would hash the probe and read every hit of the pool.
-        widespread_probes = f"SELECT unnest(ARRAY({widespread_probes}))"
-    folding = f"FROM hits WHERE kind = 'exact' AND observable_a_id IN ({widespread_probes})"
+        # An array computed once: each of its few ids is then a lookup in the pair index.
+        # As a semi-join (even over the array's elements) the planner read every hit of the
+        # pool whenever the hits' statistics were stale.
+        folded_ids = f"= ANY(ARRAY({widespread_probes}))"
+    folding = f"FROM hits WHERE kind = 'exact' AND observable_a_id {folded_ids}"
     # Access requests let go of the folded hits themselves: the store need not know the link.
     conn.exec_driver_sql(
         f"UPDATE access_requests SET hit_id = NULL WHERE hit_id IN (SELECT id {folding})")

@@ -54,19 +54,28 @@ def record_hits(conn: Connection, me: int, now: datetime) -> None:
     """Record the matches in tmp_match as hits, each marked new or refreshed in tmp_hits."""
     create_hits_table(conn)
     matches_as_hits(conn, me)
-    # One lookup of the pair's unique index per hit (a sub-select in SET is never turned
-    # into a join that could scan every hit).
-    conn.exec_driver_sql(
-        "UPDATE tmp_hits SET is_new = NOT EXISTS (SELECT 1 FROM hits h WHERE "
-        "h.observable_a_id = tmp_hits.observable_a_id AND h.observable_b_id = "
-        "tmp_hits.observable_b_id AND h.org_a_id = tmp_hits.org_a_id AND h.org_b_id = "
-        "tmp_hits.org_b_id)")
     n = bulk.param(conn, "now")
-    conn.exec_driver_sql(
+    upsert = (
         f"INSERT INTO hits ({HIT_COLUMNS}, first_at, last_at) SELECT {HIT_COLUMNS}, "
         f"{n}, {n} FROM tmp_hits WHERE true "
         "ON CONFLICT (observable_a_id, observable_b_id, org_a_id, org_b_id) DO UPDATE SET "
         "last_at = excluded.last_at, contribution_a_id = excluded.contribution_a_id, "
-        "contribution_b_id = excluded.contribution_b_id",
-        {"now": bulk.db_time(conn, now)},
-    )
+        "contribution_b_id = excluded.contribution_b_id")
+    p = {"now": bulk.db_time(conn, now)}
+    if bulk.is_sqlite(conn):
+        # One lookup of the pair's unique index per hit, before writing.
+        conn.exec_driver_sql(
+            "UPDATE tmp_hits SET is_new = NOT EXISTS (SELECT 1 FROM hits h WHERE "
+            "h.observable_a_id = tmp_hits.observable_a_id AND h.observable_b_id = "
+            "tmp_hits.observable_b_id AND h.org_a_id = tmp_hits.org_a_id AND h.org_b_id = "
+            "tmp_hits.org_b_id)")
+        conn.exec_driver_sql(upsert, p)
+        return
+    # The upsert says which rows it inserted (a row version an insert made has no xmax; one
+    # the conflict's update made does): looking the pairs up beforehand, PostgreSQL chose at
+    # run time to hash every hit of the pool rather than probe the pair index.
+    conn.exec_driver_sql(
+        f"WITH written AS ({upsert} RETURNING observable_a_id, observable_b_id, org_a_id, "
+        "org_b_id, xmax = '0' AS inserted) UPDATE tmp_hits t SET is_new = w.inserted "
+        "FROM written w WHERE t.observable_a_id = w.observable_a_id AND t.observable_b_id = "
+        "w.observable_b_id AND t.org_a_id = w.org_a_id AND t.org_b_id = w.org_b_id", p)

@@ -3,7 +3,7 @@
 Probing organisation by organisation looks every selector of the pool up in the
 observations index once more (ten million lookups at 10M observations, most finding only
 the prober's own row). The whole pool at once is cheaper: the selectors held by more than one
-observation come from one ordered pass over that index; their holders — one row per
+organisation come from one ordered pass over the observations; their holders — one row per
 (selector, organisation), with the organisation's latest contribution — are grouped once;
 widespread selectors and the exact hits of every pair of holders follow from that table.
 The rows are those the per-organisation exact rule records: the same pair, the lower
@@ -19,15 +19,22 @@ from intelpool.matching.record import HIT_COLUMNS
 
 
 def holders(conn: Connection) -> None:
-    """``tmp_holders``: who holds each selector held more than once, warninglisted excluded."""
+    """``tmp_holders``: who holds each selector two organisations or more hold (warninglisted
+    excluded), with each organisation's latest contribution holding it.
+
+    One pass in the observations index's order, grouped per (selector, organisation) and
+    counted per selector as it streams: no hash of every observation (at 10M observations it
+    spilled to disk) and no second pass for those held more than once. A selector only one
+    organisation holds, however often, makes no hit and is left out.
+    """
     conn.exec_driver_sql("DROP TABLE IF EXISTS tmp_holders")
     conn.exec_driver_sql(
         "CREATE TEMP TABLE tmp_holders ON COMMIT DROP AS "
-        "SELECT o.observable_id, c.originator_id AS org_id, max(o.contribution_id) "
-        "AS contribution_id FROM observations o JOIN contributions c "
-        "ON c.id = o.contribution_id WHERE o.observable_id IN (SELECT observable_id "
-        "FROM observations GROUP BY observable_id HAVING count(*) > 1) "
-        "GROUP BY o.observable_id, c.originator_id")
+        "SELECT observable_id, org_id, contribution_id FROM (SELECT g.*, count(*) OVER "
+        "(PARTITION BY g.observable_id) AS orgs FROM (SELECT o.observable_id, "
+        "c.originator_id AS org_id, max(o.contribution_id) AS contribution_id "
+        "FROM observations o JOIN contributions c ON c.id = o.contribution_id "
+        "GROUP BY o.observable_id, c.originator_id) g) held WHERE orgs > 1")
     conn.exec_driver_sql(
         "DELETE FROM tmp_holders h USING observables ob WHERE ob.id = h.observable_id "
         "AND ob.warning IS NOT NULL")
