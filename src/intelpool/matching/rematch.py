@@ -30,11 +30,17 @@ from intelpool.matching.lock import lock_matching
 from intelpool.matching.record import HIT_COLUMNS_SQL, matches_as_hits
 from intelpool.matching.summary import RematchSummary
 
+WORK_MEM = "256MB"  # per sort or hash of a rematch on PostgreSQL (hashes may take twice that)
+
 
 def rematch(conn: Connection, settings: Settings,
             progress: Callable[[int, int], None] | None = None) -> RematchSummary:
     """Recompute warninglist marks, widespread selectors and every hit of the pool."""
     lock_matching(conn)
+    if not bulk.is_sqlite(conn):
+        # The whole pool's holders and hits are grouped, hashed and joined at once: with the
+        # batch's 64 MB those spilled to disk at 10M observations.
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
     statistics.keep_fresh(conn)
     conn.exec_driver_sql("UPDATE observables SET warning = NULL WHERE warning IS NOT NULL")
     warninglists.apply(conn, warninglists.load(settings.warninglist_dir))
