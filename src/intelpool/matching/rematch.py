@@ -1,8 +1,8 @@
 """A full rematch: warninglist marks, widespread selectors and every hit of the pool, again.
 
-The hits the pool holds now are found afresh into ``tmp_found`` — on PostgreSQL for the whole
-pool at once (``rematch_exact``, ``rematch_contained``), on SQLite by probing organisation by
-organisation — and the hits table is then brought to that set (``rematch_apply``): a hit
+The hits the pool makes now are found afresh — on PostgreSQL for the whole pool at once
+(``rematch_exact``, ``rematch_contained``), on SQLite by probing organisation by organisation
+— and the hits table is then brought to that set (``rematch_apply``): a hit
 found again keeps its id, its first sighting and its access requests' links, and is written
 only when what it records changed; a new hit is added and announced to both sides once; a
 hit no longer found goes, and access requests that pointed at it keep no link.
@@ -47,22 +47,23 @@ def rematch(conn: Connection, settings: Settings,
     now = utcnow()
     bulk.create_temp_table(conn, "tmp_widespread",
                            "observable_id BIGINT PRIMARY KEY, organisations INTEGER")
-    bulk.create_temp_table(conn, "tmp_found", HIT_COLUMNS_SQL)
     if bulk.is_sqlite(conn):
         _widespread_all(conn, settings.widespread_threshold)
         rematch_apply.widespread(conn, now)
+        bulk.create_temp_table(conn, "tmp_found", HIT_COLUMNS_SQL)
         _probe_each_organisation(conn, progress)
+        found = "SELECT * FROM tmp_found"
     else:
-        # PostgreSQL finds every hit of the pool in a few set statements; SQLite's planner
-        # has no better plan for them than probing.
+        # PostgreSQL finds every hit of the pool in a few set statements, streamed straight
+        # into the comparison with the stored hits; SQLite's planner has no better plan for
+        # them than probing.
         rematch_exact.holders(conn)
         rematch_exact.widespread(conn, settings.widespread_threshold)
         rematch_apply.widespread(conn, now)
-        rematch_exact.exact_hits(conn)
-        rematch_contained.contained_hits(conn)
+        found = f"{rematch_exact.exact_hits()} UNION ALL {rematch_contained.contained_hits(conn)}"
         if progress:
             progress(1, 1)
-    _notify(conn, rematch_apply.hits(conn, now))
+    _notify(conn, rematch_apply.hits(conn, now, found))
     total = conn.exec_driver_sql("SELECT count(*) FROM hits").scalar_one()
     spread = conn.exec_driver_sql("SELECT count(*) FROM widespread").scalar_one()
     return RematchSummary(int(total), int(spread))

@@ -1,10 +1,10 @@
 """Bringing the stored hits and widespread selectors to what a rematch found.
 
-``tmp_found`` holds every hit the pool makes now. Each is paired with the stored hit of the
-same observables and organisations (``tmp_diff``); then one statement adds the new ones, one
-rewrites those whose kind or contributions changed (and only those), and one removes those
-no longer found, after the access requests that pointed at them let go of them. Hits found
-again are not written at all: a rematch of an unchanged pool writes nothing.
+A SELECT of every hit the pool makes now is paired with the stored hit of the same
+observables and organisations (``tmp_diff``: what differs); then one statement adds the new
+ones, one rewrites those whose kind or contributions changed (and only those), and one removes
+those no longer found, after the access requests that pointed at them let go of them. Hits
+found again unchanged are not written at all: a rematch of an unchanged pool writes no hit.
 """
 
 from __future__ import annotations
@@ -41,9 +41,10 @@ def widespread(conn: Connection, now: datetime) -> None:
         p)
 
 
-def hits(conn: Connection, now: datetime) -> dict[int, int]:
-    """Stored hits to tmp_found; returns the new hits per organisation party to them."""
-    _pair_with_stored(conn)
+def hits(conn: Connection, now: datetime, found: str) -> dict[int, int]:
+    """Stored hits to those ``found`` selects (hit columns); returns the new hits per
+    organisation party to them."""
+    _pair_with_stored(conn, found)
     p, n = {"now": bulk.db_time(conn, now)}, bulk.param(conn, "now")
     conn.exec_driver_sql(f"UPDATE access_requests SET hit_id = NULL WHERE hit_id IN ({_VANISHED})")
     conn.exec_driver_sql(f"DELETE FROM hits WHERE id IN ({_VANISHED})")
@@ -65,7 +66,7 @@ def hits(conn: Connection, now: datetime) -> dict[int, int]:
     return new
 
 
-def _pair_with_stored(conn: Connection) -> None:
+def _pair_with_stored(conn: Connection, found: str) -> None:
     """``tmp_diff``: each found hit with the id of the stored hit of the same pair (NULL when
     new) and whether its values changed, and each stored hit not found, by id alone."""
     bulk.create_temp_table(conn, "tmp_diff",
@@ -74,17 +75,18 @@ def _pair_with_stored(conn: Connection) -> None:
         # One lookup of the pair index per found hit, then the stored ids not met.
         conn.exec_driver_sql(
             f"INSERT INTO tmp_diff ({HIT_COLUMNS}, hit_id, changed) SELECT f.*, h.id, "
-            f"coalesce({_CHANGED}, false) FROM tmp_found f LEFT JOIN hits h ON {_PAIR}")
+            f"coalesce({_CHANGED}, false) FROM ({found}) f LEFT JOIN hits h ON {_PAIR}")
         conn.exec_driver_sql(
             "INSERT INTO tmp_diff (hit_id, changed) SELECT id, false FROM hits WHERE id NOT IN "
             "(SELECT hit_id FROM tmp_diff WHERE hit_id IS NOT NULL)")
         return
-    bulk.analyze(conn, "tmp_found")
-    # One full join of the found hits with the stored ones (both whole, so hashed or merged
-    # once) answers all three questions.
+    # One full join of the found hits with the stored ones (the stored hashed once, the
+    # found streamed from their statements) answers all three questions; only the rows that
+    # differ are written.
     conn.exec_driver_sql(
         f"INSERT INTO tmp_diff ({HIT_COLUMNS}, hit_id, changed) SELECT f.observable_a_id, "
         "f.observable_b_id, f.org_a_id, f.org_b_id, f.kind, f.contribution_a_id, "
-        f"f.contribution_b_id, h.id, coalesce({_CHANGED}, false) FROM tmp_found f "
-        f"FULL JOIN hits h ON {_PAIR}")
+        f"f.contribution_b_id, h.id, coalesce({_CHANGED}, false) FROM ({found}) f "
+        f"FULL JOIN hits h ON {_PAIR} WHERE h.id IS NULL OR f.observable_a_id IS NULL "
+        f"OR {_CHANGED}")
     bulk.analyze(conn, "tmp_diff")

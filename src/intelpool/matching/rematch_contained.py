@@ -15,7 +15,6 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from intelpool.db import bulk
-from intelpool.matching.record import HIT_COLUMNS
 
 # Observable pairs (specific a, containing b) and the kind of hit they make, one statement a
 # rule.
@@ -42,8 +41,9 @@ _PAIRS = (
 )
 
 
-def contained_hits(conn: Connection) -> None:
-    """Every containment hit of the pool, into tmp_found."""
+def contained_hits(conn: Connection) -> str:
+    """Pair the observables of every containment rule and look up who holds them; returns a
+    SELECT of the pool's containment hits, as hit columns."""
     conn.exec_driver_sql("DROP TABLE IF EXISTS tmp_pairs")
     conn.exec_driver_sql("CREATE TEMP TABLE tmp_pairs (a_id BIGINT, b_id BIGINT, "
                          "kind VARCHAR(16)) ON COMMIT DROP")
@@ -59,8 +59,8 @@ def contained_hits(conn: Connection) -> None:
         "WHERE o.observable_id IN (SELECT a_id FROM tmp_pairs UNION SELECT b_id FROM tmp_pairs) "
         "GROUP BY o.observable_id, c.originator_id")
     bulk.analyze(conn, "tmp_ends")
-    conn.exec_driver_sql(
-        f"INSERT INTO tmp_found ({HIT_COLUMNS}) SELECT p.a_id, p.b_id, a.org_id, b.org_id, "
-        "p.kind, a.contribution_id, b.contribution_id FROM tmp_pairs p "
-        "JOIN tmp_ends a ON a.observable_id = p.a_id "
-        "JOIN tmp_ends b ON b.observable_id = p.b_id AND b.org_id <> a.org_id")
+    return ("SELECT p.a_id AS observable_a_id, p.b_id AS observable_b_id, a.org_id AS org_a_id, "
+            "b.org_id AS org_b_id, p.kind, a.contribution_id AS contribution_a_id, "
+            "b.contribution_id AS contribution_b_id FROM tmp_pairs p "
+            "JOIN tmp_ends a ON a.observable_id = p.a_id "
+            "JOIN tmp_ends b ON b.observable_id = p.b_id AND b.org_id <> a.org_id")

@@ -15,7 +15,6 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from intelpool.db import bulk
-from intelpool.matching.record import HIT_COLUMNS
 
 
 def holders(conn: Connection) -> None:
@@ -49,11 +48,12 @@ def widespread(conn: Connection, threshold: int) -> None:
         "GROUP BY observable_id HAVING count(*) > %(threshold)s", {"threshold": threshold})
 
 
-def exact_hits(conn: Connection) -> None:
-    """Every pair of holders of a selector that is not widespread, into tmp_found."""
-    conn.exec_driver_sql(
-        f"INSERT INTO tmp_found ({HIT_COLUMNS}) "
-        "SELECT a.observable_id, a.observable_id, a.org_id, b.org_id, 'exact', "
-        "a.contribution_id, b.contribution_id FROM tmp_holders a "
-        "JOIN tmp_holders b ON b.observable_id = a.observable_id AND b.org_id > a.org_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM widespread w WHERE w.observable_id = a.observable_id)")
+def exact_hits() -> str:
+    """A SELECT of every pair of holders of a selector that is not widespread, as hit
+    columns."""
+    return ("SELECT a.observable_id AS observable_a_id, a.observable_id AS observable_b_id, "
+            "a.org_id AS org_a_id, b.org_id AS org_b_id, 'exact' AS kind, "
+            "a.contribution_id AS contribution_a_id, b.contribution_id AS contribution_b_id "
+            "FROM tmp_holders a JOIN tmp_holders b ON b.observable_id = a.observable_id "
+            "AND b.org_id > a.org_id WHERE NOT EXISTS (SELECT 1 FROM widespread w "
+            "WHERE w.observable_id = a.observable_id)")
