@@ -30,7 +30,9 @@ from intelpool.matching.lock import lock_matching
 from intelpool.matching.record import HIT_COLUMNS_SQL, matches_as_hits
 from intelpool.matching.summary import RematchSummary
 
-WORK_MEM = "256MB"  # per sort or hash of a rematch on PostgreSQL (hashes may take twice that)
+# Per sort or hash of a rematch on PostgreSQL (hashes may take twice that): the holders of
+# every selector are sorted in memory (about 600 MB at 10M observations).
+WORK_MEM = "1GB"
 
 
 def rematch(conn: Connection, settings: Settings,
@@ -38,7 +40,7 @@ def rematch(conn: Connection, settings: Settings,
     """Recompute warninglist marks, widespread selectors and every hit of the pool."""
     lock_matching(conn)
     if not bulk.is_sqlite(conn):
-        # The whole pool's holders and hits are grouped, hashed and joined at once: with the
+        # The whole pool's holders and hits are sorted, hashed and joined at once: with the
         # batch's 64 MB those spilled to disk at 10M observations.
         conn.exec_driver_sql(f"SET LOCAL work_mem = '{WORK_MEM}'")
     statistics.keep_fresh(conn)
