@@ -31,7 +31,7 @@ from intelpool.matching.record import HIT_COLUMNS_SQL, matches_as_hits
 from intelpool.matching.summary import RematchSummary
 
 # Per sort or hash of a rematch on PostgreSQL (hashes may take twice that): the holders of
-# every selector are sorted in memory (about 600 MB at 10M observations).
+# every selector are sorted in memory (910 MB at 10M observations).
 WORK_MEM = "1GB"
 
 

@@ -124,10 +124,11 @@ def _apply_values(conn: Connection, wl: Warninglist, where: str) -> None:
     bulk.load_rows(conn, "tmp_wl_values", ("value",), [(v,) for v in sorted(values)])
     if _whole_pool(conn, where):
         # Each listed value under each type the pool holds (found by one index descent per
-        # type) is one lookup of the (type, value) index, where a semi-join read every
-        # observable of the pool.
-        _mark(conn, wl, where + " AND (type, value) IN (SELECT t.type, v.value FROM "
-              f"({_POOL_TYPES}) t CROSS JOIN tmp_wl_values v WHERE t.type IS NOT NULL)")
+        # type) is one lookup of the (type, value) index (LATERAL, fenced), where a semi-join
+        # or a hash join read every observable of the pool.
+        _mark(conn, wl, where + " AND id IN (SELECT x.id FROM "
+              f"({_POOL_TYPES}) t CROSS JOIN tmp_wl_values v CROSS JOIN LATERAL (SELECT x.id "
+              "FROM observables x WHERE x.type = t.type AND x.value = v.value OFFSET 0) x)")
         return
     _mark(conn, wl, where + " AND value IN (SELECT value FROM tmp_wl_values)")
 
@@ -136,7 +137,7 @@ def _apply_values(conn: Connection, wl: Warninglist, where: str) -> None:
 _POOL_TYPES = (
     "WITH RECURSIVE held (type) AS (SELECT min(type) FROM observables UNION ALL "
     "SELECT (SELECT min(o.type) FROM observables o WHERE o.type > held.type) FROM held "
-    "WHERE held.type IS NOT NULL) SELECT type FROM held")
+    "WHERE held.type IS NOT NULL) SELECT type FROM held WHERE type IS NOT NULL")
 
 
 def _whole_pool(conn: Connection, where: str) -> bool:
