@@ -107,11 +107,12 @@ def _apply_ranges(conn: Connection, wl: Warninglist, where: str) -> None:
     bulk.create_temp_table(conn, "tmp_wl_ranges", "lo VARCHAR(32) PRIMARY KEY, hi VARCHAR(32)")
     bulk.load_rows(conn, "tmp_wl_ranges", ("lo", "hi"), rows)
     if _whole_pool(conn, where):
-        # Each range is one range of the (type, ip_lo) index: the few addresses inside the
-        # listed ranges are read, not every address of the pool.
-        _mark(conn, wl, where + " AND id IN (SELECT x.id FROM tmp_wl_ranges w JOIN "
-              "observables x ON x.type IN ('ipv4', 'ipv6', 'cidr') AND x.ip_lo >= w.lo "
-              "AND x.ip_lo <= w.hi AND x.ip_hi <= w.hi)")
+        # Each range is one range of the (type, ip_lo) index (LATERAL, fenced): the few
+        # addresses inside the listed ranges are read, not every address of the pool.
+        _mark(conn, wl, where + " AND id IN (SELECT x.id FROM tmp_wl_ranges w CROSS JOIN "
+              "LATERAL (SELECT x.id FROM observables x WHERE x.type IN ('ipv4', 'ipv6', "
+              "'cidr') AND x.ip_lo >= w.lo AND x.ip_lo <= w.hi AND x.ip_hi <= w.hi "
+              "OFFSET 0) x)")
         return
     _mark(conn, wl, where + " AND type IN ('ipv4', 'ipv6', 'cidr') AND (SELECT w.hi FROM "
           "tmp_wl_ranges w WHERE w.lo <= observables.ip_lo ORDER BY w.lo DESC LIMIT 1) "
