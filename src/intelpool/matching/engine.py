@@ -20,6 +20,7 @@ from intelpool.matching import probe, warninglists
 from intelpool.matching.lock import MATCH_LOCK as MATCH_LOCK
 from intelpool.matching.lock import lock_matching as lock_matching
 from intelpool.matching.record import record_hits
+from intelpool.matching.rematch import pool_counts as pool_counts
 from intelpool.matching.rematch import rematch as rematch
 from intelpool.matching.summary import MatchSummary, PartnerHits
 from intelpool.pool.views import ANONYMOUS_ORIGINATOR
@@ -62,13 +63,6 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
         summary.new_hits += new
         summary.refreshed_hits += refreshed
     return summary
-
-
-def pool_counts(conn: Connection) -> tuple[int, int]:
-    """Hit rows and widespread selectors in the whole pool (for operators' summaries)."""
-    total = conn.exec_driver_sql("SELECT count(*) FROM hits").scalar_one()
-    spread = conn.exec_driver_sql("SELECT count(*) FROM widespread").scalar_one()
-    return int(total), int(spread)
 
 
 def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, int]:

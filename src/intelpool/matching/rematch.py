@@ -66,9 +66,14 @@ def rematch(conn: Connection, settings: Settings,
         if progress:
             progress(1, 1)
     _notify(conn, rematch_apply.hits(conn, now, found))
+    return RematchSummary(*pool_counts(conn))
+
+
+def pool_counts(conn: Connection) -> tuple[int, int]:
+    """Hit rows and widespread selectors in the whole pool (for operators' summaries)."""
     total = conn.exec_driver_sql("SELECT count(*) FROM hits").scalar_one()
     spread = conn.exec_driver_sql("SELECT count(*) FROM widespread").scalar_one()
-    return RematchSummary(int(total), int(spread))
+    return int(total), int(spread)
 
 
 def _probe_each_organisation(conn: Connection,
