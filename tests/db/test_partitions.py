@@ -112,6 +112,7 @@ def test_the_rematch_finds_holders_joining_partition_by_partition(
             "SELECT id FROM observables WHERE value LIKE 'h%%'", {}).scalars().all()
     with store.begin() as conn:
         bulk.batch_settings(conn)  # what matching and a rematch set for their transaction
+        rematch_exact.index_scans(conn, "off")  # and the rematch for this statement
         plan = _plan(conn, rematch_exact.HOLDERS)
         found = conn.exec_driver_sql(
             f"SELECT count(*) FROM ({rematch_exact.HOLDERS}) h").scalar_one()

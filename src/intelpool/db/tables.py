@@ -332,8 +332,8 @@ access_requests = Table(
     Column("id", Id, primary_key=True),
     # No foreign key: on PostgreSQL hits are partitioned by observable, and a partitioned
     # table's unique keys must hold that key (migration 0022). Where hits are deleted, the
-    # requests naming them are cleared in the same transaction
-    # (matching/access_requests.py: unlink_deleted_hits).
+    # requests naming them are cleared in the same statement's transaction (a rematch's
+    # vanished hits, matching/rematch_apply.py; hits folded into a widespread selector).
     Column("hit_id", Id),
     Column("contribution_id", ForeignKey("contributions.id", ondelete="CASCADE"),
            nullable=False),

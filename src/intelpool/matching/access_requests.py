@@ -21,7 +21,6 @@ from intelpool.db.tables import (
     access_requests,
     contribution_grants,
     contributions,
-    hits,
     organisations,
 )
 from intelpool.db.types import utcnow
@@ -80,19 +79,6 @@ def request_access(conn: Connection, principal: Principal, hit_id: int,
                          f"access request {request_id} sent to the partner holding the data "
                          f"of hit {hit_id}", "access-request", request_id)
     return _load(conn, principal, request_id)
-
-
-def unlink_deleted_hits(conn: Connection) -> None:
-    """Clear the hit of the access requests whose hit was deleted in this transaction.
-
-    What the foreign key's ON DELETE SET NULL did before hits were partitioned (migration
-    0022); whoever deletes hits calls this before committing. Requests are few, each check
-    one lookup by id.
-    """
-    conn.execute(update(access_requests).where(
-        access_requests.c.hit_id.is_not(None),
-        ~select(hits.c.id).where(hits.c.id == access_requests.c.hit_id).exists(),
-    ).values(hit_id=None))
 
 
 def list_requests(conn: Connection, principal: Principal, *, status: str | None = None,

@@ -30,7 +30,7 @@ def create_tables(conn: Connection) -> None:
         conn, "tmp_probe",
         "probe_key BIGINT PRIMARY KEY, observable_id BIGINT, contribution_id BIGINT, "
         "type VARCHAR(32), value TEXT, ip_lo VARCHAR(32), ip_hi VARCHAR(32), host TEXT, "
-        "rev_name TEXT",
+        "rev_name TEXT, fresh BOOLEAN",
     )
     bulk.create_temp_table(
         conn, "tmp_match",
@@ -41,11 +41,13 @@ def create_tables(conn: Connection) -> None:
     bulk.create_temp_table(conn, "tmp_cidr_keys", "probe_key BIGINT, lo VARCHAR(32)")
 
 
-def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any]) -> None:
+def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any],
+                    written_from: int | None = None) -> None:
     """Fill the probe from stored observations (``where`` filters observations ``o`` and
-    contributions ``c``); warninglisted observables never match."""
+    contributions ``c``); warninglisted observables never match. Observables from id
+    ``written_from`` on that this transaction wrote are marked fresh (PostgreSQL)."""
     columns = ("INSERT INTO tmp_probe (probe_key, observable_id, contribution_id, type, value, "
-               "ip_lo, ip_hi, host, rev_name) ")
+               "ip_lo, ip_hi, host, rev_name")
     held = ("FROM observations o JOIN contributions c ON c.id = o.contribution_id "
             f"WHERE {where}")
     if bulk.is_sqlite(conn):
@@ -53,7 +55,7 @@ def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any]) -> Non
         # three times faster on a large submission. PostgreSQL refuses an upsert that meets
         # one key twice in a statement.
         conn.exec_driver_sql(
-            columns + "SELECT ob.id, ob.id, o.contribution_id, ob.type, ob.value, ob.ip_lo, "
+            columns + ") SELECT ob.id, ob.id, o.contribution_id, ob.type, ob.value, ob.ip_lo, "
             "ob.ip_hi, ob.host, ob.rev_name FROM observations o "
             "JOIN contributions c ON c.id = o.contribution_id "
             f"JOIN observables ob ON ob.id = o.observable_id WHERE ob.warning IS NULL AND {where} "
@@ -62,13 +64,19 @@ def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any]) -> Non
     else:
         # Each held observable is one primary-key lookup (LATERAL, fenced): the statistics
         # cannot yet know a submission's new contribution, and a hash join on a guess of a
-        # few thousand rows read every observable of the pool.
+        # few thousand rows read every observable of the pool. ``fresh``: this transaction
+        # added the observable (numbered after it began writing, and written by it: a row
+        # it merely updated keeps its old number), so no other organisation can hold it yet
+        # (another transaction can neither see it nor, until this one commits, add it).
+        fresh = "false" if written_from is None else \
+            f"ob.id >= {int(written_from)} AND ob.xmin = pg_current_xact_id()::xid"
         conn.exec_driver_sql(
-            columns + "SELECT ob.id, ob.id, g.latest, ob.type, ob.value, ob.ip_lo, ob.ip_hi, "
-            "ob.host, ob.rev_name FROM (SELECT o.observable_id, max(o.contribution_id) AS "
-            f"latest {held} GROUP BY o.observable_id) g CROSS JOIN LATERAL (SELECT ob.* FROM "
-            "observables ob WHERE ob.id = g.observable_id AND ob.warning IS NULL OFFSET 0) ob",
-            params)
+            columns + ", fresh) SELECT ob.id, ob.id, g.latest, ob.type, "
+            f"ob.value, ob.ip_lo, ob.ip_hi, ob.host, ob.rev_name, {fresh} "
+            "FROM (SELECT o.observable_id, "
+            f"max(o.contribution_id) AS latest {held} GROUP BY o.observable_id) g "
+            "CROSS JOIN LATERAL (SELECT ob.*, ob.xmin FROM observables ob "
+            "WHERE ob.id = g.observable_id AND ob.warning IS NULL OFFSET 0) ob", params)
 
 
 def probe_values(conn: Connection, values: Iterable[tuple[int, str, str, int | None]]) -> None:

@@ -41,8 +41,9 @@ class Rule:
 
 _ALL = "true"
 RULES = (
-    Rule("exact", "'exact'", True, "tmp_probe p", _ALL, "x.id = p.observable_id",
-         "pk_observables"),
+    # A probe this transaction wrote is held by nobody else yet (PostgreSQL marks it fresh).
+    Rule("exact", "'exact'", True, "tmp_probe p", "p.fresh IS NOT TRUE",
+         "x.id = p.observable_id", "pk_observables"),
     Rule("cidr", "'cidr'", True,
          "tmp_cidr_keys k JOIN tmp_probe p ON p.probe_key = k.probe_key", _ALL,
          "x.type = 'cidr' AND x.ip_lo = k.lo AND x.ip_hi >= p.ip_lo",

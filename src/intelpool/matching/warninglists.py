@@ -106,6 +106,14 @@ def _apply_ranges(conn: Connection, wl: Warninglist, where: str) -> None:
     rows = [(f"{lo:032x}", f"{hi:032x}") for lo, hi in merged]
     bulk.create_temp_table(conn, "tmp_wl_ranges", "lo VARCHAR(32) PRIMARY KEY, hi VARCHAR(32)")
     bulk.load_rows(conn, "tmp_wl_ranges", ("lo", "hi"), rows)
+    if _whole_pool(conn, where):
+        # Each range is one range of the (type, ip_lo) index (LATERAL, fenced): the few
+        # addresses inside the listed ranges are read, not every address of the pool.
+        _mark(conn, wl, where + " AND id IN (SELECT x.id FROM tmp_wl_ranges w CROSS JOIN "
+              "LATERAL (SELECT x.id FROM observables x WHERE x.type IN ('ipv4', 'ipv6', "
+              "'cidr') AND x.ip_lo >= w.lo AND x.ip_lo <= w.hi AND x.ip_hi <= w.hi "
+              "OFFSET 0) x)")
+        return
     _mark(conn, wl, where + " AND type IN ('ipv4', 'ipv6', 'cidr') AND (SELECT w.hi FROM "
           "tmp_wl_ranges w WHERE w.lo <= observables.ip_lo ORDER BY w.lo DESC LIMIT 1) "
           ">= observables.ip_hi")
@@ -115,7 +123,27 @@ def _apply_values(conn: Connection, wl: Warninglist, where: str) -> None:
     values = {v for e in wl.entries for v in (e, e.lower())}
     bulk.create_temp_table(conn, "tmp_wl_values", "value TEXT PRIMARY KEY")
     bulk.load_rows(conn, "tmp_wl_values", ("value",), [(v,) for v in sorted(values)])
+    if _whole_pool(conn, where):
+        # Each listed value under each type the pool holds (found by one index descent per
+        # type) is one lookup of the (type, value) index (LATERAL, fenced), where a semi-join
+        # or a hash join read every observable of the pool.
+        _mark(conn, wl, where + " AND id IN (SELECT x.id FROM "
+              f"({_POOL_TYPES}) t CROSS JOIN tmp_wl_values v CROSS JOIN LATERAL (SELECT x.id "
+              "FROM observables x WHERE x.type = t.type AND x.value = v.value OFFSET 0) x)")
+        return
     _mark(conn, wl, where + " AND value IN (SELECT value FROM tmp_wl_values)")
+
+
+# The types the pool holds, one index descent each (a loose scan of the (type, value) index).
+_POOL_TYPES = (
+    "WITH RECURSIVE held (type) AS (SELECT min(type) FROM observables UNION ALL "
+    "SELECT (SELECT min(o.type) FROM observables o WHERE o.type > held.type) FROM held "
+    "WHERE held.type IS NOT NULL) SELECT type FROM held WHERE type IS NOT NULL")
+
+
+def _whole_pool(conn: Connection, where: str) -> bool:
+    """Is every observable being marked, on PostgreSQL? SQLite keeps one plan for both."""
+    return where == "warning IS NULL" and not bulk.is_sqlite(conn)
 
 
 def _apply_names(conn: Connection, wl: Warninglist, where: str) -> None:
