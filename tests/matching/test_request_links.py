@@ -1,6 +1,7 @@
 """An access request keeps naming its hit while the hit exists, and names none once matching
-deleted it, on both stores. No foreign key does this since hits are partitioned on
-PostgreSQL (migration 0022): the code that deletes hits does."""
+folded it into a widespread selector, on both stores. No foreign key does this since hits
+are partitioned on PostgreSQL (migration 0022): the code that deletes hits does (a
+rematch's vanished hits: tests/matching/test_rematch.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import Connection
 
 from intelpool.access import Principal
 from intelpool.config import Settings
-from intelpool.matching import access_requests, engine, hits
+from intelpool.matching import access_requests, hits
 from tests import factories as f
 from tests.conftest import Store
 
@@ -36,20 +37,6 @@ def _links(conn: Connection, who: Principal) -> list[int | None]:
     shown = [r.hit_id for r in access_requests.list_requests(conn, who)]
     assert shown == stored
     return shown
-
-
-def test_a_rematch_unlinks_the_requests_from_the_hits_it_deleted(
-        store: Store, tmp_path: Path) -> None:
-    settings = Settings()
-    police, bank, _request = _requested(store, tmp_path, settings)
-    with store.begin() as conn:
-        engine.rematch(conn, settings)
-        [rebuilt] = hits.list_hits(conn, bank).hits
-        links = _links(conn, police)
-    # The rematch recorded the hit again, as a new row: the request no longer names a hit
-    # (as the foreign key's ON DELETE SET NULL left it), and never the id of a deleted one.
-    assert links == [None]
-    assert rebuilt.partner == "Police DE"
 
 
 def test_folding_a_widespread_selector_unlinks_the_requests(

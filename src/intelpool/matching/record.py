@@ -71,11 +71,13 @@ def record_hits(conn: Connection, me: int, now: datetime) -> None:
             "tmp_hits.org_b_id)")
         conn.exec_driver_sql(upsert, p)
         return
-    # The upsert says which rows it inserted (a row version an insert made has no xmax; one
-    # the conflict's update made does): looking the pairs up beforehand, PostgreSQL chose at
-    # run time to hash every hit of the pool rather than probe the pair index.
+    # The upsert says which rows it inserted: an inserted hit was first seen now, an updated
+    # one keeps the moment an earlier transaction first recorded it. (Looking the pairs up
+    # beforehand, PostgreSQL chose at run time to hash every hit of the pool rather than
+    # probe the pair index; the row's xmax, the usual tell, cannot be read from a
+    # partitioned table.)
     conn.exec_driver_sql(
         f"WITH written AS ({upsert} RETURNING observable_a_id, observable_b_id, org_a_id, "
-        "org_b_id, xmax = '0' AS inserted) UPDATE tmp_hits t SET is_new = w.inserted "
+        "org_b_id, first_at = %(now)s AS inserted) UPDATE tmp_hits t SET is_new = w.inserted "
         "FROM written w WHERE t.observable_a_id = w.observable_a_id AND t.observable_b_id = "
         "w.observable_b_id AND t.org_a_id = w.org_a_id AND t.org_b_id = w.org_b_id", p)
