@@ -9,14 +9,21 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from intelpool.db.engine import make_engine
-from intelpool.db.migrate import head_revision, owned_by_intelpool
+from intelpool.db.migrate import (
+    WITHOUT_ON_POSTGRESQL,
+    declared_for,
+    head_revision,
+    owned_by_intelpool,
+)
 from intelpool.db.tables import metadata
 from tests.conftest import Store
 
 
 def test_migrated_store_matches_the_declared_tables(store: Store) -> None:
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"include_name": owned_by_intelpool})
+        context = MigrationContext.configure(conn, opts={
+            "include_name": owned_by_intelpool,
+            "include_object": declared_for(conn.dialect.name)})
         assert context.get_current_revision() == head_revision(store.engine)
         differences = compare_metadata(context, metadata)
     assert differences == []
@@ -58,3 +65,13 @@ def test_hits_lose_their_foreign_keys_and_keep_their_access_requests(tmp_path: P
     engine.dispose()
     assert linked == [hit_id]
     assert foreign_keys == []
+
+
+def test_observations_keep_their_foreign_keys_on_sqlite_only(store: Store) -> None:
+    """Migration 0024: PostgreSQL checked them by a trigger per inserted row."""
+    from sqlalchemy import inspect
+
+    with store.engine.connect() as conn:
+        names = {fk["name"] for fk in inspect(conn).get_foreign_keys("observations")}
+    expected = set() if store.name == "postgresql" else set(WITHOUT_ON_POSTGRESQL)
+    assert names == expected

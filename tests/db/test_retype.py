@@ -85,3 +85,33 @@ def test_rows_typed_the_old_way_merge_into_one_observable(store: Store, tmp_path
         assert conn.execute(select(access_requests.c.hit_id)).scalar_one() == moved["id"]
         assert conn.execute(select(widespread.c.observable_id)).scalar_one() == host
         assert conn.execute(select(relationships.c.source_id)).scalar_one() == host
+
+
+def test_merging_leaves_no_observation_pointing_at_a_missing_row(
+        store: Store, tmp_path: Path) -> None:
+    """What the foreign keys of observations guarded, which PostgreSQL no longer has
+    (migration 0024): a merge deletes the old observable only once none of its observations
+    is left on it, and every observation still names an existing contribution."""
+    with store.begin() as conn:
+        police, bank = f.member(conn, "Police DE"), f.member(conn, "Bank NL", "private")
+        a = f.submit_lines(conn, police, tmp_path, [ONION, "10.9.8.7"]).contribution_id
+        b = f.submit_lines(conn, bank, tmp_path, ["203.0.113.7"]).contribution_id
+        old_forms = [_old_row(conn, "domain", ONION), _old_row(conn, "cidr", "203.0.113.7/32")]
+        for cid in (a, b):
+            for old in old_forms:
+                conn.execute(insert(observations).values(contribution_id=cid,
+                                                         observable_id=old))
+
+        assert retype_observables(conn) == 2
+        orphans = conn.exec_driver_sql(
+            "SELECT count(*) FROM observations o "
+            "LEFT JOIN observables ob ON ob.id = o.observable_id "
+            "LEFT JOIN contributions c ON c.id = o.contribution_id "
+            "WHERE ob.id IS NULL OR c.id IS NULL").scalar_one()
+        remaining = {r.type for r in conn.execute(select(observables.c.type).where(
+            observables.c.id.in_(old_forms)))}
+        held = conn.execute(select(func.count()).select_from(observations).where(
+            observations.c.observable_id == _id(conn, "hostname", ONION))).scalar_one()
+    assert orphans == 0
+    assert remaining == set()  # both old forms merged away...
+    assert held == 2  # ...and each contribution's sighting of the onion kept, once

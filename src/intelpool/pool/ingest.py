@@ -19,6 +19,7 @@ from intelpool.access.evaluation import Scheme, decide_evaluation, parse_scheme
 from intelpool.access.handling import Handling, decide_handling
 from intelpool.audit import service as audit
 from intelpool.config import Settings
+from intelpool.db import bulk
 from intelpool.db.tables import contributions, observables, organisations, sharing_groups
 from intelpool.db.types import storable_text
 from intelpool.errors import InvalidInput, NotFound
@@ -89,6 +90,9 @@ def submit(
         return IngestSummary(existing["id"], existing["format"], existing["accepted"],
                              existing["duplicates"], existing["rejected"], already_submitted=True)
 
+    # The import's statements are batch work too: large batches of observations were JIT
+    # compiled on PostgreSQL, and the summary's groupings spilled to disk with 4 MB.
+    bulk.batch_settings(conn)
     with _records(submission) as (imp, records, position), _fewer_collections():
         themes = themes or list(imp.themes)
         run = ContributionWriter(conn, principal, submission, handling, evaluation, themes,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from intelpool.db.migrate import owned_by_intelpool
+from intelpool.db.migrate import declared_for, owned_by_intelpool
 from intelpool.db.tables import metadata
 
 engine = context.config.attributes.get("engine")
@@ -20,6 +20,7 @@ with engine.connect() as connection:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         include_name=owned_by_intelpool,
+        include_object=declared_for(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()
