@@ -166,58 +166,41 @@ def _count_facts() -> _Facts:
     return _Facts(oc, oc.c.contribution_id, None, oc.c.day, oc.c.type, daily=True)
 
 
-def _shared_selectors(conn: Connection, principal: Principal, dims: tuple[str, ...],
-                      period: Period) -> dict[tuple[str, ...], tuple[int, int]]:
-    """Per cell (() for the total): the visible observations of selectors held by several
-    contributions, and how many distinct selectors they are. Dimensions the rows carry
-    (time, type) are counted in SQL; a contribution's dimensions (theme, originator ...)
-    come from one small query, and the selectors are told apart in Python, which is
-    cheaper than joining every row."""
+def _repeated_selectors(conn: Connection, principal: Principal, dims: tuple[str, ...],
+                        period: Period) -> dict[tuple[str, ...], int]:
+    """Per cell (() for the total): how many of its visible observations repeat a selector
+    the cell counts already. Only selectors held by several contributions can repeat, so
+    only their copied observations are read, and the distinct count is made in SQL."""
     so = shared_observations
-    first, after = period.days
-    own = [d for d in dims if d in _TIME_DIMENSIONS or d == "type"]
-    columns = [day_bucket(d, so.c.day, conn.dialect.name) if d != "type" else so.c.type
-               for d in own]
-    where = [so.c.contribution_id.in_(visible_contribution_ids(principal)),
-             so.c.day >= first, so.c.day < after]
+    where = and_(so.c.contribution_id.in_(visible_contribution_ids(principal)),
+                 so.c.day >= period.days[0], so.c.day < period.days[1])
+    own = [_carried(conn, so, d) for d in dims if d in _TIME_DIMENSIONS or d == "type"]
     if len(own) == len(dims):
-        query = select(*columns, func.count(), func.count(distinct(so.c.observable_id))
-                       ).where(*where)
-        return {tuple(str(k) for k in row[:-2]): (int(row[-2]), int(row[-1]))
-                for row in conn.execute(query.group_by(*columns) if columns else query)}
-    labels = _contribution_labels(conn, principal, [d for d in dims if d not in own])
-    # Where each key part comes from: the row's own columns or its contribution's labels.
-    parts = [(d in own, own.index(d) if d in own else [x for x in dims if x not in own]
-              .index(d)) for d in dims]
-    cells: dict[tuple[str, ...], tuple[int, set[int]]] = {}
-    for cid, oid, *carried in conn.execute(select(so.c.contribution_id, so.c.observable_id,
-                                                  *columns).where(*where)):
-        for theirs in labels[cid]:
-            key = tuple(str(carried[i]) if mine else theirs[i] for mine, i in parts)
-            seen, ids = cells.get(key, (0, set()))
-            ids.add(oid)
-            cells[key] = (seen + 1, ids)
-    return {k: (n, len(ids)) for k, (n, ids) in cells.items()}
+        facts = _Facts(so, so.c.contribution_id, so.c.observable_id, so.c.day, so.c.type,
+                       daily=True)
+        return _repeats(_grouped(conn, facts, dims, None, where, [
+            func.count() - func.count(distinct(so.c.observable_id))]), len(dims))
+    # A contribution's dimensions (theme ...) copy each row into several cells, so first
+    # keep only the rows that can repeat: a selector seen more than once in the same time
+    # bucket and type (one sort of the visible rows). A selector seen once there is alone
+    # in every cell it falls in.
+    rows = select(so.c.contribution_id, so.c.observable_id, so.c.day, so.c.type,
+                  func.count().over(partition_by=[so.c.observable_id, *own]).label("seen")
+                  ).where(where).subquery("visible_shared")
+    facts = _Facts(rows, rows.c.contribution_id, rows.c.observable_id, rows.c.day,
+                   rows.c.type, daily=True)
+    return _repeats(_grouped(conn, facts, dims, principal.organisation_id, rows.c.seen > 1,
+                             [func.count() - func.count(distinct(rows.c.observable_id))]),
+                    len(dims))
 
 
-def _contribution_labels(conn: Connection, principal: Principal, dims: list[str]
-                         ) -> dict[int, list[tuple[str, ...]]]:
-    """Each visible contribution's labels in these contribution dimensions (several when
-    it has several themes)."""
-    joined = contributions.join(organisations,
-                                organisations.c.id == contributions.c.originator_id)
-    if "theme" in dims:
-        joined = joined.outerjoin(contribution_themes,
-                                  contribution_themes.c.contribution_id == contributions.c.id)
-    src = Sources(contributions, organisations, contribution_themes, literal(None), None,
-                  principal.organisation_id)
-    query = select(contributions.c.id, *[expression(d, src, conn.dialect.name) for d in dims]
-                   ).select_from(joined).where(
-        contributions.c.id.in_(visible_contribution_ids(principal)))
-    out: dict[int, list[tuple[str, ...]]] = defaultdict(list)
-    for cid, *values in conn.execute(query):
-        out[int(cid)].append(tuple(str(v) for v in values))
-    return out
+def _repeats(rows: list[Any], n: int) -> dict[tuple[str, ...], int]:
+    return {tuple(str(row[i]) for i in range(n)): int(row[n]) for row in rows}
+
+
+def _carried(conn: Connection, table: Any, dim: str) -> ColumnElement[Any]:
+    """A dimension the shared rows carry themselves: a time bucket of their day, or type."""
+    return table.c.type if dim == "type" else day_bucket(dim, table.c.day, conn.dialect.name)
 
 
 def _hit_facts(principal: Principal) -> _Facts:
@@ -274,10 +257,9 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
             target["contributions"] = int(row[n])
             target["observations"] = target["selectors"] = int(row[n + 1] or 0)
         # A selector held once counts once; those held more often count once per cell.
-        for key, (rows, distinct_ids) in _shared_selectors(conn, principal, keys,
-                                                           period).items():
+        for key, repeated in _repeated_selectors(conn, principal, keys, period).items():
             target = table.cells.setdefault(key or total, _zero(VISIBLE_MEASURES))
-            target["selectors"] = int(target["selectors"] or 0) - rows + distinct_ids
+            target["selectors"] = int(target["selectors"] or 0) - repeated
         for name, facts, count in (("hits", hit, func.sum(hit.base.c.hits)),
                                    ("access_requests", asked, func.count())):
             summed = _per_contribution(conn, facts, keys, _in_period(facts, period), count)
