@@ -36,6 +36,7 @@ from intelpool.access.disclosure import (
     statistics_source,
 )
 from intelpool.access.visibility import visible_contribution_ids
+from intelpool.analysis import shared_selectors
 from intelpool.analysis.dimensions import Sources, day_bucket, expression, time_bucket
 from intelpool.analysis.periods import Period, require_whole_months
 from intelpool.db.tables import (
@@ -46,11 +47,19 @@ from intelpool.db.tables import (
     observables,
     observation_counts,
     organisations,
-    shared_observations,
 )
 
 VISIBLE_MEASURES = ("contributions", "observations", "selectors", "hits", "access_requests")
-PARTNERSHIP_MEASURES = ("contributions", "observations")
+PARTNERSHIP_MEASURES = ("contributions", "observations", "hits", "access_requests")
+# How the partnership tables count what two organisations share, said with every table.
+PARTNERSHIP_NOTES = (
+    "a hit counts once, under its side a: the organisation and contribution whose selector "
+    "is the specific one (an exact hit: the lower organisation id); both organisations count "
+    "among the cell's contributors, and no TLP:RED or withheld contribution on either side",
+    "an access request counts once, under the contribution asked for (its theme, type, "
+    "holder) and the month it was made; requester and holder both count among the cell's "
+    "contributors")
+
 
 
 @dataclass(slots=True)
@@ -74,7 +83,8 @@ class StatsTable:
                 for key, values in self.ordered()]
         return {"scope": self.scope, "dimensions": list(self.dimensions),
                 "period": self.period, "measures": list(self.measures), "rows": rows,
-                "rules": self.rules, "note": "a suppressed cell is null, never zero"}
+                "rules": self.rules, "note": "a suppressed cell is null, never zero",
+                "notes": self.notes}
 
     @property
     def empty(self) -> bool:
@@ -166,43 +176,6 @@ def _count_facts() -> _Facts:
     return _Facts(oc, oc.c.contribution_id, None, oc.c.day, oc.c.type, daily=True)
 
 
-def _repeated_selectors(conn: Connection, principal: Principal, dims: tuple[str, ...],
-                        period: Period) -> dict[tuple[str, ...], int]:
-    """Per cell (() for the total): how many of its visible observations repeat a selector
-    the cell counts already. Only selectors held by several contributions can repeat, so
-    only their copied observations are read, and the distinct count is made in SQL."""
-    so = shared_observations
-    where = and_(so.c.contribution_id.in_(visible_contribution_ids(principal)),
-                 so.c.day >= period.days[0], so.c.day < period.days[1])
-    own = [_carried(conn, so, d) for d in dims if d in _TIME_DIMENSIONS or d == "type"]
-    if len(own) == len(dims):
-        facts = _Facts(so, so.c.contribution_id, so.c.observable_id, so.c.day, so.c.type,
-                       daily=True)
-        return _repeats(_grouped(conn, facts, dims, None, where, [
-            func.count() - func.count(distinct(so.c.observable_id))]), len(dims))
-    # A contribution's dimensions (theme ...) copy each row into several cells, so first
-    # keep only the rows that can repeat: a selector seen more than once in the same time
-    # bucket and type (one sort of the visible rows). A selector seen once there is alone
-    # in every cell it falls in.
-    rows = select(so.c.contribution_id, so.c.observable_id, so.c.day, so.c.type,
-                  func.count().over(partition_by=[so.c.observable_id, *own]).label("seen")
-                  ).where(where).subquery("visible_shared")
-    facts = _Facts(rows, rows.c.contribution_id, rows.c.observable_id, rows.c.day,
-                   rows.c.type, daily=True)
-    return _repeats(_grouped(conn, facts, dims, principal.organisation_id, rows.c.seen > 1,
-                             [func.count() - func.count(distinct(rows.c.observable_id))]),
-                    len(dims))
-
-
-def _repeats(rows: list[Any], n: int) -> dict[tuple[str, ...], int]:
-    return {tuple(str(row[i]) for i in range(n)): int(row[n]) for row in rows}
-
-
-def _carried(conn: Connection, table: Any, dim: str) -> ColumnElement[Any]:
-    """A dimension the shared rows carry themselves: a time bucket of their day, or type."""
-    return table.c.type if dim == "type" else day_bucket(dim, table.c.day, conn.dialect.name)
-
-
 def _hit_facts(principal: Principal) -> _Facts:
     """Hits the viewer knows of, from the hit summary (``pool/hit_summary.py``): its own
     (counted on its side, with its selector's type) and those between two contributions it
@@ -257,7 +230,7 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
             target["contributions"] = int(row[n])
             target["observations"] = target["selectors"] = int(row[n + 1] or 0)
         # A selector held once counts once; those held more often count once per cell.
-        for key, repeated in _repeated_selectors(conn, principal, keys, period).items():
+        for key, repeated in shared_selectors.repeats(conn, principal, keys, period).items():
             target = table.cells.setdefault(key or total, _zero(VISIBLE_MEASURES))
             target["selectors"] = int(target["selectors"] or 0) - repeated
         for name, facts, count in (("hits", hit, func.sum(hit.base.c.hits)),
@@ -279,26 +252,60 @@ def partnership_statistics(conn: Connection, principal: Principal, dims: tuple[s
     require(principal, Permission.POOL_READ)
     require_whole_months(period)
     table = StatsTable("partnership", dims, period.label, PARTNERSHIP_MEASURES,
-                       rules=rules.describe())
+                       rules=rules.describe(), notes=list(PARTNERSHIP_NOTES))
+    figures: dict[str, dict[tuple[Any, ...], CellFigures]] = {
+        m: defaultdict(CellFigures) for m in PARTNERSHIP_MEASURES}
+    n = len(dims)
+
+    def key_of(row: Any) -> tuple[str, ...]:
+        return tuple(str(row[i]) for i in range(n)) if dims else (TOTAL,)
+
     oc = _count_facts()
     counts = _per_contribution(conn, oc, dims, _in_period(oc, period),
                                func.sum(observation_counts.c.observations))
-    rows = _grouped(conn, counts, dims, None, statistics_source(),
-                    [func.count(distinct(counts.contribution_id)), func.sum(counts.base.c.n)],
-                    extra_group=[contributions.c.originator_id])
-    n = len(dims)
-    figures: dict[str, dict[tuple[Any, ...], CellFigures]] = {
-        m: defaultdict(CellFigures) for m in PARTNERSHIP_MEASURES}
-    for row in rows:
-        key: tuple[str, ...] = tuple(str(row[i]) for i in range(n)) if dims else (TOTAL,)
-        org = int(row[n])
-        for offset, measure in enumerate(PARTNERSHIP_MEASURES):
-            cell = figures[measure][key]
+    for row in _grouped(conn, counts, dims, None, statistics_source(),
+                        [func.count(distinct(counts.contribution_id)),
+                         func.sum(counts.base.c.n)],
+                        extra_group=[contributions.c.originator_id]):
+        for offset, measure in enumerate(("contributions", "observations")):
+            cell = figures[measure][key_of(row)]
             cell.total += int(row[n + 1 + offset])
-            cell.add(org, int(row[n + 1 + offset]))
+            cell.add(int(row[n]), int(row[n + 1 + offset]))
+    for measure, facts in (("hits", _partner_hit_facts()),
+                           ("access_requests", _partner_request_facts())):
+        for row in _grouped(conn, facts, dims, None,
+                            and_(statistics_source(), _in_period(facts, period)),
+                            [func.sum(facts.base.c.n)],
+                            extra_group=[contributions.c.originator_id, facts.base.c.other]):
+            # Counted once in its cell; both organisations brought it (K and dominance).
+            cell, count = figures[measure][key_of(row)], int(row[n + 2])
+            cell.total += count
+            cell.add(int(row[n]), count)
+            cell.add(int(row[n + 1]), count)
     for measure, cells in figures.items():
         protected = protect(cells, rules)
         for pkey, value in protected.values.items():
             label = tuple(str(k) for k in pkey)
             table.cells.setdefault(label, dict.fromkeys(PARTNERSHIP_MEASURES))[measure] = value
     return table
+
+
+def _partner_hit_facts() -> _Facts:
+    """Hits from the hit summary, each on its side a's contribution (its theme, type,
+    originator), with the organisation on side b; side b's contribution must be a source of
+    statistics too (side a's is checked with the cell's other facts)."""
+    hc, theirs = hit_counts, contributions.alias("side_b")
+    facts = (select(hc.c.contribution_a_id.label("cid"), hc.c.org_b_id.label("other"),
+                    hc.c.type_a.label("type"), hc.c.day, hc.c.hits.label("n"))
+             .select_from(hc.join(theirs, theirs.c.id == hc.c.contribution_b_id))
+             .where(statistics_source(theirs)).subquery("partner_hits"))
+    return _Facts(facts, facts.c.cid, None, facts.c.day, facts.c.type, daily=True)
+
+
+def _partner_request_facts() -> _Facts:
+    """Access requests, each on the contribution asked for, with the requester."""
+    ar = access_requests
+    facts = select(ar.c.contribution_id.label("cid"), ar.c.requester_org_id.label("other"),
+                   ar.c.created_at.label("at"), literal(1).label("n")
+                   ).subquery("partner_requests")
+    return _Facts(facts, facts.c.cid, None, facts.c.at)
