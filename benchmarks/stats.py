@@ -14,7 +14,8 @@ normal import path. ``measure`` times, as the host centre's analyst, each the me
 and the peer: the same theme x month count as one plain GROUP BY with no authorisation and
 no disclosure control (what any store pays to count those rows at all). It prints each
 ratio to the peer, rows per second and peak memory; ``--baseline`` (a file written by
-``--record`` on a smaller pool) adds how each figure grew with the pool.
+``--record`` on a smaller pool) adds how each figure grew with the pool; ``--no-report``
+times statistics and trends only.
 """
 
 from __future__ import annotations
