@@ -45,8 +45,8 @@ def _raw_hits(conn: Connection) -> dict[tuple[str, str], dict[int, int]]:
     counting only hits with no TLP:RED contribution on either side."""
     red = set(conn.execute(select(contributions.c.id).where(contributions.c.tlp == "red"))
               .scalars())
-    themes = dict(conn.execute(select(contribution_themes.c.contribution_id,
-                                      contribution_themes.c.theme)).tuples().all())
+    themes = {int(cid): str(theme) for cid, theme in conn.execute(
+        select(contribution_themes.c.contribution_id, contribution_themes.c.theme))}
     cells: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for h in conn.execute(select(hits)).mappings():
         if {h["contribution_a_id"], h["contribution_b_id"]} & red:
