@@ -14,7 +14,8 @@ normal import path. ``measure`` times, as the host centre's analyst, each the me
 and the peer: the same theme x month count as one plain GROUP BY with no authorisation and
 no disclosure control (what any store pays to count those rows at all). It prints each
 ratio to the peer, rows per second and peak memory; ``--baseline`` (a file written by
-``--record`` on a smaller pool) adds how each figure grew with the pool.
+``--record`` on a smaller pool) adds how each figure grew with the pool; ``--no-report``
+times statistics and trends only.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def _median(rounds: int, work: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def measure(url: str, rounds: int, record: Path | None, baseline: Path | None,
-            out_dir: Path) -> None:
+            out_dir: Path, report: bool = True) -> None:
     from intelpool.analysis import cache
     from intelpool.analysis import figures as service
     from intelpool.analysis.report.render import to_html, to_pdf
@@ -135,10 +136,12 @@ def measure(url: str, rounds: int, record: Path | None, baseline: Path | None,
             return int(pages)
 
         parts: list[tuple[float, float]] = []
-        pdf_rounds = max(1, rounds // 3)
-        results["report_pdf_cold"], pages = _median(pdf_rounds, lambda: pdf(True))
-        results["report_pdf"], pages = _median(pdf_rounds, lambda: pdf(False))
-        results["report_parts"] = parts
+        pages = 0
+        if report:
+            pdf_rounds = max(1, rounds // 3)
+            results["report_pdf_cold"], pages = _median(pdf_rounds, lambda: pdf(True))
+            results["report_pdf"], pages = _median(pdf_rounds, lambda: pdf(False))
+            results["report_parts"] = parts
         conn.rollback()
     engine.dispose()
     results["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -150,6 +153,8 @@ def measure(url: str, rounds: int, record: Path | None, baseline: Path | None,
     print(f"peer (plain GROUP BY theme, month; no authorisation): {results['peer']:.2f} s, "
           f"{total / results['peer']:,.0f} rows/s")
     for name, target in targets.items():
+        if name not in results:
+            continue
         seconds = results[name]
         line = (f"{name:18} {seconds:7.2f} s  (target < {target} s at 10M)  "
                 f"{seconds / results['peer']:5.1f}x the peer  {total / seconds:,.0f} rows/s")
@@ -181,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     m.add_argument("--record", type=Path)
     m.add_argument("--baseline", type=Path)
     m.add_argument("--out", type=Path, default=Path("."))
+    m.add_argument("--no-report", action="store_true", help="time statistics and trends only")
     args = parser.parse_args(argv)
     from intelpool.config import normalise_database_url
 
@@ -188,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "build":
         build(url, args.scale, args.dir)
     else:
-        measure(url, args.rounds, args.record, args.baseline, args.out)
+        measure(url, args.rounds, args.record, args.baseline, args.out, not args.no_report)
 
 
 if __name__ == "__main__":

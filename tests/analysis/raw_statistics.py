@@ -33,7 +33,7 @@ from intelpool.access.disclosure import (
 from intelpool.access.visibility import visible_contribution, visible_contribution_ids
 from intelpool.analysis.dimensions import Sources, expression
 from intelpool.analysis.periods import Period, require_whole_months
-from intelpool.analysis.statistics import StatsTable
+from intelpool.analysis.statistics import PARTNERSHIP_NOTES, StatsTable
 from intelpool.analysis.trends import _ENTITY_KINDS, Windows, by_entity, entity_names
 from intelpool.db.tables import (
     access_requests,
@@ -48,7 +48,7 @@ from intelpool.db.tables import (
 from intelpool.pool.summary import SELECTOR_CATEGORIES, subject_of
 
 VISIBLE_MEASURES = ("contributions", "observations", "selectors", "hits", "access_requests")
-PARTNERSHIP_MEASURES = ("contributions", "observations")
+PARTNERSHIP_MEASURES = ("contributions", "observations", "hits", "access_requests")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +114,23 @@ def _hit_facts(principal: Principal) -> _Facts:
     return _Facts(facts, facts.c.cid, facts.c.oid, facts.c.at)
 
 
+def _partner_hit_facts() -> _Facts:
+    """Every hit, on its side a, with side b's organisation; side b not red nor withheld."""
+    cb = contributions.alias("cb")
+    facts = select(hits.c.contribution_a_id.label("cid"), hits.c.observable_a_id.label("oid"),
+                   hits.c.org_b_id.label("other"), hits.c.first_at.label("at")).select_from(
+        hits.join(cb, cb.c.id == hits.c.contribution_b_id)).where(
+        statistics_source(cb)).subquery("partner_hits")
+    return _Facts(facts, facts.c.cid, facts.c.oid, facts.c.at)
+
+
+def _partner_request_facts() -> _Facts:
+    facts = select(access_requests.c.contribution_id.label("cid"),
+                   access_requests.c.requester_org_id.label("other"),
+                   access_requests.c.created_at.label("at")).subquery("partner_requests")
+    return _Facts(facts, facts.c.cid, None, facts.c.at)
+
+
 def _request_facts(principal: Principal) -> _Facts:
     """Access requests the viewer's organisation made or was asked."""
     me = principal.organisation_id or -1
@@ -164,7 +181,7 @@ def partnership_statistics(conn: Connection, principal: Principal, dims: tuple[s
     require(principal, Permission.POOL_READ)
     require_whole_months(period)
     table = StatsTable("partnership", dims, period.label, PARTNERSHIP_MEASURES,
-                       rules=rules.describe())
+                       rules=rules.describe(), notes=list(PARTNERSHIP_NOTES))
     obs = _observation_facts()
     rows = _grouped(conn, obs, dims, None,
                     and_(statistics_source(), _in_period(obs, period)),
@@ -176,10 +193,21 @@ def partnership_statistics(conn: Connection, principal: Principal, dims: tuple[s
     for row in rows:
         key: tuple[str, ...] = tuple(str(row[i]) for i in range(n)) if dims else (TOTAL,)
         org = int(row[n])
-        for offset, measure in enumerate(PARTNERSHIP_MEASURES):
+        for offset, measure in enumerate(("contributions", "observations")):
             cell = figures[measure][key]
             cell.total += int(row[n + 1 + offset])
             cell.add(org, int(row[n + 1 + offset]))
+    for measure, facts in (("hits", _partner_hit_facts()),
+                           ("access_requests", _partner_request_facts())):
+        for row in _grouped(conn, facts, dims, None,
+                            and_(statistics_source(), _in_period(facts, period)),
+                            [func.count()],
+                            extra_group=[contributions.c.originator_id, facts.base.c.other]):
+            key = tuple(str(row[i]) for i in range(n)) if dims else (TOTAL,)
+            cell = figures[measure][key]
+            cell.total += int(row[n + 2])
+            cell.add(int(row[n]), int(row[n + 2]))
+            cell.add(int(row[n + 1]), int(row[n + 2]))
     for measure, cells in figures.items():
         protected = protect(cells, rules)
         for pkey, value in protected.values.items():

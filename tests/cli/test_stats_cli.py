@@ -37,6 +37,9 @@ def test_stats_trends_and_report_from_the_command_line(pool: Store,  # noqa: F81
                                "dominance_percent": 85, "rounding": 5}
     assert {r["theme"]: r["observations"] for r in shared["rows"]} == {
         "botnet": None, "(total)": None}
+    assert shared["measures"] == ["contributions", "observations", "hits", "access_requests"]
+    assert all(r["hits"] is None for r in shared["rows"])  # suppressed, never zero
+    assert any(n.startswith("a hit counts once") for n in shared["notes"])
     trends = json.loads(ok(pool, "trends", "--as", "nl@bank.example", "--window", "2w",
                            "--json"))
     assert [t["subject"] for t in trends["trends"] if t["category"] == "tld"] == ["org"]

@@ -68,10 +68,13 @@ def test_partnership_scope_shows_the_rules_and_suppressed_cells(store: Store,
     page = client.get("/statistics?by=theme&scope=partnership&since=2025-01-01")
     assert page.status_code == 200, page.text
     assert 'id="disclosure-rules"' in page.text and "partnership rules" in page.text
+    # How a hit between two organisations counts is said with the table.
+    assert "a hit counts once, under its side a" in page.text
     rows = _csv(client, "by=theme&scope=partnership&since=2025-01-01")
     # Too few organisations in any cell of this small pool: suppressed, never zero.
     botnet = [row for row in rows if row[0] == "botnet"]
     assert botnet and set(botnet[0][1:]) == {"suppressed"}
+    assert rows[0][-2:] == ["hits", "access_requests"]
     assert "0" not in [cell for row in rows[1:-1] for cell in row[1:]]
     assert rows[-1][0].startswith("# partnership rules")
 

@@ -107,4 +107,8 @@ def day_bucket(dim: str, day: ColumnElement[Any], dialect: str) -> ColumnElement
         if dim == "quarter":
             return func.to_char(moment, 'YYYY-"Q"Q')
         return func.to_char(func.date_trunc("week", moment), "YYYY-MM-DD")
+    if dim == "month":
+        # SQLite stores a day as its ISO text: the month is its first seven characters,
+        # several times cheaper than strftime on every row.
+        return func.substr(day, 1, 7)
     return time_bucket(dim, day, dialect)

@@ -36,6 +36,7 @@ from intelpool.access.disclosure import (
     statistics_source,
 )
 from intelpool.access.visibility import visible_contribution_ids
+from intelpool.analysis import shared_selectors
 from intelpool.analysis.dimensions import Sources, day_bucket, expression, time_bucket
 from intelpool.analysis.periods import Period, require_whole_months
 from intelpool.db.tables import (
@@ -46,11 +47,19 @@ from intelpool.db.tables import (
     observables,
     observation_counts,
     organisations,
-    shared_observations,
 )
 
 VISIBLE_MEASURES = ("contributions", "observations", "selectors", "hits", "access_requests")
-PARTNERSHIP_MEASURES = ("contributions", "observations")
+PARTNERSHIP_MEASURES = ("contributions", "observations", "hits", "access_requests")
+# How the partnership tables count what two organisations share, said with every table.
+PARTNERSHIP_NOTES = (
+    "a hit counts once, under its side a: the organisation and contribution whose selector "
+    "is the specific one (an exact hit: the lower organisation id); both organisations count "
+    "among the cell's contributors, and no TLP:RED or withheld contribution on either side",
+    "an access request counts once, under the contribution asked for (its theme, type, "
+    "holder) and the month it was made; requester and holder both count among the cell's "
+    "contributors")
+
 
 
 @dataclass(slots=True)
@@ -74,7 +83,8 @@ class StatsTable:
                 for key, values in self.ordered()]
         return {"scope": self.scope, "dimensions": list(self.dimensions),
                 "period": self.period, "measures": list(self.measures), "rows": rows,
-                "rules": self.rules, "note": "a suppressed cell is null, never zero"}
+                "rules": self.rules, "note": "a suppressed cell is null, never zero",
+                "notes": self.notes}
 
     @property
     def empty(self) -> bool:
@@ -166,60 +176,6 @@ def _count_facts() -> _Facts:
     return _Facts(oc, oc.c.contribution_id, None, oc.c.day, oc.c.type, daily=True)
 
 
-def _shared_selectors(conn: Connection, principal: Principal, dims: tuple[str, ...],
-                      period: Period) -> dict[tuple[str, ...], tuple[int, int]]:
-    """Per cell (() for the total): the visible observations of selectors held by several
-    contributions, and how many distinct selectors they are. Dimensions the rows carry
-    (time, type) are counted in SQL; a contribution's dimensions (theme, originator ...)
-    come from one small query, and the selectors are told apart in Python, which is
-    cheaper than joining every row."""
-    so = shared_observations
-    first, after = period.days
-    own = [d for d in dims if d in _TIME_DIMENSIONS or d == "type"]
-    columns = [day_bucket(d, so.c.day, conn.dialect.name) if d != "type" else so.c.type
-               for d in own]
-    where = [so.c.contribution_id.in_(visible_contribution_ids(principal)),
-             so.c.day >= first, so.c.day < after]
-    if len(own) == len(dims):
-        query = select(*columns, func.count(), func.count(distinct(so.c.observable_id))
-                       ).where(*where)
-        return {tuple(str(k) for k in row[:-2]): (int(row[-2]), int(row[-1]))
-                for row in conn.execute(query.group_by(*columns) if columns else query)}
-    labels = _contribution_labels(conn, principal, [d for d in dims if d not in own])
-    # Where each key part comes from: the row's own columns or its contribution's labels.
-    parts = [(d in own, own.index(d) if d in own else [x for x in dims if x not in own]
-              .index(d)) for d in dims]
-    cells: dict[tuple[str, ...], tuple[int, set[int]]] = {}
-    for cid, oid, *carried in conn.execute(select(so.c.contribution_id, so.c.observable_id,
-                                                  *columns).where(*where)):
-        for theirs in labels[cid]:
-            key = tuple(str(carried[i]) if mine else theirs[i] for mine, i in parts)
-            seen, ids = cells.get(key, (0, set()))
-            ids.add(oid)
-            cells[key] = (seen + 1, ids)
-    return {k: (n, len(ids)) for k, (n, ids) in cells.items()}
-
-
-def _contribution_labels(conn: Connection, principal: Principal, dims: list[str]
-                         ) -> dict[int, list[tuple[str, ...]]]:
-    """Each visible contribution's labels in these contribution dimensions (several when
-    it has several themes)."""
-    joined = contributions.join(organisations,
-                                organisations.c.id == contributions.c.originator_id)
-    if "theme" in dims:
-        joined = joined.outerjoin(contribution_themes,
-                                  contribution_themes.c.contribution_id == contributions.c.id)
-    src = Sources(contributions, organisations, contribution_themes, literal(None), None,
-                  principal.organisation_id)
-    query = select(contributions.c.id, *[expression(d, src, conn.dialect.name) for d in dims]
-                   ).select_from(joined).where(
-        contributions.c.id.in_(visible_contribution_ids(principal)))
-    out: dict[int, list[tuple[str, ...]]] = defaultdict(list)
-    for cid, *values in conn.execute(query):
-        out[int(cid)].append(tuple(str(v) for v in values))
-    return out
-
-
 def _hit_facts(principal: Principal) -> _Facts:
     """Hits the viewer knows of, from the hit summary (``pool/hit_summary.py``): its own
     (counted on its side, with its selector's type) and those between two contributions it
@@ -274,10 +230,9 @@ def visible_statistics(conn: Connection, principal: Principal, dims: tuple[str, 
             target["contributions"] = int(row[n])
             target["observations"] = target["selectors"] = int(row[n + 1] or 0)
         # A selector held once counts once; those held more often count once per cell.
-        for key, (rows, distinct_ids) in _shared_selectors(conn, principal, keys,
-                                                           period).items():
+        for key, repeated in shared_selectors.repeats(conn, principal, keys, period).items():
             target = table.cells.setdefault(key or total, _zero(VISIBLE_MEASURES))
-            target["selectors"] = int(target["selectors"] or 0) - rows + distinct_ids
+            target["selectors"] = int(target["selectors"] or 0) - repeated
         for name, facts, count in (("hits", hit, func.sum(hit.base.c.hits)),
                                    ("access_requests", asked, func.count())):
             summed = _per_contribution(conn, facts, keys, _in_period(facts, period), count)
@@ -297,26 +252,60 @@ def partnership_statistics(conn: Connection, principal: Principal, dims: tuple[s
     require(principal, Permission.POOL_READ)
     require_whole_months(period)
     table = StatsTable("partnership", dims, period.label, PARTNERSHIP_MEASURES,
-                       rules=rules.describe())
+                       rules=rules.describe(), notes=list(PARTNERSHIP_NOTES))
+    figures: dict[str, dict[tuple[Any, ...], CellFigures]] = {
+        m: defaultdict(CellFigures) for m in PARTNERSHIP_MEASURES}
+    n = len(dims)
+
+    def key_of(row: Any) -> tuple[str, ...]:
+        return tuple(str(row[i]) for i in range(n)) if dims else (TOTAL,)
+
     oc = _count_facts()
     counts = _per_contribution(conn, oc, dims, _in_period(oc, period),
                                func.sum(observation_counts.c.observations))
-    rows = _grouped(conn, counts, dims, None, statistics_source(),
-                    [func.count(distinct(counts.contribution_id)), func.sum(counts.base.c.n)],
-                    extra_group=[contributions.c.originator_id])
-    n = len(dims)
-    figures: dict[str, dict[tuple[Any, ...], CellFigures]] = {
-        m: defaultdict(CellFigures) for m in PARTNERSHIP_MEASURES}
-    for row in rows:
-        key: tuple[str, ...] = tuple(str(row[i]) for i in range(n)) if dims else (TOTAL,)
-        org = int(row[n])
-        for offset, measure in enumerate(PARTNERSHIP_MEASURES):
-            cell = figures[measure][key]
+    for row in _grouped(conn, counts, dims, None, statistics_source(),
+                        [func.count(distinct(counts.contribution_id)),
+                         func.sum(counts.base.c.n)],
+                        extra_group=[contributions.c.originator_id]):
+        for offset, measure in enumerate(("contributions", "observations")):
+            cell = figures[measure][key_of(row)]
             cell.total += int(row[n + 1 + offset])
-            cell.add(org, int(row[n + 1 + offset]))
+            cell.add(int(row[n]), int(row[n + 1 + offset]))
+    for measure, facts in (("hits", _partner_hit_facts()),
+                           ("access_requests", _partner_request_facts())):
+        for row in _grouped(conn, facts, dims, None,
+                            and_(statistics_source(), _in_period(facts, period)),
+                            [func.sum(facts.base.c.n)],
+                            extra_group=[contributions.c.originator_id, facts.base.c.other]):
+            # Counted once in its cell; both organisations brought it (K and dominance).
+            cell, count = figures[measure][key_of(row)], int(row[n + 2])
+            cell.total += count
+            cell.add(int(row[n]), count)
+            cell.add(int(row[n + 1]), count)
     for measure, cells in figures.items():
         protected = protect(cells, rules)
         for pkey, value in protected.values.items():
             label = tuple(str(k) for k in pkey)
             table.cells.setdefault(label, dict.fromkeys(PARTNERSHIP_MEASURES))[measure] = value
     return table
+
+
+def _partner_hit_facts() -> _Facts:
+    """Hits from the hit summary, each on its side a's contribution (its theme, type,
+    originator), with the organisation on side b; side b's contribution must be a source of
+    statistics too (side a's is checked with the cell's other facts)."""
+    hc, theirs = hit_counts, contributions.alias("side_b")
+    facts = (select(hc.c.contribution_a_id.label("cid"), hc.c.org_b_id.label("other"),
+                    hc.c.type_a.label("type"), hc.c.day, hc.c.hits.label("n"))
+             .select_from(hc.join(theirs, theirs.c.id == hc.c.contribution_b_id))
+             .where(statistics_source(theirs)).subquery("partner_hits"))
+    return _Facts(facts, facts.c.cid, None, facts.c.day, facts.c.type, daily=True)
+
+
+def _partner_request_facts() -> _Facts:
+    """Access requests, each on the contribution asked for, with the requester."""
+    ar = access_requests
+    facts = select(ar.c.contribution_id.label("cid"), ar.c.requester_org_id.label("other"),
+                   ar.c.created_at.label("at"), literal(1).label("n")
+                   ).subquery("partner_requests")
+    return _Facts(facts, facts.c.cid, None, facts.c.at)

@@ -70,6 +70,7 @@ def _write_csv(table: StatsTable) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(_header(table))
     writer.writerows(_cells(table))
+    writer.writerows([f"# {note}"] for note in table.notes)
     if table.rules:
         writer.writerow([f"# {_rules_text(table)}"])
 
@@ -91,3 +92,5 @@ def _print(table: StatsTable) -> None:
         common.console.print("nothing to count in this period")
     if table.rules:
         common.console.print(_rules_text(table), style="dim", highlight=False)
+    for note in table.notes:
+        common.console.print(note, style="dim", highlight=False)

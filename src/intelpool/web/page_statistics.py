@@ -85,6 +85,7 @@ def statistics_csv(viewer: CurrentViewer, by: Dimensions = None, since: str = ""
                    until: str = "", scope: str = "visible") -> Response:
     table = _compute(viewer, _asked(by, since, until, scope))
     rows = _cells(table)
+    rows += [[f"# {note}"] for note in table.notes]
     if table.rules:
         rows.append([f"# {table.rules_text}"])
     return csv_response(f"statistics-{table.scope}.csv", _header(table), rows)

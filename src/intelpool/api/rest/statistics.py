@@ -30,6 +30,7 @@ class StatisticsTable(BaseModel):
     rows: list[dict[str, str | int | None]]
     rules: dict[str, int] | None
     note: str
+    notes: list[str] = []
 
 
 @router.get("/statistics")

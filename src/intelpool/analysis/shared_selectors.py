@@ -1,0 +1,102 @@
+"""Selectors held by several contributions, for exact distinct-selector counts.
+
+A cell's distinct selectors are its observations minus its *repeats*: observations of a
+selector the cell counts already. Only selectors two or more contributions hold can repeat,
+and the summary keeps their observations (``shared_observations``). The repeats are counted
+in SQL without joining each row to its contribution's labels (themes ...):
+
+- per selector and the dimensions a row carries (time bucket, type), the set of visible
+  contributions holding it (only sets of two or more: one holder cannot repeat);
+- those sets counted per carried dimensions: selectors mostly repeat between the same few
+  contributions, so this is a few rows where there were hundreds of thousands;
+- per set, a cell with label L gets (holders labelled L) - 1 repeats for each selector.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, String, cast, func, literal, select
+
+from intelpool.access import Principal
+from intelpool.access.visibility import visible_contribution_ids
+from intelpool.analysis.dimensions import Sources, day_bucket, expression
+from intelpool.analysis.periods import Period
+from intelpool.db.tables import (
+    contribution_themes,
+    contributions,
+    organisations,
+    shared_observations,
+)
+
+CARRIED = ("month", "quarter", "week", "type")  # dimensions the shared rows carry
+
+Cell = tuple[str, ...]
+
+
+def repeats(conn: Connection, principal: Principal, dims: tuple[str, ...],
+            period: Period) -> dict[Cell, int]:
+    """Per cell (() for no dimension): observations repeating a selector the cell counts."""
+    so = shared_observations
+    own = [d for d in dims if d in CARRIED]
+    carried = [_carried(conn, d) for d in own]
+    where = [so.c.contribution_id.in_(visible_contribution_ids(principal)),
+             so.c.day >= period.days[0], so.c.day < period.days[1]]
+    if len(own) == len(dims):
+        # Every dimension on the row: count distinct in SQL directly.
+        query = select(*carried, func.count() - func.count(func.distinct(so.c.observable_id))
+                       ).where(*where)
+        if carried:
+            query = query.group_by(*carried)
+        n = len(carried)
+        return {tuple(str(v) for v in row[:n]): int(row[n]) for row in conn.execute(query)}
+    holders = (select(*[c.label(f"k{i}") for i, c in enumerate(carried)],
+                      _joined(conn, so.c.contribution_id).label("holders"))
+               .where(*where).group_by(so.c.observable_id, *carried)
+               .having(func.count() > 1).subquery("holders"))
+    keys = [holders.c[f"k{i}"] for i in range(len(carried))]
+    sets = select(*keys, holders.c.holders, func.count()).group_by(*keys, holders.c.holders)
+    labels = _contribution_labels(conn, principal, [d for d in dims if d not in own])
+    out: Counter[Cell] = Counter()
+    for *values, joined, selectors in conn.execute(sets):
+        ids = {int(i) for i in str(joined).split(",")}
+        for label, held in Counter(lab for cid in ids for lab in labels[cid]).items():
+            parts = iter(label)
+            row = iter(values)
+            cell = tuple(str(next(row)) if d in own else next(parts) for d in dims)
+            out[cell] += (held - 1) * int(selectors)
+    return {cell: n for cell, n in out.items() if n}
+
+
+def _carried(conn: Connection, dim: str) -> ColumnElement[Any]:
+    so = shared_observations
+    return so.c.type if dim == "type" else day_bucket(dim, so.c.day, conn.dialect.name)
+
+
+def _joined(conn: Connection, value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The values of a group as one comma-separated text (order does not matter here)."""
+    text = cast(value, String)
+    if conn.dialect.name == "postgresql":
+        return func.string_agg(text, literal(","))
+    return func.group_concat(text, literal(","))
+
+
+def _contribution_labels(conn: Connection, principal: Principal, dims: list[str]
+                         ) -> dict[int, set[Cell]]:
+    """Each visible contribution's labels in these contribution dimensions (several when
+    it has several themes)."""
+    joined = contributions.join(organisations,
+                                organisations.c.id == contributions.c.originator_id)
+    if "theme" in dims:
+        joined = joined.outerjoin(contribution_themes,
+                                  contribution_themes.c.contribution_id == contributions.c.id)
+    src = Sources(contributions, organisations, contribution_themes, literal(None), None,
+                  principal.organisation_id)
+    query = select(contributions.c.id, *[expression(d, src, conn.dialect.name) for d in dims]
+                   ).select_from(joined).where(
+        contributions.c.id.in_(visible_contribution_ids(principal)))
+    out: dict[int, set[Cell]] = defaultdict(set)
+    for cid, *values in conn.execute(query):
+        out[int(cid)].add(tuple(str(v) for v in values))
+    return out
