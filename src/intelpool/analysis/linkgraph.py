@@ -11,6 +11,7 @@ Warninglisted selectors are no nodes at all: they never link anything.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,10 +64,17 @@ class LinkGraph:
         return _simple(self.size, self.a[keep], self.b[keep], self.weight[keep])
 
     def dump(self) -> bytes:
+        """The graph as ``np.load`` reads it (an ``.npz``), deflated at the fastest level:
+        numpy's default level took five times as long at 1M selectors for 9% less."""
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "keys": self.keys, "a": self.a, "b": self.b, "kind": self.kind,
+            "label": self.label.astype(str), "contribution": self.contribution,
+            "weight": self.weight, "cut": self.cut}
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, keys=self.keys, a=self.a, b=self.b, kind=self.kind,
-                            label=self.label.astype(str), contribution=self.contribution,
-                            weight=self.weight, cut=self.cut)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for name, array in arrays.items():
+                with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
         return buffer.getvalue()
 
 

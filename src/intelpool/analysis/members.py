@@ -10,15 +10,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import BigInteger, Connection, TableClause, and_, column, func, select, table
 
 from intelpool.access import Principal
 from intelpool.analysis.extract import visible
 from intelpool.analysis.roles import strength
+from intelpool.db.bulk import analyze, create_temp_table, is_sqlite, load_rows
 from intelpool.db.tables import entities, observables, observations
 
 IntArray = npt.NDArray[np.int64]
-SLICE = 5000  # ids per statement, under the stores' bound-value caps
+SCRATCH = "analysis_named"
 
 
 def names(conn: Connection, stats: dict[str, npt.NDArray[Any]], rows: IntArray) -> None:
@@ -26,13 +27,12 @@ def names(conn: Connection, stats: dict[str, npt.NDArray[Any]], rows: IntArray) 
     data holds, as ``node_stats`` found them)."""
     wanted = np.unique(rows)
     position = {int(oid): int(r) for r, oid in zip(wanted, stats["id"][wanted], strict=True)}
-    ids = list(position)
-    for start in range(0, len(ids), SLICE):
-        for oid, kind, value in conn.execute(
-                select(observables.c.id, observables.c.type, observables.c.value)
-                .where(observables.c.id.in_(ids[start:start + SLICE]))):
-            stats["type"][position[oid]] = kind
-            stats["value"][position[oid]] = value
+    named = _scratch(conn, list(position))
+    for oid, kind, value in conn.execute(
+            select(observables.c.id, observables.c.type, observables.c.value)
+            .where(observables.c.id.in_(select(named.c.id)))):
+        stats["type"][position[oid]] = kind
+        stats["value"][position[oid]] = value
 
 
 def roles(conn: Connection, principal: Principal, oids: list[int]) -> dict[int, str]:
@@ -42,27 +42,25 @@ def roles(conn: Connection, principal: Principal, oids: list[int]) -> dict[int, 
     vis = visible(principal)
     ind = entities.alias("ind")
     role = func.coalesce(observations.c.role, ind.c.name)
-    rows: list[Any] = []
-    for start in range(0, len(oids), SLICE):
-        chunk = observations.c.observable_id.in_(oids[start:start + SLICE])
-        rows += conn.execute(
-            select(observations.c.observable_id, role, func.count())
-            .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
-                         .outerjoin(ind, and_(ind.c.contribution_id ==
-                                              observations.c.contribution_id,
-                                              ind.c.ref == observations.c.ref,
-                                              ind.c.kind == "indicator")))
-            .where(chunk, role.is_not(None), *_label(role))
-            .group_by(observations.c.observable_id, role)
-        ).all()
-        # A MISP attribute's comment is where many partners write the role.
-        rows += conn.execute(
-            select(observations.c.observable_id, observations.c.comment, func.count())
-            .join(vis, vis.c.id == observations.c.contribution_id)
-            .where(chunk, observations.c.comment.is_not(None),
-                   *_label(observations.c.comment))
-            .group_by(observations.c.observable_id, observations.c.comment)
-        ).all()
+    chunk = observations.c.observable_id.in_(select(_scratch(conn, oids).c.id))
+    rows: list[Any] = list(conn.execute(
+        select(observations.c.observable_id, role, func.count())
+        .select_from(observations.join(vis, vis.c.id == observations.c.contribution_id)
+                     .outerjoin(ind, and_(ind.c.contribution_id ==
+                                          observations.c.contribution_id,
+                                          ind.c.ref == observations.c.ref,
+                                          ind.c.kind == "indicator")))
+        .where(chunk, role.is_not(None), *_label(role))
+        .group_by(observations.c.observable_id, role)
+    ).all())
+    # A MISP attribute's comment is where many partners write the role.
+    rows += conn.execute(
+        select(observations.c.observable_id, observations.c.comment, func.count())
+        .join(vis, vis.c.id == observations.c.contribution_id)
+        .where(chunk, observations.c.comment.is_not(None),
+               *_label(observations.c.comment))
+        .group_by(observations.c.observable_id, observations.c.comment)
+    ).all()
     if not rows:
         return {}
     # The strongest role any partner states wins (a C2 panel that another file files under
@@ -77,6 +75,16 @@ def roles(conn: Connection, principal: Principal, oids: list[int]) -> dict[int, 
     last = np.flatnonzero(np.diff(ids[order], append=-1) != 0)
     best = order[last]
     return dict(zip(ids[best].tolist(), names[which[best]].tolist(), strict=True))
+
+
+def _scratch(conn: Connection, ids: list[int]) -> TableClause:
+    """The given ids in a scratch table to join: an ``IN`` list of tens of thousands costs
+    more to compile and bind than the query it filters."""
+    create_temp_table(conn, SCRATCH,
+                      "id INTEGER PRIMARY KEY" if is_sqlite(conn) else "id BIGINT PRIMARY KEY")
+    load_rows(conn, SCRATCH, ["id"], [(i,) for i in ids])
+    analyze(conn, SCRATCH)
+    return table(SCRATCH, column("id", BigInteger))
 
 
 def _label(text: Any) -> list[Any]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import igraph as ig
@@ -151,7 +152,17 @@ def _member(lg: LinkGraph, row: int) -> dict[str, Any]:
 
 
 def _day(stamp: float) -> str | None:
-    return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d") if stamp else None
+    return _day_text(math.floor(stamp / 86400)) if stamp else None
+
+
+@lru_cache(maxsize=65536)
+def _day_text(days: int) -> str:
+    """The UTC day ``days`` after 1970-01-01, written once per day: a million-selector pool
+    has members on a few thousand days but a hundred thousand first and last sightings."""
+    return (_EPOCH + timedelta(days=days)).isoformat()
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 def cohesion(graph: ig.Graph, piece: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
