@@ -61,7 +61,7 @@ def _recount(conn: Connection, observable_ids: list[int]) -> None:
 
     if observable_ids and inspect(conn).has_table("observation_counts"):
         summary.refresh(conn, observable_ids)
-    if observable_ids and inspect(conn).has_table("hit_counts"):
+    if observable_ids:
         hit_summary.recount(conn)  # types changed and hits merged: rare, so all of them
 
 

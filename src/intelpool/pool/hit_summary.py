@@ -36,8 +36,17 @@ Pair = tuple[int, int]
 
 def recount(conn: Connection, pairs: Iterable[Pair] | None = None) -> None:
     """Recount the rows of these (org_a, org_b) pairs, or of every pair (None)."""
-    if not inspect(conn).has_table("hit_counts"):
-        return  # a pool not yet migrated to the summary: the migration fills it
+    if _kept(conn):
+        _recount(conn, pairs)
+
+
+def _kept(conn: Connection) -> bool:
+    """Whether the pool keeps the summary: one not yet migrated to it has none (the
+    migration fills it)."""
+    return inspect(conn).has_table("hit_counts")
+
+
+def _recount(conn: Connection, pairs: Iterable[Pair] | None) -> None:
     if pairs is None:
         conn.execute(delete(hit_counts))
         _insert(conn, true())
@@ -52,7 +61,7 @@ def recount_matched(conn: Connection, me: int) -> None:
     """After ``me``'s submission recorded its hits: recount the pairs it recorded (the
     scratch table ``tmp_hits``) and, where a selector became widespread, the pairs of its
     holders, whose earlier hits were folded away (``tmp_match`` names the holders)."""
-    if not inspect(conn).has_table("hit_counts"):
+    if not _kept(conn):
         return
     recorded = conn.exec_driver_sql("SELECT DISTINCT org_a_id, org_b_id FROM tmp_hits").all()
     holders = {int(o) for (o,) in conn.exec_driver_sql(
@@ -62,7 +71,7 @@ def recount_matched(conn: Connection, me: int) -> None:
     pairs = {(int(a), int(b)) for a, b in recorded}
     if holders:
         pairs |= set(combinations(sorted(holders | {int(me)}), 2))  # exact: org_a < org_b
-    recount(conn, pairs)
+    _recount(conn, pairs)
 
 
 def _pair_filters(pairs: set[Pair]) -> list[_PairFilter]:
