@@ -54,7 +54,7 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     now = utcnow()
     widespread, folded = _widespread(conn, settings.widespread_threshold, now)
     record_hits(conn, org_id, now)
-    hit_summary.recount_matched(conn, org_id)
+    hit_summary.recount_matched(conn, org_id, folded=folded > 0)
     partners = _partners(conn)
     _notify(conn, org_id, min(contribution_ids), partners)
     summary = MatchSummary(widespread=widespread, folded_hits=folded)

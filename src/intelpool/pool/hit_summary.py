@@ -57,17 +57,18 @@ def _recount(conn: Connection, pairs: Iterable[Pair] | None) -> None:
         _insert(conn, where(hits.c.org_a_id, hits.c.org_b_id))
 
 
-def recount_matched(conn: Connection, me: int) -> None:
+def recount_matched(conn: Connection, me: int, *, folded: bool) -> None:
     """After ``me``'s submission recorded its hits: recount the pairs it recorded (the
-    scratch table ``tmp_hits``) and, where a selector became widespread, the pairs of its
-    holders, whose earlier hits were folded away (``tmp_match`` names the holders)."""
+    scratch table ``tmp_hits``) and, when it ``folded`` earlier hits into a selector that
+    became widespread, the pairs of that selector's holders (``tmp_match`` names them);
+    without a fold no other pair's hits changed."""
     if not _kept(conn):
         return
     recorded = conn.exec_driver_sql("SELECT DISTINCT org_a_id, org_b_id FROM tmp_hits").all()
     holders = {int(o) for (o,) in conn.exec_driver_sql(
         "SELECT DISTINCT m.org_id FROM tmp_match m JOIN tmp_probe p ON p.probe_key = "
         "m.probe_key WHERE m.kind = 'exact' AND p.observable_id IN "
-        "(SELECT observable_id FROM widespread)")}
+        "(SELECT observable_id FROM widespread)")} if folded else set()
     pairs = {(int(a), int(b)) for a, b in recorded}
     if holders:
         pairs |= set(combinations(sorted(holders | {int(me)}), 2))  # exact: org_a < org_b
