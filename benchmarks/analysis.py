@@ -17,6 +17,7 @@ police analyst, one bank analyst) runs networks and targets in a child process, 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import resource
 import subprocess
@@ -191,7 +192,7 @@ def quality(truth: dict[str, Any], visible: set[tuple[str, str]],
     weighted = weight = 0.0
     keys_found = keys_total = structures = 0
     for s in truth["structures"]:
-        members = {(m["type"], m["value"]) for m in s["members"]} & visible
+        members = {_selector(m) for m in s["members"]} & visible
         if len(members) < 5:
             continue
         structures += 1
@@ -201,11 +202,23 @@ def quality(truth: dict[str, Any], visible: set[tuple[str, str]],
         f1 = 2 * inter / (len(members) + len(networks[best])) if inter else 0.0
         weighted += f1 * len(members)
         weight += len(members)
-        keys = {(k["type"], k["value"]) for k in s["key_members"]} & visible
+        keys = {_selector(k) for k in s["key_members"]} & visible
         keys_total += len(keys)
         keys_found += len(keys & top5.get(best, set()))
     return {"structures": structures, "f1": weighted / weight if weight else 0.0,
             "key_recall": keys_found / keys_total if keys_total else 0.0}
+
+
+@functools.cache
+def _canonical(type_: str, value: str) -> tuple[str, str]:
+    from intelpool.observables import parse_selector
+
+    return parse_selector(value, type_)
+
+
+def _selector(member: dict[str, Any]) -> tuple[str, str]:
+    """A planted selector as the pool stores and prints it ("telegram:@x" is "telegram:x")."""
+    return _canonical(member["type"], member["value"])
 
 
 def baseline(conn: Any, principal: Any) -> tuple[dict[str, set[tuple[str, str]]],
