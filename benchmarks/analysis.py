@@ -98,6 +98,9 @@ def report(name: str, r: dict[str, Any]) -> None:
           f"MiB; second networks call (from the store) {r['cached_seconds'] * 1000:.0f} ms "
           f"for a page of {PAGE} ({r['cached_all_seconds'] * 1000:.0f} ms for all); "
           f"graph --depth 2 p95 {r['graph_p95_ms']:.1f} ms")
+    c = r["ceiling"]
+    print(f"    evidence ceiling: best-match F1 {c['f1']:.3f}, key members {c['key_recall']:.3f} "
+          "(each structure's largest group of visible members the viewer's links connect)")
     if "networkx_seconds" in r:
         print(f"    networkx pipeline {r['networkx_seconds']:.2f} s: intelpool is "
               f"{r['networkx_seconds'] / r['seconds']:.1f}x faster")
@@ -147,6 +150,7 @@ def worker(url: str, email: str, truth_path: str, *, networkx: bool) -> dict[str
                            "quality": quality(truth, visible, members, top5)}
     with engine.connect() as conn:
         base_members, base_top = baseline(conn, principal)
+        out["ceiling"] = ceiling(conn, principal, truth, visible)
     out["baseline"] = quality(truth, visible, base_members, base_top)
     if networkx:
         out["networkx_seconds"] = networkx_pipeline(engine, principal)
@@ -219,6 +223,50 @@ def _canonical(type_: str, value: str) -> tuple[str, str]:
 def _selector(member: dict[str, Any]) -> tuple[str, str]:
     """A planted selector as the pool stores and prints it ("telegram:@x" is "telegram:x")."""
     return _canonical(member["type"], member["value"])
+
+
+def ceiling(conn: Any, principal: Any, truth: dict[str, Any],
+            visible: set[tuple[str, str]]) -> dict[str, float]:
+    """What no method can beat without linking what the viewer's evidence leaves unlinked.
+
+    Per structure, its visible members are grouped by the connected piece of the viewer's
+    link graph (hub links cut, as networks are built) they fall in; the largest group is
+    the best network any method could propose (recall = its share, precision 1), and only
+    the key members inside it could reach that network's targets."""
+    import numpy as np
+    from sqlalchemy import select
+
+    from intelpool.analysis.extract import OBSERVABLE
+    from intelpool.analysis.linkgraph import build
+    from intelpool.db.tables import observables
+
+    lg = build(conn, principal)
+    piece = np.asarray(lg.for_communities().connected_components().membership, np.int64)
+    ids = {(t, v): i for i, t, v in conn.execute(
+        select(observables.c.id, observables.c.type, observables.c.value))}
+
+    def place(selector: tuple[str, str]) -> int:
+        node = lg.index_of(ids[selector] * 4 + OBSERVABLE) if selector in ids else None
+        return -1 - len(ids) if node is None else int(piece[node])
+
+    weighted = weight = 0.0
+    keys_found = keys_total = 0
+    for s in truth["structures"]:
+        members = {_selector(m) for m in s["members"]} & visible
+        if len(members) < 5:
+            continue
+        groups = Counter(place(m) for m in members)
+        best, size = max(groups.items(), key=lambda kv: (kv[1], kv[0]))
+        if best < 0:  # a member in no link at all is a group of its own
+            size = 1
+        recall = size / len(members)
+        weighted += 2 * recall / (1 + recall) * len(members)
+        weight += len(members)
+        keys = {_selector(k) for k in s["key_members"]} & visible
+        keys_total += len(keys)
+        keys_found += sum(1 for k in keys if place(k) == best) if best >= 0 else min(1, len(keys))
+    return {"f1": weighted / weight if weight else 0.0,
+            "key_recall": keys_found / keys_total if keys_total else 0.0}
 
 
 def baseline(conn: Any, principal: Any) -> tuple[dict[str, set[tuple[str, str]]],
