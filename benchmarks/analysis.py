@@ -5,7 +5,9 @@ a fresh embedded pool (or ``--db``), and for three viewers (the host centre's an
 police analyst, one bank analyst) runs networks and targets in a child process, printing:
 - best-match F1 (target >= 0.90) and key-member recall in the top 5 targets (>= 0.80),
   beside a naive baseline (connected components of same-contribution links, targets by
-  sightings) computed in the same run;
+  sightings) computed in the same run, and the evidence ceiling (``ceiling``): the figures
+  of a proposal holding each structure's largest group of visible members that the
+  viewer's links connect, which no method beats without linking what the data does not;
 - time and peak memory of graph build + networks + targets, a second (cached) networks call,
   and the same pipeline with networkx (Louvain, betweenness on the same subgraphs): the ratio;
 - ``graph VALUE --depth 2`` p95 over member selectors (warm cache).
