@@ -157,3 +157,21 @@ def test_a_directory_goes_to_the_worker_as_it_was_submitted(
         # The same directory submitted directly is recognised as the job's own contribution.
         again = f.submit_file(conn, police, feed)
         assert again.already_submitted and again.contribution_id == job.contribution_id
+
+
+def test_the_embedded_worker_refreshes_the_analyses_its_jobs_made_stale(
+        partners: Store, tmp_path: Path) -> None:
+    if partners.name != "sqlite":
+        pytest.skip("PostgreSQL workers leave it to 'intelpool analysis refresh --every'")
+    from intelpool.analysis import cache, warm
+    from intelpool.analysis import service as analysis
+
+    with partners.begin() as conn:
+        police = principal_for_email(conn, "analyst@police-de.example")
+        analysis.networks(conn, police)  # Police DE uses the analysis
+        before = cache.fingerprint(conn, police)
+    _queue(partners, tmp_path, LINES)
+    run_queue(partners)
+    with partners.begin() as conn:
+        assert cache.fingerprint(conn, police) != before  # the job's data is in
+        assert warm.is_fresh(conn, police)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from sqlalchemy import Engine
 
 from intelpool.errors import NotSupported
 from intelpool.jobs import records, runner
+
+log = logging.getLogger(__name__)
 
 
 def spool_dir(engine: Engine) -> Path:
@@ -67,8 +70,22 @@ def drain(engine: Engine, *, wait: bool = True) -> int:
 
 def serve_forever(engine: Engine, poll_seconds: float = 1.0) -> None:
     while True:
-        drain(engine)
+        drain_and_warm(engine)
         time.sleep(poll_seconds)
+
+
+def drain_and_warm(engine: Engine) -> int:
+    """Run the queued jobs; when any ran, recompute the analyses their data made stale
+    (after the queue's lock is let go, so the next submission does not wait for it)."""
+    ran = drain(engine)
+    if ran:
+        from intelpool.analysis import warm
+
+        try:
+            warm.refresh(engine)
+        except Exception:  # the jobs are done; a reader recomputes what is left stale
+            log.exception("refreshing the analyses after %d job(s) failed", ran)
+    return ran
 
 
 def start_background_runner(url: str, engine: Engine) -> None:

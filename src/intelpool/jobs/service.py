@@ -103,6 +103,6 @@ def run_worker(engine: Engine, *, concurrency: int = 1, once: bool = False,
     from intelpool.jobs import local_queue
 
     if once:
-        local_queue.drain(engine)
+        local_queue.drain_and_warm(engine)
     else:
         local_queue.serve_forever(engine)
