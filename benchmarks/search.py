@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine, event, text
 
 from benchmarks.common import drop_store, print_result, store_url
 from benchmarks.match import _built, build_pool, value
@@ -110,21 +110,29 @@ def one_search(eng: Engine, who: Principal, text_value: str) -> tuple[int, float
         return found, time.perf_counter() - started
 
 
-def explain_ms(conn: Connection, who: Principal, values: list[str]) -> list[float]:
-    """PostgreSQL's own execution time of the search statement for each value."""
-    from intelpool.observables import search_candidates
+def explain_ms(eng: Engine, who: Principal, values: list[str]) -> list[float]:
+    """PostgreSQL's own execution time of the statement the search sends for each value
+    (caught as it is sent, then run again under EXPLAIN ANALYZE)."""
+    sent: list[tuple[str, Any]] = []
+
+    def catch(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT") and not sent:
+            sent.append((statement, parameters))
 
     out = []
-    for text_value in values:
-        wanted = search_candidates(text_value)
-        params: dict[str, Any] = {"viewer_organisation_id": who.organisation_id,
-                                  "limit": 1000}
-        for i, (t, v) in enumerate(wanted):
-            params[f"type_{i}"], params[f"value_{i}"] = t, v
-        compiled = reads._search_statement(len(wanted)).compile(dialect=conn.dialect)
-        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + compiled.string,
-                                    compiled.construct_params(params)).scalar_one()
-        out.append(float(plan[0]["Execution Time"]))
+    with eng.connect() as conn:
+        for text_value in values:
+            sent.clear()
+            event.listen(conn, "before_cursor_execute", catch)
+            with conn.begin() as transaction:
+                reads.search(conn, who, text_value)
+                transaction.rollback()
+            event.remove(conn, "before_cursor_execute", catch)
+            statement, parameters = sent[0]
+            plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement,
+                                        parameters).scalar_one()
+            conn.rollback()
+            out.append(float(plan[0]["Execution Time"]))
     return out
 
 
@@ -184,8 +192,7 @@ def run(url: str, observations: int, orgs: int, seed: int, searches: int,
         cpu_peer += c2 - c1
         found_rows += rows
         held_empty += int(queries[i][1] and rows == 0)
-    with eng.connect() as conn:
-        db_ms = explain_ms(conn, who, [queries[i][0] for i in order[:100]])
+    db_ms = explain_ms(eng, who, [queries[i][0] for i in order[:100]])
     load_after = uptime()
     peer.close()
     audited.close()
