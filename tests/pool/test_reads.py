@@ -32,6 +32,24 @@ def test_search_shows_themes_and_audience_of_each_contribution(store: Store,
     assert context["themes"][police_s.contribution_id] == ["botnet", "online-fraud"]
 
 
+def test_search_shows_audience_names_whatever_characters_they_hold(store: Store,
+                                                                  tmp_path: Path) -> None:
+    odd_org, odd_group = "CERT 7: Zürich, 12:3", "Desk 4:x,y | 9"
+    with store.begin() as conn:
+        police = f.member(conn, "Police DE")
+        bank = f.member(conn, odd_org, kind="cert")
+        partners.add_group(conn, f.OPERATOR, odd_group, [odd_org])
+        f.submit_lines(conn, police, tmp_path, ["evil.example"], tlp="amber",
+                       audience=[f"org:{odd_org}", f"group:{odd_group}"],
+                       themes=["intrusion", "crime-as-a-service", "malware-testing"])
+        found = reads.search(conn, bank, "evil.example")
+        context = reads.contribution_context(conn, [v.contribution_id for v in found])
+    [shown] = found
+    assert shown.handling.audience == [f"group:{odd_group}", f"org:{odd_org}"]
+    assert shown.themes == ["crime-as-a-service", "intrusion", "malware-testing"]
+    assert shown.themes == context["themes"][shown.contribution_id]
+
+
 def test_a_stranger_finds_nothing_and_a_search_is_audited(store: Store,
                                                           tmp_path: Path) -> None:
     from sqlalchemy import select
