@@ -189,5 +189,8 @@ def test_a_held_takedown_note_is_listed_and_released_by_the_lead_only(
     assert client.post(f"/api/v1/notes/{made['id']}/release",
                        headers=world.police).status_code == 204
     assert client.get("/api/v1/held", headers=world.police).json() == {"items": []}
+    # An id past what the store can hold is refused as input, not failed on.
+    assert client.post(f"/api/v1/notes/{2**63}/release",
+                       headers=world.police).status_code == 422
     notes = client.get(f"/api/v1/operations/{mule}", headers=world.stranger).json()["notes"]
     assert [n["text"] for n in notes] == ["Please take down the login page"]

@@ -52,6 +52,6 @@ def held_list(conn: Conn, caller: Reader) -> HeldList:
 
 @router.post("/notes/{note_id}/release", status_code=204)
 def release_note(conn: Conn, caller: OperationsManager,
-                 note_id: Annotated[int, PathParam(ge=1)]) -> None:
+                 note_id: Annotated[int, PathParam(ge=1, le=2**62)]) -> None:
     """Release a takedown note held for you: the members of its operation see it."""
     work.release_note(conn, caller, note_id)
