@@ -17,7 +17,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, cast, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 
 from intelpool.access import Principal
 from intelpool.access.visibility import visible_contribution_ids
@@ -41,16 +50,24 @@ def repeats(conn: Connection, principal: Principal, dims: tuple[str, ...],
     so = shared_observations
     own = [d for d in dims if d in CARRIED]
     carried = [_carried(conn, d) for d in own]
-    where = [so.c.contribution_id.in_(visible_contribution_ids(principal)),
+    holder: ColumnElement[Any] = so.c.contribution_id
+    if _walk_index(conn, principal, own):
+        # An expression, so SQLite does not look the visible contributions' rows up by
+        # their ids and sort them, but walks the index by selector and month, testing each.
+        holder = holder + literal_column("0")
+    where = [holder.in_(visible_contribution_ids(principal)),
              so.c.day >= period.days[0], so.c.day < period.days[1]]
     if len(own) == len(dims):
-        # Every dimension on the row: count distinct in SQL directly.
-        query = select(*carried, func.count() - func.count(func.distinct(so.c.observable_id))
-                       ).where(*where)
-        if carried:
-            query = query.group_by(*carried)
+        # Every dimension on the row: a selector's rows in a cell less one. Grouped by
+        # selector first, which SQLite does in the order of an index, not by sorting.
+        rows = (select(*[c.label(f"k{i}") for i, c in enumerate(carried)],
+                       func.count().label("n"))
+                .where(*where).group_by(so.c.observable_id, *carried).subquery("rows"))
+        keys = [rows.c[f"k{i}"] for i in range(len(carried))]
+        query = select(*keys, func.sum(rows.c.n) - func.count()).group_by(*keys)
         n = len(carried)
-        return {tuple(str(v) for v in row[:n]): int(row[n]) for row in conn.execute(query)}
+        return {tuple(str(v) for v in row[:n]): int(row[n] or 0)
+                for row in conn.execute(query)}
     holders = (select(*[c.label(f"k{i}") for i, c in enumerate(carried)],
                       _joined(conn, so.c.contribution_id).label("holders"))
                .where(*where).group_by(so.c.observable_id, *carried)
@@ -67,6 +84,19 @@ def repeats(conn: Connection, principal: Principal, dims: tuple[str, ...],
             cell = tuple(str(next(row)) if d in own else next(parts) for d in dims)
             out[cell] += (held - 1) * int(selectors)
     return {cell: n for cell, n in out.items() if n}
+
+
+def _walk_index(conn: Connection, principal: Principal, own: list[str]) -> bool:
+    """Whether to group the shared rows in the order of SQLite's index by selector and month
+    (``db/tables_summary.py``): when it orders them for these dimensions, and the viewer may
+    see a good part of the pool, so that reading the whole index costs less than finding
+    the rows of each visible contribution and sorting them."""
+    if conn.dialect.name != "sqlite" or not set(own) <= {"month"}:
+        return False
+    seen = conn.execute(select(func.count()).select_from(
+        visible_contribution_ids(principal).subquery())).scalar_one()
+    every = conn.execute(select(func.count()).select_from(contributions)).scalar_one()
+    return bool(seen) and seen * 4 >= every
 
 
 def _carried(conn: Connection, dim: str) -> ColumnElement[Any]:
