@@ -15,6 +15,7 @@ in SQL without joining each row to its contribution's labels (themes ...):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
@@ -74,16 +75,44 @@ def repeats(conn: Connection, principal: Principal, dims: tuple[str, ...],
                .having(func.count() > 1).subquery("holders"))
     keys = [holders.c[f"k{i}"] for i in range(len(carried))]
     sets = select(*keys, holders.c.holders, func.count()).group_by(*keys, holders.c.holders)
-    labels = _contribution_labels(conn, principal, [d for d in dims if d not in own])
+    labels = {str(cid): frozenset(held) for cid, held in
+              _contribution_labels(conn, principal, [d for d in dims if d not in own]).items()}
+    place = _placing(dims, own)
+    # A set of holders recurs in many months: its repeats per label are worked out once.
+    per_set: dict[str, list[tuple[Cell, int]]] = {}
     out: Counter[Cell] = Counter()
     for *values, joined, selectors in conn.execute(sets):
-        ids = {int(i) for i in str(joined).split(",")}
-        for label, held in Counter(lab for cid in ids for lab in labels[cid]).items():
-            parts = iter(label)
-            row = iter(values)
-            cell = tuple(str(next(row)) if d in own else next(parts) for d in dims)
-            out[cell] += (held - 1) * int(selectors)
-    return {cell: n for cell, n in out.items() if n}
+        repeated = per_set.get(joined)
+        if repeated is None:
+            ids = joined.split(",")
+            if len(ids) == 2:  # most often: a label both hold repeats once
+                repeated = [(lab, 1) for lab in labels[ids[0]] & labels[ids[1]]]
+            else:
+                held = Counter(lab for cid in ids for lab in labels[cid])
+                repeated = [(lab, n - 1) for lab, n in held.items() if n > 1]
+            per_set[joined] = repeated
+        if repeated:
+            carried_values = tuple(str(v) for v in values)
+            for label, n in repeated:
+                out[place(carried_values, label)] += n * int(selectors)
+    return dict(out)
+
+
+def _placing(dims: tuple[str, ...], own: list[str]) -> Callable[[Cell, Cell], Cell]:
+    """How a cell's key is made of the values the row carries and a contribution's label,
+    each in the order of ``dims``."""
+    if not own:
+        return lambda _carried, label: label
+    if len(dims) == 2 and len(own) == 1:
+        if dims[0] in own:
+            return lambda carried, label: (carried[0], label[0])
+        return lambda carried, label: (label[0], carried[0])
+
+    def place(carried: Cell, label: Cell) -> Cell:
+        row, parts = iter(carried), iter(label)
+        return tuple(next(row) if d in own else next(parts) for d in dims)
+
+    return place
 
 
 def _walk_index(conn: Connection, principal: Principal, own: list[str]) -> bool:
