@@ -48,7 +48,7 @@ WITHOUT_ON_POSTGRESQL = frozenset({"fk_observations_contribution_id_contribution
 
 
 # Indexes db/tables_summary.py declares for SQLite only (migration 0025): an expression
-# SQLite walks in order, where PostgreSQL hashes.
+# SQLite walks in order, where PostgreSQL sorts each selector's rows read by its primary key.
 ONLY_ON_SQLITE = frozenset({"ix_shared_observations_selector_month"})
 
 

@@ -48,7 +48,8 @@ shared_observations = Table(
 
 # The shared rows of a selector by month and holder, with their day: SQLite groups a
 # selector's holders per month (analysis/shared_selectors.py) as it walks this index, where
-# it sorted every visible shared row before. Only there: PostgreSQL hashes the groups.
+# it sorted every visible shared row before. Only there: PostgreSQL reads its primary key by
+# selector and sorts only each selector's few rows by month.
 Index("ix_shared_observations_selector_month", shared_observations.c.observable_id,
       func.substr(shared_observations.c.day, 1, 7), shared_observations.c.contribution_id,
       shared_observations.c.day).ddl_if(dialect="sqlite")

@@ -7,7 +7,8 @@ Create Date: 2026-12-05 01:00:00.000000
 The visible-scope statistics count a month's repeated selectors by grouping the shared rows
 per selector and month (analysis/shared_selectors.py). On SQLite that sorted every visible
 shared row in a scratch table; walking this index, which covers the columns the grouping
-reads, it groups them in order. PostgreSQL groups by hashing and does not need it. Creating
+reads, it groups them in order. PostgreSQL reads them by selector from its primary key and
+sorts only each selector's few rows by month (an incremental sort), so it does without. Creating
 the index fills it for an existing pool; the store keeps it as rows are written.
 """
 
