@@ -35,7 +35,8 @@ KINDS = ("law-enforcement", "private", "cert")
 THEMES = ("botnet", "online-fraud", "intrusion", "malware-distribution")
 ROLES = ("", "c2", "phishing", "mule-account", "command-and-control")
 DIMENSIONS: list[tuple[str, ...]] = [(), ("theme",), ("type", "month"), ("originator", "week"),
-                                     ("partner-kind", "quarter"), ("country", "theme")]
+                                     ("partner-kind", "quarter"), ("country", "theme"),
+                                     ("theme", "month"), ("month",)]
 
 
 def _selectors(rnd: random.Random) -> list[tuple[str, str]]:

@@ -75,3 +75,30 @@ def test_observations_keep_their_foreign_keys_on_sqlite_only(store: Store) -> No
         names = {fk["name"] for fk in inspect(conn).get_foreign_keys("observations")}
     expected = set() if store.name == "postgresql" else set(WITHOUT_ON_POSTGRESQL)
     assert names == expected
+
+
+def test_shared_rows_are_indexed_by_selector_and_month_on_sqlite_only(store: Store) -> None:
+    """Migration 0025 builds the expression index alembic cannot compare exactly as declared,
+    on the expression the statistics group a month by (else SQLite would not use it)."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex
+
+    from intelpool.analysis.dimensions import day_bucket
+    from intelpool.db.tables import shared_observations
+
+    name = "ix_shared_observations_selector_month"
+    with store.engine.connect() as conn:
+        if store.name == "postgresql":
+            made = conn.exec_driver_sql(
+                f"SELECT indexdef FROM pg_indexes WHERE indexname = '{name}'").scalar()
+        else:
+            made = conn.exec_driver_sql(
+                f"SELECT sql FROM sqlite_master WHERE name = '{name}'").scalar()
+    if store.name == "postgresql":
+        assert made is None
+        return
+    (declared,) = [i for i in shared_observations.indexes if i.name == name]
+    assert made == str(CreateIndex(declared).compile(dialect=sqlite.dialect()))
+    month = day_bucket("month", shared_observations.c.day, "sqlite").compile(
+        dialect=sqlite.dialect())
+    assert str(month).replace("shared_observations.", "") in made

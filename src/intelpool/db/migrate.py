@@ -47,14 +47,22 @@ WITHOUT_ON_POSTGRESQL = frozenset({"fk_observations_contribution_id_contribution
                                    "fk_observations_observable_id_observables"})
 
 
+# Indexes db/tables_summary.py declares for SQLite only (migration 0025): an expression
+# SQLite walks in order, where PostgreSQL sorts each selector's rows read by its primary key.
+ONLY_ON_SQLITE = frozenset({"ix_shared_observations_selector_month"})
+
+
 def declared_for(dialect: str) -> Callable[[Any, str | None, str, bool, Any], bool]:
-    """Alembic's object filter: a declared constraint the store's migrations leave out on
-    purpose is not a difference."""
+    """Alembic's object filter: a declared constraint or index the store's migrations leave
+    out on purpose is not a difference."""
 
     def include(_object: Any, name: str | None, type_: str, reflected: bool,
                 _compare_to: Any) -> bool:
-        return not (dialect == "postgresql" and type_ == "foreign_key_constraint"
-                    and not reflected and name in WITHOUT_ON_POSTGRESQL)
+        if dialect != "postgresql" or reflected:
+            return True
+        if type_ == "foreign_key_constraint":
+            return name not in WITHOUT_ON_POSTGRESQL
+        return not (type_ == "index" and name in ONLY_ON_SQLITE)
 
     return include
 

@@ -4,7 +4,18 @@ observation. ``pool/summary.py`` keeps them; nothing else writes them."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+)
 
 from intelpool.db.metadata import metadata
 from intelpool.db.types import Id
@@ -34,6 +45,14 @@ shared_observations = Table(
     Column("day", Date, nullable=False),
     Column("type", String(32), nullable=False),
 )
+
+# The shared rows of a selector by month and holder, with their day: SQLite groups a
+# selector's holders per month (analysis/shared_selectors.py) as it walks this index, where
+# it sorted every visible shared row before. Only there: PostgreSQL reads its primary key by
+# selector and sorts only each selector's few rows by month.
+Index("ix_shared_observations_selector_month", shared_observations.c.observable_id,
+      func.substr(shared_observations.c.day, 1, 7), shared_observations.c.contribution_id,
+      shared_observations.c.day).ddl_if(dialect="sqlite")
 
 # Observations per contribution, day and trend subject (a hosting network, a top-level
 # domain of C2 or phishing, a phishing brand, a cash-out channel).
