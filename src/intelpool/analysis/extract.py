@@ -7,9 +7,8 @@ an id (``key = id * 4 + kind``), so edges come back as integer columns numpy can
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,9 +23,6 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
-)
-from sqlalchemy import (
-    extract as extract_,
 )
 
 from intelpool.access import Principal
@@ -81,59 +77,6 @@ def fingerprint_row(conn: Connection, principal: Principal) -> tuple[Any, ...]:
     return (*row, warned)
 
 
-def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[Any]]:
-    """Per visible observable: partners, sightings, best evaluation, recency, warning flag."""
-    vis = visible(principal)
-    o = observations.c
-    # Grouped by the observable's id alone; its type and value are joined to the groups.
-    agg = (select(o.observable_id.label("oid"),
-                  func.count(func.distinct(vis.c.originator_id)).label("partners"),
-                  func.count().label("sightings"),
-                  func.min(vis.c.reliability).label("reliability"),
-                  func.min(vis.c.credibility).label("credibility"),
-                  # Dates the data states; a file's arrival says nothing of when a selector
-                  # was active.
-                  func.max(func.coalesce(o.last_seen, o.first_seen)).label("last"),
-                  func.min(func.coalesce(o.first_seen, o.last_seen)).label("first"))
-           .join(vis, vis.c.id == o.contribution_id)
-           .group_by(o.observable_id).subquery("agg"))
-    # The best reliability letter and credibility digit, as 0..1 each (A and 1 best,
-    # unknown 0.3), averaged; dates as epoch seconds: all in SQL, not per row in Python.
-    reliability = case(_grades("ABCDEF"), value=agg.c.reliability, else_=0.3)
-    credibility = case(_grades("123456"), value=agg.c.credibility, else_=0.3)
-    query = (select(agg.c.oid, agg.c.partners, agg.c.sightings, (reliability + credibility) / 2,
-                    extract_("epoch", agg.c.last),
-                    case((observables.c.warning.is_(None), 0), else_=1),
-                    extract_("epoch", agg.c.first))
-             .join(observables, observables.c.id == agg.c.oid))
-    # Straight from the driver's cursor into typed columns: a million rows would otherwise
-    # cost a million Python row objects (their values need no conversion; NULL dates -> NaN).
-    rows = np.fromiter(cast(Iterable[tuple[Any, ...]], conn.execute(query).cursor), _STATS)
-    rows = rows[np.argsort(rows["id"], kind="stable")]
-    return {
-        "id": rows["id"],
-        "partners": rows["partners"],
-        "sightings": rows["sightings"],
-        "evaluation": np.round(rows["evaluation"], 3).astype(np.float32),
-        "last": np.nan_to_num(rows["last"]),
-        "warned": rows["warned"],
-        "first": np.nan_to_num(rows["first"]),
-        # Filled for the selectors the results name (``names``): most are in no network.
-        "type": np.full(len(rows), None, dtype=object),
-        "value": np.full(len(rows), None, dtype=object),
-    }
-
-
-_STATS = np.dtype([("id", np.int64), ("partners", np.int32), ("sightings", np.int32),
-                   ("evaluation", np.float64), ("last", np.float64), ("warned", np.int8),
-                   ("first", np.float64)])
-
-
-def _grades(grades: str) -> dict[str, float]:
-    """Grade -> 0..1, the first grade best."""
-    return {g: 1 - i / (len(grades) - 1) for i, g in enumerate(grades)}
-
-
 def entity_rows(conn: Connection, principal: Principal) -> list[EntityRow]:
     vis = visible(principal)
     rows = conn.execute(
@@ -161,8 +104,16 @@ def _ends(vis: CTE) -> CTE:
                         (refs.c.observable_id * 4 + OBSERVABLE).label("node"))
                  .select_from(refs.join(ent, and_(ent.c.contribution_id == refs.c.cid,
                                                   ent.c.ref == refs.c.ref)))
-                 .where(ent.c.kind == "indicator"))
+                 .where(not_indexed(ent.c.kind) == "indicator"))
     return union_all(itself, indicated).cte("ends")
+
+
+def not_indexed(column: Any) -> Any:
+    """``column`` as an expression, which SQLite cannot look up by an index on it: without
+    planner statistics it takes (kind, contribution) for the better index to find a
+    selector's indicator, and reads every indicator of the file instead of the one that
+    (contribution, ref) names."""
+    return column + ""
 
 
 def relationship_edges(conn: Connection, principal: Principal) -> list[Any]:
