@@ -84,7 +84,7 @@ def _simple(n: int, a: npt.NDArray[Any], b: npt.NDArray[Any],
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     pair, inverse = np.unique(lo * n + hi, return_inverse=True)
     summed = np.bincount(inverse, weights=w, minlength=len(pair))
-    graph = ig.Graph(n=n, edges=np.column_stack((pair // n, pair % n)).tolist())
+    graph = ig.Graph(n=n, edges=np.column_stack((pair // n, pair % n)))
     graph.es["weight"] = summed.tolist()
     return graph
 
