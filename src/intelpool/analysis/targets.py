@@ -63,7 +63,7 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
          outside: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
     """The network's selectors and named entities, best target first, each with reasons.
     ``nodes`` are ascending node indexes, ``links`` the (a, b) node pairs linking them."""
-    sub = ig.Graph(n=len(nodes), edges=np.searchsorted(nodes, links).tolist())
+    sub = ig.Graph(n=len(nodes), edges=np.searchsorted(nodes, links))
     kinds = lg.keys[nodes] % 4
     eligible = np.flatnonzero((kinds == OBSERVABLE) | (kinds == CLUSTER))
     between = np.asarray(sub.betweenness(directed=False,
