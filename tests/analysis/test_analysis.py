@@ -269,3 +269,26 @@ def test_empty_pool_and_unknown_things(store: Store) -> None:
         reader = f.user(conn, "Police DE", "reader")
         with pytest.raises(Forbidden, match="analysis:run"):
             service.networks(conn, reader)
+
+
+def test_the_selectors_of_one_misp_object_form_a_network(store: Store, tmp_path: Path) -> None:
+    def uuid(n: int) -> str:
+        return f"5f0c0000-0000-4000-8000-{n:012d}"
+
+    inside = [("domain", "drop.kivuco-ops.com"), ("ip-dst", "45.155.205.7"),
+              ("ip-dst", "45.155.205.8")]
+    loose = [("domain", "c2-1.otherbot-ops.com"), ("ip-dst", "45.155.206.9"),
+             ("url", "http://panel.otherbot-ops.com/admin.php")]
+    event = {"Event": {"info": "mule infrastructure", "Attribute": [
+        {"type": t, "value": v, "uuid": uuid(i)} for i, (t, v) in enumerate(loose, 1)],
+        "Object": [{"name": "domain-ip", "uuid": uuid(10), "Attribute": [
+            {"type": t, "value": v, "uuid": uuid(i)} for i, (t, v) in enumerate(inside, 11)]}]}}
+    path = tmp_path / "event.json"
+    path.write_bytes(orjson.dumps(event))
+    with store.begin() as conn:
+        viewer = f.member(conn, "Police DE")
+        f.submit_file(conn, viewer, path)
+        found = service.networks(conn, viewer)["networks"]
+    assert len(found) == 1
+    assert {m["value"] for m in found[0]["members"]} == {v for _, v in inside}
+    assert found[0]["links"] == {"reported-together": 3}

@@ -7,9 +7,8 @@ an id (``key = id * 4 + kind``), so edges come back as integer columns numpy can
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,9 +23,6 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
-)
-from sqlalchemy import (
-    extract as extract_,
 )
 
 from intelpool.access import Principal
@@ -81,59 +77,6 @@ def fingerprint_row(conn: Connection, principal: Principal) -> tuple[Any, ...]:
     return (*row, warned)
 
 
-def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[Any]]:
-    """Per visible observable: partners, sightings, best evaluation, recency, warning flag."""
-    vis = visible(principal)
-    o = observations.c
-    # Grouped by the observable's id alone; its type and value are joined to the groups.
-    agg = (select(o.observable_id.label("oid"),
-                  func.count(func.distinct(vis.c.originator_id)).label("partners"),
-                  func.count().label("sightings"),
-                  func.min(vis.c.reliability).label("reliability"),
-                  func.min(vis.c.credibility).label("credibility"),
-                  # Dates the data states; a file's arrival says nothing of when a selector
-                  # was active.
-                  func.max(func.coalesce(o.last_seen, o.first_seen)).label("last"),
-                  func.min(func.coalesce(o.first_seen, o.last_seen)).label("first"))
-           .join(vis, vis.c.id == o.contribution_id)
-           .group_by(o.observable_id).subquery("agg"))
-    # The best reliability letter and credibility digit, as 0..1 each (A and 1 best,
-    # unknown 0.3), averaged; dates as epoch seconds: all in SQL, not per row in Python.
-    reliability = case(_grades("ABCDEF"), value=agg.c.reliability, else_=0.3)
-    credibility = case(_grades("123456"), value=agg.c.credibility, else_=0.3)
-    query = (select(agg.c.oid, agg.c.partners, agg.c.sightings, (reliability + credibility) / 2,
-                    extract_("epoch", agg.c.last),
-                    case((observables.c.warning.is_(None), 0), else_=1),
-                    extract_("epoch", agg.c.first))
-             .join(observables, observables.c.id == agg.c.oid))
-    # Straight from the driver's cursor into typed columns: a million rows would otherwise
-    # cost a million Python row objects (their values need no conversion; NULL dates -> NaN).
-    rows = np.fromiter(cast(Iterable[tuple[Any, ...]], conn.execute(query).cursor), _STATS)
-    rows = rows[np.argsort(rows["id"], kind="stable")]
-    return {
-        "id": rows["id"],
-        "partners": rows["partners"],
-        "sightings": rows["sightings"],
-        "evaluation": np.round(rows["evaluation"], 3).astype(np.float32),
-        "last": np.nan_to_num(rows["last"]),
-        "warned": rows["warned"],
-        "first": np.nan_to_num(rows["first"]),
-        # Filled for the selectors the results name (``names``): most are in no network.
-        "type": np.full(len(rows), None, dtype=object),
-        "value": np.full(len(rows), None, dtype=object),
-    }
-
-
-_STATS = np.dtype([("id", np.int64), ("partners", np.int32), ("sightings", np.int32),
-                   ("evaluation", np.float64), ("last", np.float64), ("warned", np.int8),
-                   ("first", np.float64)])
-
-
-def _grades(grades: str) -> dict[str, float]:
-    """Grade -> 0..1, the first grade best."""
-    return {g: 1 - i / (len(grades) - 1) for i, g in enumerate(grades)}
-
-
 def entity_rows(conn: Connection, principal: Principal) -> list[EntityRow]:
     vis = visible(principal)
     rows = conn.execute(
@@ -152,17 +95,29 @@ def _ends(vis: CTE) -> CTE:
               .join(vis, vis.c.id == ent.c.contribution_id)
               .where(ent.c.kind.not_in(NOT_RESOLVED)))
     # The visible observations that have a source id, walked once; each finds its
-    # indicator (if any) by the entities' (contribution, ref) index.
+    # indicator (if any) by the entities' (contribution, ref) index. Only files holding
+    # indicators are walked: a quarter of the observations at a million.
+    holds = exists(select(1).select_from(entities)
+                   .where(entities.c.kind == "indicator", entities.c.contribution_id == vis.c.id))
     refs = (select(observations.c.contribution_id.label("cid"), observations.c.ref,
                    observations.c.observable_id)
             .join(vis, vis.c.id == observations.c.contribution_id)
-            .where(observations.c.ref.is_not(None)).cte("refs").prefix_with("MATERIALIZED"))
+            .where(observations.c.ref.is_not(None), holds)
+            .cte("refs").prefix_with("MATERIALIZED"))
     indicated = (select(ent.c.id.label("entity_id"),
                         (refs.c.observable_id * 4 + OBSERVABLE).label("node"))
                  .select_from(refs.join(ent, and_(ent.c.contribution_id == refs.c.cid,
                                                   ent.c.ref == refs.c.ref)))
-                 .where(ent.c.kind == "indicator"))
+                 .where(not_indexed(ent.c.kind) == "indicator"))
     return union_all(itself, indicated).cte("ends")
+
+
+def not_indexed(column: Any) -> Any:
+    """``column`` as an expression, which SQLite cannot look up by an index on it: without
+    planner statistics it takes (kind, contribution) for the better index to find a
+    selector's indicator, and reads every indicator of the file instead of the one that
+    (contribution, ref) names."""
+    return column + ""
 
 
 def relationship_edges(conn: Connection, principal: Principal) -> list[Any]:
@@ -207,17 +162,23 @@ def together_edges(conn: Connection, principal: Principal) -> list[Any]:
                                     o2.c.ref == o1.c.ref,
                                     o2.c.observable_id > o1.c.observable_id)))
     )
-    r1, r2 = relationships.alias("r1"), relationships.alias("r2")
+    # An object's selectors are gathered first and paired by (contribution, object):
+    # pairing them through the relationships' contribution index read every relationship
+    # of the file once per selector of an object.
+    r = relationships.c
+    contains = (select(r.id, r.contribution_id, r.source_ref, r.target_id)
+                .join(vis, vis.c.id == r.contribution_id)
+                .where(r.type == "contains", r.source_id.is_(None),
+                       r.target_kind == "observable").cte("contains").prefix_with("MATERIALIZED"))
+    c1, c2 = contains.alias("c1"), contains.alias("c2")
     same_object = (
-        select(r1.c.target_id * 4, r2.c.target_id * 4, literal(TOGETHER),
-               literal("same object"), r1.c.contribution_id, literal(1.0))
-        .select_from(r1.join(vis, vis.c.id == r1.c.contribution_id)
-                     .join(r2, and_(r2.c.contribution_id == r1.c.contribution_id,
-                                    r2.c.source_ref == r1.c.source_ref,
-                                    r2.c.target_id > r1.c.target_id)))
-        .where(r1.c.type == "contains", r1.c.source_id.is_(None),
-               r1.c.target_kind == "observable", r2.c.source_id.is_(None),
-               r2.c.type == "contains", r2.c.target_kind == "observable")
+        select(c1.c.target_id * 4, c2.c.target_id * 4, literal(TOGETHER),
+               literal("same object"), c1.c.contribution_id, literal(1.0))
+        .select_from(c1.join(c2, and_(c2.c.contribution_id == c1.c.contribution_id,
+                                      c2.c.source_ref == c1.c.source_ref,
+                                      c2.c.target_id > c1.c.target_id)))
+        # The order the file states them in, as the links have always come.
+        .order_by(c1.c.contribution_id, c1.c.id, c2.c.id)
     )
     return [*conn.execute(same_ref).all(), *conn.execute(same_object).all()]
 
@@ -312,14 +273,18 @@ def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:
 
 
 def columns(rows: list[Any]) -> RawEdges:
-    n = len(rows)
+    if not rows:
+        return RawEdges(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8), [],
+                        np.zeros(0, np.int64), np.zeros(0))
+    # Transposed once: a column at a time from the row tuples cost five passes.
+    a, b, kind, label, contribution, weight = zip(*rows, strict=True)
     return RawEdges(
-        a=np.fromiter((r[0] for r in rows), np.int64, n),
-        b=np.fromiter((r[1] for r in rows), np.int64, n),
-        kind=np.fromiter((r[2] for r in rows), np.int8, n),
-        label=[r[3] for r in rows],
-        contribution=np.fromiter((r[4] for r in rows), np.int64, n),
-        weight=np.fromiter((float(r[5]) for r in rows), np.float64, n),
+        a=np.array(a, np.int64),
+        b=np.array(b, np.int64),
+        kind=np.array(kind, np.int8),
+        label=list(label),
+        contribution=np.array(contribution, np.int64),
+        weight=np.array([float(w) for w in weight], np.float64),
     )
 
 

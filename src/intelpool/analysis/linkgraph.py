@@ -21,7 +21,8 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import asn, extract
+from intelpool.analysis import asn, extract, selector_stats
+from intelpool.analysis.arrays import distinct
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
 from intelpool.analysis.resolve import Cluster, resolve
 
@@ -83,14 +84,14 @@ def _simple(n: int, a: npt.NDArray[Any], b: npt.NDArray[Any],
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     pair, inverse = np.unique(lo * n + hi, return_inverse=True)
     summed = np.bincount(inverse, weights=w, minlength=len(pair))
-    graph = ig.Graph(n=n, edges=np.column_stack((pair // n, pair % n)).tolist())
+    graph = ig.Graph(n=n, edges=np.column_stack((pair // n, pair % n)))
     graph.es["weight"] = summed.tolist()
     return graph
 
 
 def build(conn: Connection, principal: Principal) -> LinkGraph:
     """The principal's link graph, from visible contributions only."""
-    stats = extract.node_stats(conn, principal)
+    stats = selector_stats.node_stats(conn, principal)
     rows = [*extract.relationship_edges(conn, principal),
             *extract.together_edges(conn, principal),
             *extract.derived_edges(conn, principal),
@@ -110,9 +111,9 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
         stats["id"][live] * 4 + OBSERVABLE,
         np.array([e.id * 4 + INSTANCE for e in ents], np.int64),
         np.arange(len(clusters), dtype=np.int64) * 4 + CLUSTER,
-        np.unique(raw.b[raw.kind == extract.SAME]),
+        distinct(raw.b[raw.kind == extract.SAME]),
     ])
-    keys = np.unique(node_keys)
+    keys = distinct(node_keys)
     ok = np.isin(raw.a, keys) & np.isin(raw.b, keys) & (raw.a != raw.b)
     a = np.searchsorted(keys, raw.a[ok]).astype(np.int32)
     b = np.searchsorted(keys, raw.b[ok]).astype(np.int32)
@@ -132,7 +133,7 @@ def _hubs(keys: npt.NDArray[np.int64], a: npt.NDArray[np.int32], b: npt.NDArray[
     links of well-connected selectors weigh less (``1/sqrt(degree / SPECIFIC_DEGREE)``)."""
     n = len(keys)
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    pairs = np.unique(lo * n + hi)
+    pairs = distinct(lo * n + hi)
     degree = np.bincount(np.concatenate((pairs // n, pairs % n)), minlength=n)
     kind = keys % 4
     can_hub = (kind == OBSERVABLE) | (kind == CLUSTER)

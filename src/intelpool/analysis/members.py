@@ -13,7 +13,8 @@ import numpy.typing as npt
 from sqlalchemy import BigInteger, Connection, TableClause, and_, column, func, select, table
 
 from intelpool.access import Principal
-from intelpool.analysis.extract import visible
+from intelpool.analysis.arrays import distinct
+from intelpool.analysis.extract import not_indexed, visible
 from intelpool.analysis.roles import strength
 from intelpool.db.bulk import analyze, create_temp_table, is_sqlite, load_rows
 from intelpool.db.tables import entities, observables, observations
@@ -25,7 +26,7 @@ SCRATCH = "analysis_named"
 def names(conn: Connection, stats: dict[str, npt.NDArray[Any]], rows: IntArray) -> None:
     """Fill in the type and value of the given rows of ``stats`` (observables the viewer's
     data holds, as ``node_stats`` found them)."""
-    wanted = np.unique(rows)
+    wanted = distinct(rows)
     position = {int(oid): int(r) for r, oid in zip(wanted, stats["id"][wanted], strict=True)}
     named = _scratch(conn, list(position))
     for oid, kind, value in conn.execute(
@@ -49,7 +50,7 @@ def roles(conn: Connection, principal: Principal, oids: list[int]) -> dict[int, 
                      .outerjoin(ind, and_(ind.c.contribution_id ==
                                           observations.c.contribution_id,
                                           ind.c.ref == observations.c.ref,
-                                          ind.c.kind == "indicator")))
+                                          not_indexed(ind.c.kind) == "indicator")))
         .where(chunk, role.is_not(None), *_label(role))
         .group_by(observations.c.observable_id, role)
     ).all())

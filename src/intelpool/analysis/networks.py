@@ -20,6 +20,7 @@ import leidenalg
 import numpy as np
 import numpy.typing as npt
 
+from intelpool.analysis.arrays import components
 from intelpool.analysis.extract import (
     CLUSTER,
     EDGE_TYPES,
@@ -58,14 +59,13 @@ def communities(graph: ig.Graph) -> npt.NDArray[np.int64]:
         membership[linked] = np.asarray(partition.membership, np.int64)
     # A small connected group is one network as it stands: modularity's null model means
     # little on a handful of nodes and would cut an operation from its own named actor.
-    whole = np.asarray(graph.connected_components().membership, np.int64)
+    whole = components(graph)
     sizes = np.bincount(whole)
     small = sizes[whole] <= WHOLE_UP_TO
     membership[small] = 2 * graph.vcount() + whole[small]
     edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
     inside = edges[membership[edges[:, 0]] == membership[edges[:, 1]]]
-    pieces = ig.Graph(n=graph.vcount(), edges=inside.tolist()).connected_components()
-    return np.asarray(pieces.membership, np.int64)
+    return components(ig.Graph(n=graph.vcount(), edges=inside))
 
 
 def groups(lg: LinkGraph, piece: npt.NDArray[np.int64]) -> list[npt.NDArray[np.int64]]:

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from intelpool.access import Principal
 from intelpool.analysis import extract, members, networks, sharing, targets
+from intelpool.analysis.arrays import distinct
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
@@ -34,7 +35,7 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     # Only the selectors the results name need their type and value read.
     named = stat_row[np.concatenate([none, *found, *tenants.values(),
                                      np.array([node for node, _ in lg.hubs], np.int64)])]
-    named = np.unique(named[named >= 0])
+    named = distinct(named[named >= 0])
     members.names(conn, lg.stats, named)
     lg.roles.update(members.roles(conn, principal, lg.stats["id"][named].tolist()))
     is_network = np.zeros(len(cohesion), bool)
@@ -43,7 +44,7 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     links = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
     link_rows = networks.rows_by_piece(piece, links[:, 0], links[:, 1],
                                        is_network[piece[links[:, 0]]])
-    cids = sorted({int(c) for c in np.unique(lg.contribution) if c} |
+    cids = sorted({int(c) for c in distinct(lg.contribution) if c} |
                   {c for cl in lg.clusters for c in cl.contribution_ids} |
                   {int(k) // 4 for k in lg.keys[(lg.keys % 4) == 3]})
     meta = extract.contribution_meta(conn, principal, cids)

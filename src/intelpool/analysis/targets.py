@@ -16,6 +16,7 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
+from intelpool.analysis.arrays import components
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph
 from intelpool.analysis.roles import ROLE_WEIGHT
@@ -35,7 +36,7 @@ def fragmentation(sub: ig.Graph, vertex: int) -> float:
         return 0.0
     rest = sub.copy()
     rest.delete_vertices([vertex])
-    sizes = np.asarray(rest.connected_components().sizes(), np.float64)
+    sizes = np.bincount(components(rest)).astype(np.float64)
     return float(1 - (sizes * (sizes - 1)).sum() / (n * (n - 1)))
 
 
@@ -62,7 +63,7 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
          outside: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
     """The network's selectors and named entities, best target first, each with reasons.
     ``nodes`` are ascending node indexes, ``links`` the (a, b) node pairs linking them."""
-    sub = ig.Graph(n=len(nodes), edges=np.searchsorted(nodes, links).tolist())
+    sub = ig.Graph(n=len(nodes), edges=np.searchsorted(nodes, links))
     kinds = lg.keys[nodes] % 4
     eligible = np.flatnonzero((kinds == OBSERVABLE) | (kinds == CLUSTER))
     between = np.asarray(sub.betweenness(directed=False,
