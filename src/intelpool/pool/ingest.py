@@ -107,7 +107,7 @@ def submit(
             count += 1
             if progress and count % 10_000 == 0:
                 progress(count, position())
-        summary = run.finish()
+        summary = run.finish(first_new)
         if progress:
             progress(count, position())
     stix_index.record(conn, [summary.contribution_id, *summary.parts])
