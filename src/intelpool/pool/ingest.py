@@ -110,7 +110,7 @@ def submit(
         summary = run.finish(first_new)
         if progress:
             progress(count, position())
-    stix_index.record(conn, [summary.contribution_id, *summary.parts])
+    stix_index.record(conn, [summary.contribution_id, *summary.parts], written=True)
     matched = engine.match_submission(conn, principal.organisation_id,
                                       [summary.contribution_id, *summary.parts],
                                       settings or Settings(), first_new)

@@ -1,13 +1,13 @@
 """A submission's observations as written, read once into a scratch table (``tmp_written``).
 
-The statistics summary groups them several ways, and matching probes them
-(``matching/probe.py: probe_written``). Each grouping joined the submission's observations to
-their observables again, and the probe looked every selector up once more by its key: on
-PostgreSQL 100,000 primary-key lookups for a feed of 100,000 lines. One row per observation:
-its contribution and selector, the day and type it counts under, and the selector's
-matching keys. Filled in the submission's transaction, after its last observation is
-written; the scratch table goes with the transaction (PostgreSQL) or is emptied by the next
-fill (SQLite).
+The statistics summary groups them several ways, the index of served STIX ids names them
+(``pool/stix_index.py``), and matching probes them (``matching/probe.py: probe_written``).
+Each grouping joined the submission's observations to their observables again, and the
+probe looked every selector up once more by its key: on PostgreSQL 100,000 primary-key
+lookups for a feed of 100,000 lines. One row per observation: its contribution, id and
+selector, the day and type it counts under, and the selector's matching keys. Filled in
+the submission's transaction, after its last observation is written; the scratch table goes
+with the transaction (PostgreSQL) or is emptied by the next fill (SQLite).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from intelpool.db import bulk
 from intelpool.db.tables import contributions, observables, observations
 
 WRITTEN: TableClause = table(
-    "tmp_written", column("contribution_id", BigInteger), column("observable_id", BigInteger),
+    "tmp_written", column("contribution_id", BigInteger), column("observation_id", BigInteger),
+    column("observable_id", BigInteger),
     column("day", Date), column("type", String), column("value", Text),
     column("reported", Boolean), column("role", String), column("rev_name", Text),
     column("ip_lo", String), column("ip_hi", String), column("host", Text),
@@ -55,9 +56,9 @@ def fill(conn: Connection, contribution_ids: Sequence[int], first_new: int | Non
 
     bulk.create_temp_table(
         conn, "tmp_written",
-        "contribution_id BIGINT, observable_id BIGINT, day DATE, type VARCHAR(32), value TEXT, "
-        "reported BOOLEAN, role VARCHAR(64), rev_name TEXT, ip_lo VARCHAR(32), "
-        "ip_hi VARCHAR(32), host TEXT, fresh BOOLEAN")
+        "contribution_id BIGINT, observation_id BIGINT, observable_id BIGINT, day DATE, "
+        "type VARCHAR(32), value TEXT, reported BOOLEAN, role VARCHAR(64), rev_name TEXT, "
+        "ip_lo VARCHAR(32), ip_hi VARCHAR(32), host TEXT, fresh BOOLEAN")
     ids = list(contribution_ids)
     selector: Any
     fresh: ColumnElement[bool]
@@ -76,7 +77,8 @@ def fill(conn: Connection, contribution_ids: Sequence[int], first_new: int | Non
         fresh = literal(False) if first_new is None else \
             (selector.c.id >= int(first_new)) & (selector.c.xmin == column(
                 "pg_current_xact_id()::xid", is_literal=True))
-    query = (select(observations.c.contribution_id, observations.c.observable_id,
+    query = (select(observations.c.contribution_id, observations.c.id,
+                    observations.c.observable_id,
                     observation_day(conn), selector.c.type, selector.c.value,
                     observations.c.first_seen.is_not(None), observations.c.role,
                     selector.c.rev_name, selector.c.ip_lo, selector.c.ip_hi, selector.c.host,
