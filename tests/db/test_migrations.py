@@ -67,14 +67,17 @@ def test_hits_lose_their_foreign_keys_and_keep_their_access_requests(tmp_path: P
     assert foreign_keys == []
 
 
-def test_observations_keep_their_foreign_keys_on_sqlite_only(store: Store) -> None:
-    """Migration 0024: PostgreSQL checked them by a trigger per inserted row."""
+@pytest.mark.parametrize("table", ["observations", "stix_ids"])
+def test_bulk_filled_tables_keep_their_foreign_keys_on_sqlite_only(
+        store: Store, table: str) -> None:
+    """Migrations 0024 and 0026: PostgreSQL checked them by a trigger per inserted row."""
     from sqlalchemy import inspect
 
     with store.engine.connect() as conn:
-        names = {fk["name"] for fk in inspect(conn).get_foreign_keys("observations")}
-    expected = set() if store.name == "postgresql" else set(WITHOUT_ON_POSTGRESQL)
-    assert names == expected
+        names = {fk["name"] for fk in inspect(conn).get_foreign_keys(table)}
+    declared = {name for name in WITHOUT_ON_POSTGRESQL if name.startswith(f"fk_{table}_")}
+    assert declared
+    assert names == (set() if store.name == "postgresql" else declared)
 
 
 def test_shared_rows_are_indexed_by_selector_and_month_on_sqlite_only(store: Store) -> None:

@@ -151,6 +151,19 @@ def test_warninglisted_values_never_hit(
     assert warnings == {"8.8.8.8": "intelpool public-dns-resolvers"}
 
 
+def test_a_new_selector_warninglisted_on_arrival_never_hits(
+    store: Store, tmp_path: Path, parties: dict[str, Principal]
+) -> None:
+    """The submission that brings a listed value to the pool marks it before matching, so
+    it meets nothing, not even a network another partner holds that contains it."""
+    with store.begin() as conn:
+        f.submit_lines(conn, parties["police"], tmp_path, ["8.8.0.0/16"])
+        summary = f.submit_lines(conn, parties["bank"], tmp_path, ["8.8.8.8", "8.8.4.7"])
+        report = hits.list_hits(conn, parties["bank"])
+    assert summary.new_hits == 1  # 8.8.4.7 is not listed: it meets the network
+    assert [h.selector for h in report.hits] == ["ipv4 8.8.4.7"]
+
+
 def test_widespread_selector_is_reported_once(
     store: Store, tmp_path: Path, parties: dict[str, Principal]
 ) -> None:

@@ -44,7 +44,10 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     ids = ", ".join(str(int(i)) for i in contribution_ids)
     warninglists.apply(conn, _lists(settings), first_new_observable)
     probe.create_tables(conn)
-    probe.probe_pool_rows(conn, f"o.contribution_id IN ({ids})", {}, first_new_observable)
+    if bulk.is_sqlite(conn):
+        probe.probe_pool_rows(conn, f"o.contribution_id IN ({ids})", {})
+    else:
+        probe.probe_written(conn, first_new_observable)
     # SQLite serialises writers, so observables from first_new_observable on are this
     # submission's own. On PostgreSQL a concurrent submission may have committed one of them
     # meanwhile: every probe is matched there.

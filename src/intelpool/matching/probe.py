@@ -41,11 +41,9 @@ def create_tables(conn: Connection) -> None:
     bulk.create_temp_table(conn, "tmp_cidr_keys", "probe_key BIGINT, lo VARCHAR(32)")
 
 
-def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any],
-                    written_from: int | None = None) -> None:
+def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any]) -> None:
     """Fill the probe from stored observations (``where`` filters observations ``o`` and
-    contributions ``c``); warninglisted observables never match. Observables from id
-    ``written_from`` on that this transaction wrote are marked fresh (PostgreSQL)."""
+    contributions ``c``); warninglisted observables never match."""
     columns = ("INSERT INTO tmp_probe (probe_key, observable_id, contribution_id, type, value, "
                "ip_lo, ip_hi, host, rev_name")
     held = ("FROM observations o JOIN contributions c ON c.id = o.contribution_id "
@@ -62,21 +60,38 @@ def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any],
             "ON CONFLICT (probe_key) DO UPDATE "
             "SET contribution_id = max(contribution_id, excluded.contribution_id)", params)
     else:
-        # Each held observable is one primary-key lookup (LATERAL, fenced): the statistics
-        # cannot yet know a submission's new contribution, and a hash join on a guess of a
-        # few thousand rows read every observable of the pool. ``fresh``: this transaction
-        # added the observable (numbered after it began writing, and written by it: a row
-        # it merely updated keeps its old number), so no other organisation can hold it yet
-        # (another transaction can neither see it nor, until this one commits, add it).
-        fresh = "false" if written_from is None else \
-            f"ob.id >= {int(written_from)} AND ob.xmin = pg_current_xact_id()::xid"
+        # Each held observable is one primary-key lookup (LATERAL, fenced): a hash join on
+        # the statistics' guess read every observable of the pool.
         conn.exec_driver_sql(
             columns + ", fresh) SELECT ob.id, ob.id, g.latest, ob.type, "
-            f"ob.value, ob.ip_lo, ob.ip_hi, ob.host, ob.rev_name, {fresh} "
+            "ob.value, ob.ip_lo, ob.ip_hi, ob.host, ob.rev_name, false "
             "FROM (SELECT o.observable_id, "
             f"max(o.contribution_id) AS latest {held} GROUP BY o.observable_id) g "
-            "CROSS JOIN LATERAL (SELECT ob.*, ob.xmin FROM observables ob "
+            "CROSS JOIN LATERAL (SELECT ob.* FROM observables ob "
             "WHERE ob.id = g.observable_id AND ob.warning IS NULL OFFSET 0) ob", params)
+
+
+def probe_written(conn: Connection, written_from: int) -> None:
+    """Fill the probe with a submission's selectors from the rows read when it was written
+    (``tmp_written``, ``pool/written.py``; PostgreSQL). Its own new selectors (``fresh``)
+    are taken from there as they are: no other transaction can change them. Only the
+    selectors the pool held before are looked up again, one primary-key lookup each, for
+    their warninglist mark as it stands now. The new ones this submission's warninglists
+    marked are one range of the primary key (ids from ``written_from`` on)."""
+    columns = ("INSERT INTO tmp_probe (probe_key, observable_id, contribution_id, type, value, "
+               "ip_lo, ip_hi, host, rev_name, fresh) ")
+    conn.exec_driver_sql(
+        columns + "SELECT w.observable_id, w.observable_id, max(w.contribution_id), w.type, "
+        "w.value, w.ip_lo, w.ip_hi, w.host, w.rev_name, true FROM tmp_written w "
+        "WHERE w.fresh AND w.observable_id NOT IN (SELECT x.id FROM observables x "
+        f"WHERE x.id >= {int(written_from)} AND x.warning IS NOT NULL) "
+        "GROUP BY w.observable_id, w.type, w.value, w.ip_lo, w.ip_hi, w.host, w.rev_name")
+    conn.exec_driver_sql(
+        columns + "SELECT ob.id, ob.id, g.latest, ob.type, ob.value, ob.ip_lo, ob.ip_hi, "
+        "ob.host, ob.rev_name, false FROM (SELECT w.observable_id, max(w.contribution_id) "
+        "AS latest FROM tmp_written w WHERE NOT w.fresh GROUP BY w.observable_id) g "
+        "CROSS JOIN LATERAL (SELECT ob.* FROM observables ob "
+        "WHERE ob.id = g.observable_id AND ob.warning IS NULL OFFSET 0) ob")
 
 
 def probe_values(conn: Connection, values: Iterable[tuple[int, str, str, int | None]]) -> None:

@@ -107,10 +107,10 @@ def submit(
             count += 1
             if progress and count % 10_000 == 0:
                 progress(count, position())
-        summary = run.finish()
+        summary = run.finish(first_new)
         if progress:
             progress(count, position())
-    stix_index.record(conn, [summary.contribution_id, *summary.parts])
+    stix_index.record(conn, [summary.contribution_id, *summary.parts], written=True)
     matched = engine.match_submission(conn, principal.organisation_id,
                                       [summary.contribution_id, *summary.parts],
                                       settings or Settings(), first_new)

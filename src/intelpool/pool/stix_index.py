@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from intelpool.db import bulk
 from intelpool.db.tables import contributions, observables, observations, stix_ids
@@ -26,13 +26,16 @@ _BATCH = 10_000
 _COLUMNS = ("stix_key", "contribution_id", "row_kind", "row_id", "part", "version", "renamed")
 
 
-def record(conn: Connection, contribution_ids: Sequence[int]) -> None:
-    """Index the objects of freshly stored contributions (inside the storing transaction)."""
+def record(conn: Connection, contribution_ids: Sequence[int], *, written: bool = False
+           ) -> None:
+    """Index the objects of freshly stored contributions (inside the storing transaction);
+    ``written``: their observations are in the submission's scratch table
+    (``pool/written.py``)."""
     bulk.create_temp_table(
         conn, "tmp_stix_ids", "stix_key BIGINT, contribution_id BIGINT, row_kind VARCHAR(1), "
         "row_id BIGINT, part INTEGER, version VARCHAR(40), renamed BOOLEAN")
     for cid in contribution_ids:
-        _indicators(conn, cid)
+        _indicators(conn, cid, written)
         _others(conn, cid)
         _store(conn)  # before the next part, which looks for objects this one holds
 
@@ -48,11 +51,26 @@ def _store(conn: Connection) -> None:
     conn.exec_driver_sql("DELETE FROM tmp_stix_ids")
 
 
-def _indicators(conn: Connection, cid: int) -> None:
-    query = (select(observations.c.id, observables.c.type, observables.c.value,
-                    held_earlier().label("held_earlier"))
-             .join(observables, observables.c.id == observations.c.observable_id)
-             .where(observations.c.contribution_id == cid))
+# A submission's observations from its scratch table: a selector new to the pool can be
+# held earlier only by this submission's own contributions (no other transaction sees it),
+# so only the selectors held before are looked up in ``observations``. Joining the
+# observations to their observables again was planned as a nested loop over every row when
+# the tables' statistics said empty.
+_WRITTEN = (
+    "SELECT w.observation_id, w.type, w.value, CASE WHEN w.fresh THEN w.earliest < "
+    "w.contribution_id ELSE EXISTS (SELECT 1 FROM observations earlier WHERE "
+    "earlier.observable_id = w.observable_id AND earlier.contribution_id < w.contribution_id) "
+    "END FROM (SELECT t.*, min(t.contribution_id) OVER (PARTITION BY t.observable_id) "
+    "AS earliest FROM tmp_written t) w WHERE w.contribution_id = {cid}")
+
+
+def _indicators(conn: Connection, cid: int, written: bool) -> None:
+    query: Any = (select(observations.c.id, observables.c.type, observables.c.value,
+                         held_earlier().label("held_earlier"))
+                  .join(observables, observables.c.id == observations.c.observable_id)
+                  .where(observations.c.contribution_id == cid))
+    if written:
+        query = text(_WRITTEN.format(cid=int(cid)))
     # On PostgreSQL a submission stored at the same time may take an earlier contribution id
     # and commit after this one looked: the selector's own id is then this contribution's
     # after all, so a selector new to this one is indexed under both ids. (SQLite's single

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Select,
+    TableClause,
     and_,
     case,
     cast,
@@ -39,6 +40,7 @@ from intelpool.db.tables import (
     shared_observations,
     subject_counts,
 )
+from intelpool.pool.written import WRITTEN
 
 # Trend subjects that come from an observation's selector (themes and named things come
 # from its contribution).
@@ -82,6 +84,15 @@ def record(conn: Connection, contribution_ids: Sequence[int] | None, *,
         _mark_shared(conn, contribution_ids)
 
 
+def record_written(conn: Connection, contribution_ids: Sequence[int]) -> None:
+    """Count a submission's observations from its scratch table (``pool/written.py``, filled
+    for these contributions), read once for every grouping; the shared selectors are left to
+    ``mark_shared``."""
+    if contribution_ids:
+        _count(conn, contribution_ids, WRITTEN)
+        _count_subjects(conn, contribution_ids, WRITTEN)
+
+
 def mark_shared(conn: Connection, contribution_ids: Sequence[int]) -> None:
     """Copy the observations of selectors these contributions share with others, the others'
     included. Run under the matching lock (held to commit): two submissions of one selector
@@ -109,13 +120,23 @@ def refresh(conn: Connection, observable_ids: Sequence[int]) -> None:
     _mark_shared(conn, held)
 
 
-def _count(conn: Connection, ids: Sequence[int] | None) -> None:
-    day = observation_day(conn)
-    reported = observations.c.first_seen.is_not(None)
-    query = (select(observations.c.contribution_id, day, observables.c.type, reported,
-                    func.count())
-             .select_from(_facts()).where(_of(ids))
-             .group_by(observations.c.contribution_id, day, observables.c.type, reported))
+def _count(conn: Connection, ids: Sequence[int] | None,
+           written: TableClause | None = None) -> None:
+    cid: ColumnElement[Any]
+    kind: ColumnElement[Any]
+    reported: ColumnElement[Any]
+    if written is None:
+        cid, day, kind = observations.c.contribution_id, observation_day(conn), \
+            observables.c.type
+        reported = observations.c.first_seen.is_not(None)
+        facts, where = _facts(), _of(ids)
+    else:
+        cid, day, kind, reported = (written.c.contribution_id, written.c.day, written.c.type,
+                                    written.c.reported)
+        facts, where = written, true()
+    query = (select(cid, day, kind, reported, func.count())
+             .select_from(facts).where(where)
+             .group_by(cid, day, kind, reported))
     conn.execute(insert(observation_counts).from_select(
         ["contribution_id", "day", "type", "reported", "observations"], query))
 
@@ -125,8 +146,13 @@ _ONLY_TYPES = {"network": ("asn", "cidr"), "cash-out": (*_WALLETS, "iban"),
                "phishing-brand": ("domain", "hostname", "url")}
 
 
-def _count_subjects(conn: Connection, ids: Sequence[int] | None) -> None:
-    day = observation_day(conn)
+def _count_subjects(conn: Connection, ids: Sequence[int] | None,
+                    written: TableClause | None = None) -> None:
+    day = observation_day(conn) if written is None else written.c.day
+    cid = observations.c.contribution_id if written is None else written.c.contribution_id
+    rows: tuple[Any, Any] = (observations, observables) if written is None else \
+        (written, written)
+    facts, where = (_facts(), _of(ids)) if written is None else (written, true())
     oc = observation_counts
     held = select(oc.c.type).distinct()
     if ids is not None:
@@ -135,12 +161,11 @@ def _count_subjects(conn: Connection, ids: Sequence[int] | None) -> None:
     for category in SELECTOR_CATEGORIES:
         if category in _ONLY_TYPES and not types.intersection(_ONLY_TYPES[category]):
             continue
-        subject, condition = subject_of(conn, category)
-        query = (select(observations.c.contribution_id, day, literal(category), subject,
-                        func.count())
-                 .select_from(_facts())
-                 .where(_of(ids), condition, subject.is_not(None), subject != "")
-                 .group_by(observations.c.contribution_id, day, subject))
+        subject, condition = subject_of(conn, category, rows)
+        query = (select(cid, day, literal(category), subject, func.count())
+                 .select_from(facts)
+                 .where(where, condition, subject.is_not(None), subject != "")
+                 .group_by(cid, day, subject))
         conn.execute(insert(subject_counts).from_select(
             ["contribution_id", "day", "category", "subject", "observations"], query))
 
@@ -187,29 +212,32 @@ def _after(conn: Connection, text: ColumnElement[Any], sep: str) -> ColumnElemen
     return func.substr(text, _find(conn, text + literal(sep), sep) + 1)
 
 
-def subject_of(conn: Connection, category: str) -> tuple[ColumnElement[Any],
-                                                        ColumnElement[bool]]:
+def subject_of(conn: Connection, category: str,
+               rows: tuple[Any, Any] = (observations, observables)
+               ) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
     """A selector trend category's subject of an observation, and which observations have
-    one (on ``observations`` joined with ``observables``)."""
-    role = func.lower(func.coalesce(observations.c.role, ""))
+    one (on ``observations`` joined with ``observables``, or ``rows``: what holds the
+    observation's role, and what holds its selector's type, value and reversed name)."""
+    observation, selector = rows
+    role = func.lower(func.coalesce(observation.c.role, ""))
     c2_or_phish = or_(role.like("%c2%"), role.like("%command%"), role.like("%phish%"))
     if category == "network":
-        return (observables.c.type + literal(" ") + observables.c.value,
-                observables.c.type.in_(("asn", "cidr")))
+        return (selector.c.type + literal(" ") + selector.c.value,
+                selector.c.type.in_(("asn", "cidr")))
     if category == "tld":
-        return (_before(conn, observables.c.rev_name, "."),
-                and_(observables.c.rev_name.is_not(None), c2_or_phish))
+        return (_before(conn, selector.c.rev_name, "."),
+                and_(selector.c.rev_name.is_not(None), c2_or_phish))
     if category == "phishing-brand":
-        label = _before(conn, _after(conn, observables.c.rev_name, "."), ".")
+        label = _before(conn, _after(conn, selector.c.rev_name, "."), ".")
         # A brand imitated as the first word of a hyphenated label: mybank-login-x.com
         return (_before(conn, label, "-"),
-                and_(observables.c.rev_name.is_not(None), role.like("%phish%"),
+                and_(selector.c.rev_name.is_not(None), role.like("%phish%"),
                      label.like("%-%"),
-                     observables.c.type.in_(("domain", "hostname", "url"))))
+                     selector.c.type.in_(("domain", "hostname", "url"))))
     if category == "cash-out":
         # wallet types and the countries of mule accounts' IBANs
-        return (case((observables.c.type == "iban",
-                      literal("IBAN ") + func.substr(observables.c.value, 1, 2)),
-                     else_=observables.c.type),
-                observables.c.type.in_((*_WALLETS, "iban")))
+        return (case((selector.c.type == "iban",
+                      literal("IBAN ") + func.substr(selector.c.value, 1, 2)),
+                     else_=selector.c.type),
+                selector.c.type.in_((*_WALLETS, "iban")))
     raise ValueError(f"no selector trend category {category!r}")

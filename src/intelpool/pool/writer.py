@@ -34,7 +34,7 @@ from intelpool.formats.records import (
     RelationshipRecord,
 )
 from intelpool.observables import InvalidObservable, parse_selector
-from intelpool.pool import summary
+from intelpool.pool import summary, written
 from intelpool.pool.staging import (
     OBJECT_COLUMNS,
     ObservationStager,
@@ -230,13 +230,16 @@ class ContributionWriter:
                 update(contributions).where(contributions.c.id == self.main_id).values(**values)
             )
 
-    def finish(self) -> IngestSummary:
+    def finish(self, first_new: int | None = None) -> IngestSummary:
+        """Write what is staged and count it; observables from id ``first_new`` on may be
+        this submission's own (``pool/written.py``)."""
         self.stager.flush()
         self._flush_objects()
         ids = sorted(self.parts.values())
         if self.counts["relationships"]:
             resolve_relationships(self.conn, ids)
-        summary.record(self.conn, ids, shared=False)
+        written.fill(self.conn, ids, first_new)
+        summary.record_written(self.conn, ids)
         per_part: dict[int, int] = dict(
             self.conn.execute(
                 select(observations.c.contribution_id, func.count())
