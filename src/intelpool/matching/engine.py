@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from intelpool.audit import notifications
 from intelpool.config import Settings
@@ -57,7 +57,6 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     now = utcnow()
     widespread, folded = _widespread(conn, settings.widespread_threshold, now)
     record_hits(conn, org_id, now)
-    hit_summary.recount_matched(conn, org_id, folded=folded > 0)
     partners = _partners(conn)
     _notify(conn, org_id, min(contribution_ids), partners)
     summary = MatchSummary(widespread=widespread, folded_hits=folded)
@@ -96,6 +95,8 @@ def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, i
     # Access requests let go of the folded hits themselves: the store need not know the link.
     conn.exec_driver_sql(
         f"UPDATE access_requests SET hit_id = NULL WHERE hit_id IN (SELECT id {folding})")
+    hit_summary.take_out(conn, text(f"hits.kind = 'exact' AND hits.observable_a_id "
+                                    f"{folded_ids}"))
     folded = conn.exec_driver_sql(f"DELETE {folding}").rowcount
     return recorded, folded
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, true
 
 from intelpool.db import bulk
+from intelpool.pool import hit_summary
 
 HIT_COLUMNS = ("observable_a_id, observable_b_id, org_a_id, org_b_id, kind, "
                "contribution_a_id, contribution_b_id")
@@ -62,6 +63,8 @@ def record_hits(conn: Connection, me: int, now: datetime) -> None:
         "last_at = excluded.last_at, contribution_a_id = excluded.contribution_a_id, "
         "contribution_b_id = excluded.contribution_b_id")
     p = {"now": bulk.db_time(conn, now)}
+    # The summary follows: the rows of the hits about to be refreshed go, as they stand.
+    hit_summary.take_out(conn, true(), recorded=True)
     if bulk.is_sqlite(conn):
         # One lookup of the pair's unique index per hit, before writing.
         conn.exec_driver_sql(
@@ -70,6 +73,7 @@ def record_hits(conn: Connection, me: int, now: datetime) -> None:
             "tmp_hits.observable_b_id AND h.org_a_id = tmp_hits.org_a_id AND h.org_b_id = "
             "tmp_hits.org_b_id)")
         conn.exec_driver_sql(upsert, p)
+        hit_summary.put_in(conn)
         return
     # The upsert says which rows it inserted: an inserted hit was first seen now, an updated
     # one keeps the moment an earlier transaction first recorded it. (Looking the pairs up
@@ -81,3 +85,4 @@ def record_hits(conn: Connection, me: int, now: datetime) -> None:
         "org_b_id, first_at = %(now)s AS inserted) UPDATE tmp_hits t SET is_new = w.inserted "
         "FROM written w WHERE t.observable_a_id = w.observable_a_id AND t.observable_b_id = "
         "w.observable_b_id AND t.org_a_id = w.org_a_id AND t.org_b_id = w.org_b_id", p)
+    hit_summary.put_in(conn)
