@@ -61,7 +61,6 @@ PARTNERSHIP_NOTES = (
     "contributors")
 
 
-
 @dataclass(slots=True)
 class StatsTable:
     scope: str

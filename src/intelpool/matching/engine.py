@@ -55,8 +55,9 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     probe.run_rules(conn, org_id, new_from=new_from)
     bulk.analyze(conn, "tmp_match")
     now = utcnow()
-    widespread, folded = _widespread(conn, settings.widespread_threshold, now)
-    record_hits(conn, org_id, now)
+    summary_kept = hit_summary.kept(conn)
+    widespread, folded = _widespread(conn, settings.widespread_threshold, now, summary_kept)
+    record_hits(conn, org_id, now, summary=summary_kept)
     partners = _partners(conn)
     _notify(conn, org_id, min(contribution_ids), partners)
     summary = MatchSummary(widespread=widespread, folded_hits=folded)
@@ -69,9 +70,11 @@ def match_submission(conn: Connection, org_id: int, contribution_ids: list[int],
     return summary
 
 
-def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, int]:
+def _widespread(conn: Connection, threshold: int, now: datetime,
+                summary_kept: bool) -> tuple[int, int]:
     """Exact matches held by more organisations than the threshold: recorded once, and their
-    earlier hits folded into that record. Returns (widespread selectors, hits folded)."""
+    earlier hits folded into that record (and out of the hit summary, where the pool keeps
+    one). Returns (widespread selectors, hits folded)."""
     p = {"threshold": threshold, "now": bulk.db_time(conn, now)}
     t, n = bulk.param(conn, "threshold"), bulk.param(conn, "now")
     recorded = conn.exec_driver_sql(
@@ -95,8 +98,9 @@ def _widespread(conn: Connection, threshold: int, now: datetime) -> tuple[int, i
     # Access requests let go of the folded hits themselves: the store need not know the link.
     conn.exec_driver_sql(
         f"UPDATE access_requests SET hit_id = NULL WHERE hit_id IN (SELECT id {folding})")
-    hit_summary.take_out(conn, text(f"hits.kind = 'exact' AND hits.observable_a_id "
-                                    f"{folded_ids}"))
+    if summary_kept:
+        hit_summary.take_out(conn, text(f"hits.kind = 'exact' AND hits.observable_a_id "
+                                        f"{folded_ids}"))
     folded = conn.exec_driver_sql(f"DELETE {folding}").rowcount
     return recorded, folded
 

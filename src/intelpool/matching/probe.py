@@ -60,15 +60,20 @@ def probe_pool_rows(conn: Connection, where: str, params: dict[str, Any]) -> Non
             "ON CONFLICT (probe_key) DO UPDATE "
             "SET contribution_id = max(contribution_id, excluded.contribution_id)", params)
     else:
-        # Each held observable is one primary-key lookup (LATERAL, fenced): a hash join on
-        # the statistics' guess read every observable of the pool.
-        conn.exec_driver_sql(
-            columns + ", fresh) SELECT ob.id, ob.id, g.latest, ob.type, "
+        conn.exec_driver_sql(_held(f"SELECT o.observable_id, max(o.contribution_id) AS latest "
+                                   f"{held} GROUP BY o.observable_id"), params)
+
+
+def _held(latest: str) -> str:
+    """The probe rows of the observables ``latest`` names (``observable_id``, ``latest``
+    contribution), not warninglisted, as stored now (PostgreSQL). Each is one primary-key
+    lookup (LATERAL, fenced): a hash join on the statistics' guess read every observable
+    of the pool."""
+    return ("INSERT INTO tmp_probe (probe_key, observable_id, contribution_id, type, value, "
+            "ip_lo, ip_hi, host, rev_name, fresh) SELECT ob.id, ob.id, g.latest, ob.type, "
             "ob.value, ob.ip_lo, ob.ip_hi, ob.host, ob.rev_name, false "
-            "FROM (SELECT o.observable_id, "
-            f"max(o.contribution_id) AS latest {held} GROUP BY o.observable_id) g "
-            "CROSS JOIN LATERAL (SELECT ob.* FROM observables ob "
-            "WHERE ob.id = g.observable_id AND ob.warning IS NULL OFFSET 0) ob", params)
+            f"FROM ({latest}) g CROSS JOIN LATERAL (SELECT ob.* FROM observables ob "
+            "WHERE ob.id = g.observable_id AND ob.warning IS NULL OFFSET 0) ob")
 
 
 def probe_written(conn: Connection, written_from: int) -> None:
@@ -86,12 +91,8 @@ def probe_written(conn: Connection, written_from: int) -> None:
         "WHERE w.fresh AND w.observable_id NOT IN (SELECT x.id FROM observables x "
         f"WHERE x.id >= {int(written_from)} AND x.warning IS NOT NULL) "
         "GROUP BY w.observable_id, w.type, w.value, w.ip_lo, w.ip_hi, w.host, w.rev_name")
-    conn.exec_driver_sql(
-        columns + "SELECT ob.id, ob.id, g.latest, ob.type, ob.value, ob.ip_lo, ob.ip_hi, "
-        "ob.host, ob.rev_name, false FROM (SELECT w.observable_id, max(w.contribution_id) "
-        "AS latest FROM tmp_written w WHERE NOT w.fresh GROUP BY w.observable_id) g "
-        "CROSS JOIN LATERAL (SELECT ob.* FROM observables ob "
-        "WHERE ob.id = g.observable_id AND ob.warning IS NULL OFFSET 0) ob")
+    conn.exec_driver_sql(_held("SELECT w.observable_id, max(w.contribution_id) AS latest "
+                               "FROM tmp_written w WHERE NOT w.fresh GROUP BY w.observable_id"))
 
 
 def probe_values(conn: Connection, values: Iterable[tuple[int, str, str, int | None]]) -> None:

@@ -51,8 +51,9 @@ def matches_as_hits(conn: Connection, me: int, into: str = "tmp_hits") -> None:
         "(SELECT observable_id FROM widespread))")
 
 
-def record_hits(conn: Connection, me: int, now: datetime) -> None:
-    """Record the matches in tmp_match as hits, each marked new or refreshed in tmp_hits."""
+def record_hits(conn: Connection, me: int, now: datetime, *, summary: bool) -> None:
+    """Record the matches in tmp_match as hits, each marked new or refreshed in tmp_hits;
+    with ``summary``, the hit summary follows (``pool/hit_summary.py``)."""
     create_hits_table(conn)
     matches_as_hits(conn, me)
     n = bulk.param(conn, "now")
@@ -64,7 +65,8 @@ def record_hits(conn: Connection, me: int, now: datetime) -> None:
         "contribution_b_id = excluded.contribution_b_id")
     p = {"now": bulk.db_time(conn, now)}
     # The summary follows: the rows of the hits about to be refreshed go, as they stand.
-    hit_summary.take_out(conn, true(), recorded=True)
+    if summary:
+        hit_summary.take_out(conn, true(), recorded=True)
     if bulk.is_sqlite(conn):
         # One lookup of the pair's unique index per hit, before writing.
         conn.exec_driver_sql(
@@ -73,7 +75,8 @@ def record_hits(conn: Connection, me: int, now: datetime) -> None:
             "tmp_hits.observable_b_id AND h.org_a_id = tmp_hits.org_a_id AND h.org_b_id = "
             "tmp_hits.org_b_id)")
         conn.exec_driver_sql(upsert, p)
-        hit_summary.put_in(conn)
+        if summary:
+            hit_summary.put_in(conn)
         return
     # The upsert says which rows it inserted: an inserted hit was first seen now, an updated
     # one keeps the moment an earlier transaction first recorded it. (Looking the pairs up
@@ -85,4 +88,5 @@ def record_hits(conn: Connection, me: int, now: datetime) -> None:
         "org_b_id, first_at = %(now)s AS inserted) UPDATE tmp_hits t SET is_new = w.inserted "
         "FROM written w WHERE t.observable_a_id = w.observable_a_id AND t.observable_b_id = "
         "w.observable_b_id AND t.org_a_id = w.org_a_id AND t.org_b_id = w.org_b_id", p)
-    hit_summary.put_in(conn)
+    if summary:
+        hit_summary.put_in(conn)

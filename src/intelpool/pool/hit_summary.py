@@ -39,14 +39,16 @@ from intelpool.pool.summary import day_of
 
 def recount(conn: Connection) -> None:
     """Count every row again from ``hits``."""
-    if _kept(conn):
+    if kept(conn):
         conn.execute(delete(hit_counts))
-        _insert(conn, true())
+        conn.execute(insert(hit_counts).from_select(
+            [*_KEY, "hits"], _grouped(conn, hits, true(), 1)))
 
 
-def _kept(conn: Connection) -> bool:
+def kept(conn: Connection) -> bool:
     """Whether the pool keeps the summary: one not yet migrated to it has none (the
-    migration fills it)."""
+    migration fills it). Matching asks once per submission and says so to ``take_out`` and
+    ``put_in``."""
     return inspect(conn).has_table("hit_counts")
 
 
@@ -72,8 +74,6 @@ def put_in(conn: Connection) -> None:
 
 def _change(conn: Connection, where: ColumnElement[bool] | TextClause, sign: int,
             recorded: bool) -> None:
-    if not _kept(conn):
-        return
     source: FromClause = hits.join(_recorded, RECORDED) if recorded else hits
     upsert = (sqlite_insert if conn.dialect.name == "sqlite" else pg_insert)(hit_counts)
     grouped = upsert.from_select([*_KEY, "hits"], _grouped(conn, source, where, sign))
@@ -97,17 +97,3 @@ def _grouped(conn: Connection, source: FromClause, where: ColumnElement[bool] | 
             .select_from(source.join(side_a, side_a.c.id == hits.c.observable_a_id)
                          .join(side_b, side_b.c.id == hits.c.observable_b_id))
             .where(where).group_by(*columns))
-
-
-def _insert(conn: Connection, where: ColumnElement[bool]) -> None:
-    side_a, side_b = observables.alias("side_a"), observables.alias("side_b")
-    columns = [hits.c.org_a_id, hits.c.org_b_id, hits.c.contribution_a_id,
-               hits.c.contribution_b_id, day_of(conn, hits.c.first_at), side_a.c.type,
-               side_b.c.type]
-    query = (select(*columns, func.count())
-             .select_from(hits.join(side_a, side_a.c.id == hits.c.observable_a_id)
-                          .join(side_b, side_b.c.id == hits.c.observable_b_id))
-             .where(where).group_by(*columns))
-    conn.execute(insert(hit_counts).from_select(
-        ["org_a_id", "org_b_id", "contribution_a_id", "contribution_b_id", "day", "type_a",
-         "type_b", "hits"], query))

@@ -65,12 +65,11 @@ _WRITTEN = (
 
 
 def _indicators(conn: Connection, cid: int, written: bool) -> None:
-    query: Any = (select(observations.c.id, observables.c.type, observables.c.value,
-                         held_earlier().label("held_earlier"))
-                  .join(observables, observables.c.id == observations.c.observable_id)
-                  .where(observations.c.contribution_id == cid))
-    if written:
-        query = text(_WRITTEN.format(cid=int(cid)))
+    query: Any = text(_WRITTEN.format(cid=int(cid))) if written else (
+        select(observations.c.id, observables.c.type, observables.c.value,
+               held_earlier().label("held_earlier"))
+        .join(observables, observables.c.id == observations.c.observable_id)
+        .where(observations.c.contribution_id == cid))
     # On PostgreSQL a submission stored at the same time may take an earlier contribution id
     # and commit after this one looked: the selector's own id is then this contribution's
     # after all, so a selector new to this one is indexed under both ids. (SQLite's single

@@ -11,6 +11,7 @@ contributions the rows belong to, exactly as on raw observations.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -120,23 +121,37 @@ def refresh(conn: Connection, observable_ids: Sequence[int]) -> None:
     _mark_shared(conn, held)
 
 
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """Where observations are counted from: the stored rows (``observations`` joined with
+    ``observables``) or a submission's scratch table, which holds both in one row."""
+
+    facts: Any
+    where: ColumnElement[bool]
+    contribution: ColumnElement[Any]
+    day: ColumnElement[Any]
+    type: ColumnElement[Any]
+    reported: ColumnElement[Any]
+    observation: Any  # what holds the role
+    selector: Any  # what holds the type, value and reversed name
+
+
+def _rows(conn: Connection, ids: Sequence[int] | None, written: TableClause | None) -> _Rows:
+    if written is not None:
+        w = written.c
+        return _Rows(written, true(), w.contribution_id, w.day, w.type, w.reported, written,
+                     written)
+    return _Rows(_facts(), _of(ids), observations.c.contribution_id, observation_day(conn),
+                 observables.c.type, observations.c.first_seen.is_not(None), observations,
+                 observables)
+
+
 def _count(conn: Connection, ids: Sequence[int] | None,
            written: TableClause | None = None) -> None:
-    cid: ColumnElement[Any]
-    kind: ColumnElement[Any]
-    reported: ColumnElement[Any]
-    if written is None:
-        cid, day, kind = observations.c.contribution_id, observation_day(conn), \
-            observables.c.type
-        reported = observations.c.first_seen.is_not(None)
-        facts, where = _facts(), _of(ids)
-    else:
-        cid, day, kind, reported = (written.c.contribution_id, written.c.day, written.c.type,
-                                    written.c.reported)
-        facts, where = written, true()
-    query = (select(cid, day, kind, reported, func.count())
-             .select_from(facts).where(where)
-             .group_by(cid, day, kind, reported))
+    r = _rows(conn, ids, written)
+    query = (select(r.contribution, r.day, r.type, r.reported, func.count())
+             .select_from(r.facts).where(r.where)
+             .group_by(r.contribution, r.day, r.type, r.reported))
     conn.execute(insert(observation_counts).from_select(
         ["contribution_id", "day", "type", "reported", "observations"], query))
 
@@ -148,11 +163,7 @@ _ONLY_TYPES = {"network": ("asn", "cidr"), "cash-out": (*_WALLETS, "iban"),
 
 def _count_subjects(conn: Connection, ids: Sequence[int] | None,
                     written: TableClause | None = None) -> None:
-    day = observation_day(conn) if written is None else written.c.day
-    cid = observations.c.contribution_id if written is None else written.c.contribution_id
-    rows: tuple[Any, Any] = (observations, observables) if written is None else \
-        (written, written)
-    facts, where = (_facts(), _of(ids)) if written is None else (written, true())
+    r = _rows(conn, ids, written)
     oc = observation_counts
     held = select(oc.c.type).distinct()
     if ids is not None:
@@ -161,11 +172,11 @@ def _count_subjects(conn: Connection, ids: Sequence[int] | None,
     for category in SELECTOR_CATEGORIES:
         if category in _ONLY_TYPES and not types.intersection(_ONLY_TYPES[category]):
             continue
-        subject, condition = subject_of(conn, category, rows)
-        query = (select(cid, day, literal(category), subject, func.count())
-                 .select_from(facts)
-                 .where(where, condition, subject.is_not(None), subject != "")
-                 .group_by(cid, day, subject))
+        subject, condition = subject_of(conn, category, (r.observation, r.selector))
+        query = (select(r.contribution, r.day, literal(category), subject, func.count())
+                 .select_from(r.facts)
+                 .where(r.where, condition, subject.is_not(None), subject != "")
+                 .group_by(r.contribution, r.day, subject))
         conn.execute(insert(subject_counts).from_select(
             ["contribution_id", "day", "category", "subject", "observations"], query))
 
