@@ -21,6 +21,7 @@ from sqlalchemy import (
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.visibility import visible_contribution
+from intelpool.config import audit_reads_durable
 from intelpool.db.sorting import Listed, Slice, SortKeys, count, ordered, sliced
 from intelpool.db.tables import access_requests, audit_events, contributions
 from intelpool.db.types import utcnow
@@ -66,6 +67,20 @@ def record(
             "detail": orjson.dumps(detail or {}).decode(),
         },
     )
+
+
+def record_read(conn: Connection, principal: Principal, action: str, **event: Any) -> None:
+    """Record a read (a search, a page of content shown): the transaction writes nothing
+    but this event.
+
+    On PostgreSQL its commit does not wait for the write-ahead log to reach the disk, unless
+    INTELPOOL_AUDIT_READS_DURABLE is set: the flush was most of a search's latency. A crash of
+    the database server (not of intelpool) may then lose the last fraction of a second of
+    read events, never a contribution, a hit or any other write: the guarantee the embedded
+    pool gives every commit (WAL with synchronous=NORMAL)."""
+    if conn.dialect.name == "postgresql" and not audit_reads_durable():
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO off")
+    record(conn, principal, action, **event)
 
 
 # What the trail may be sorted by; a leading '-' sorts descending.
