@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from functools import partial
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 
 from intelpool.config import normalise_database_url, sqlite_cache_mib
 
@@ -24,7 +26,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, sqlite_cache_mib()))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine, PING_AFTER_IDLE_S)
+    return engine
+
+
+# A PostgreSQL connection back in the pool within this many seconds is used without a ping
+# (SQLAlchemy's pool_pre_ping made every request and search one round trip longer). One idle
+# longer (a restarted or failed-over server, a proxy's idle timeout) is pinged first and
+# replaced if dead; a busy one that died fails once, and SQLAlchemy then drops the pool's
+# connections opened before the failure.
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_when_idle(engine: Engine, after_s: float) -> None:
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = monotonic()
+
+    def taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("returned_at", None)
+        if since is None or monotonic() - since < after_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"connection idle {after_s:.0f}+ s is gone") from exc
+
+    event.listen(engine.pool, "checkin", returned)
+    event.listen(engine.pool, "checkout", taken)
 
 
 def _sqlite_pragmas(cache_mib: int, dbapi_connection: Any, _record: Any) -> None:

@@ -67,9 +67,9 @@ def deconflict(conn: Connection, principal: Principal, values: list[str]) -> lis
 
     for pointer in pointers(conn, principal, values):
         results[values.index(pointer.input)].operations.append(pointer)
-    audit.record_read(conn, principal, "pool.deconflict", subject_type="selectors",
-                      detail={"selectors": len(parsed),
-                         "held": sum(1 for r in results if r.holders)})
+    audit.record(conn, principal, "pool.deconflict", subject_type="selectors",
+                 detail={"selectors": len(parsed),
+                         "held": sum(1 for r in results if r.holders)}, read=True)
     return results
 
 

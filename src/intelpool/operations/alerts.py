@@ -90,8 +90,8 @@ def alert_page(conn: Connection, principal: Principal, part: Slice = Slice(),
     rows = conn.execute(sliced(ordered(query, sort, keys, deconfliction_alerts.c.id,
                                        "deconfliction alerts"), part)).mappings().all()
     views = [_view(conn, r, r["own"], "b" if r["own"] == "a" else "a") for r in rows]
-    audit.record_read(conn, principal, "deconfliction.list", subject_type="deconfliction",
-                      detail={"alerts": [v.number for v in views]})
+    audit.record(conn, principal, "deconfliction.list", subject_type="deconfliction",
+                 detail={"alerts": [v.number for v in views]}, read=True)
     return Listed(views, total)
 
 

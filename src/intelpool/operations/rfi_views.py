@@ -53,8 +53,8 @@ def rfi_page(conn: Connection, principal: Principal, box: str | None = None,
     rows = conn.execute(sliced(ordered(query, sort, keys, rfis.c.id,
                                        "requests for information"), part)).mappings().all()
     views = [_view(conn, principal, r, r["your_part"], full=False) for r in rows]
-    audit.record_read(conn, principal, "rfi.list", subject_type="rfis",
-                      detail={"rfis": [v.id for v in views]})
+    audit.record(conn, principal, "rfi.list", subject_type="rfis",
+                 detail={"rfis": [v.id for v in views]}, read=True)
     return Listed(views, total)
 
 
@@ -96,9 +96,9 @@ def _rfi_query(conn: Connection, principal: Principal
 def show(conn: Connection, principal: Principal, rfi_id: int) -> RfiView:
     row, part = rfi.load(conn, principal, rfi_id)
     view = _view(conn, principal, row, part, full=True)
-    audit.record_read(conn, principal, "rfi.show", subject_type="rfi", subject_id=rfi_id,
-                      subject_organisation_id=row["requester_org_id"],
-                      detail={"answers": [a.id for a in view.answers]})
+    audit.record(conn, principal, "rfi.show", subject_type="rfi", subject_id=rfi_id,
+                 subject_organisation_id=row["requester_org_id"],
+                 detail={"answers": [a.id for a in view.answers]}, read=True)
     return view
 
 

@@ -196,8 +196,8 @@ def operation_page(conn: Connection, principal: Principal, state: str | None = N
                       "status": [operations.c.status], "created": [operations.c.created_at]}
     rows = conn.execute(sliced(ordered(query, sort, keys, operations.c.id, "operations"),
                                part)).mappings().all()
-    audit.record_read(conn, principal, "operation.list", subject_type="operations",
-                      detail={"operations": [r["id"] for r in rows]})
+    audit.record(conn, principal, "operation.list", subject_type="operations",
+                 detail={"operations": [r["id"] for r in rows]}, read=True)
     return Listed([summary(r) for r in rows], total)
 
 
@@ -229,8 +229,8 @@ def show(conn: Connection, principal: Principal, operation_id: int) -> Operation
         plan[day.country].append(day)
     contact = conn.execute(select(users.c.email).where(
         users.c.id == row["contact_user_id"])).scalar_one()
-    audit.record_read(conn, principal, "operation.show", subject_type="operation",
-                      subject_id=operation_id)
+    audit.record(conn, principal, "operation.show", subject_type="operation",
+                 subject_id=operation_id, read=True)
     return OperationDetail(
         summary=summary(row), description=row["description"], contact=contact,
         embargo_until=row["embargo_until"], members=members, targets=targets,
@@ -247,8 +247,8 @@ def timeline(conn: Connection, principal: Principal, operation_id: int) -> list[
         audit_events.c.action.not_in(("operation.show", "operation.timeline")))
         .order_by(audit_events.c.id)).mappings().all()
     names = dict(conn.execute(select(organisations.c.id, organisations.c.name)).all())
-    audit.record_read(conn, principal, "operation.timeline", subject_type="operation",
-                      subject_id=operation_id)
+    audit.record(conn, principal, "operation.timeline", subject_type="operation",
+                 subject_id=operation_id, read=True)
     return [TimelineEntry(r["at"], f"{r['actor_email']} "
                           f"({names.get(r['actor_organisation_id'], '?')})", r["action"],
                           orjson.loads(r["detail"] or "{}")) for r in rows]

@@ -174,10 +174,10 @@ def search(
                                        _unpacked(r["audience_groups"])]}}
             views.append(_observation(r, r["observable_type"], r["observable_value"],
                                       principal, context))
-    audit.record_read(conn, principal, "pool.search", subject_type="observable",
-                      subject_id=f"{kind}:{canonical}"[:64],
-                      detail={"value": canonical, "type": kind, "results": len(views),
-                         "contributions": sorted({v.contribution_id for v in views})})
+    audit.record(conn, principal, "pool.search", subject_type="observable",
+                 subject_id=f"{kind}:{canonical}"[:64],
+                 detail={"value": canonical, "type": kind, "results": len(views),
+                         "contributions": sorted({v.contribution_id for v in views})}, read=True)
     return views
 
 
@@ -224,8 +224,8 @@ def show_contribution(
         ).scalar_one()
         for name, table in (("obs", observations), ("ent", entities), ("rel", relationships))
     }
-    audit.record_read(conn, principal, "contribution.show", subject_type="contribution",
-                      subject_id=contribution_id, detail={"observations_shown": len(obs)})
+    audit.record(conn, principal, "contribution.show", subject_type="contribution",
+                 subject_id=contribution_id, detail={"observations_shown": len(obs)}, read=True)
     return ContributionDetail(view, obs, counts["obs"], counts["ent"], counts["rel"])
 
 

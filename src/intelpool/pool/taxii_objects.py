@@ -125,10 +125,10 @@ def page(conn: Connection, principal: Principal, coll: Collection, *, after: Pos
             break
         out.append(item)
         definitions.update(new)
-    audit.record_read(conn, principal, "taxii.objects", subject_type="collection",
-                      subject_id=coll.id, detail={
+    audit.record(conn, principal, "taxii.objects", subject_type="collection",
+                 subject_id=coll.id, detail={
                      "collection": coll.title, "objects": len(out),
-                     "contributions": sorted({o.position.contribution for o in out})})
+                     "contributions": sorted({o.position.contribution for o in out})}, read=True)
     return Page(out, more, list(definitions.values()))
 
 
