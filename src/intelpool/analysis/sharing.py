@@ -64,15 +64,18 @@ def guests(lg: LinkGraph, piece: IntArray,
            tenants: dict[int, IntArray]) -> dict[int, IntArray]:
     """Per piece: the shared selectors (``tenants``) that are targets of its own: those
     tied to its named actors. The servers inside its netblocks are its clients' targets."""
+    if not tenants:
+        return {}
     inside = held(lg) & ~lg.cut
     n = lg.size
     hosted = distinct(piece[lg.b[inside]].astype(np.int64) * n + lg.a[inside])
-    out: dict[int, IntArray] = {}
-    for p, nodes in tenants.items():
-        own = nodes[~np.isin(p * n + nodes, hosted)]
-        if len(own):
-            out[p] = own
-    return out
+    owner = np.concatenate([np.full(len(t), p, np.int64) for p, t in tenants.items()])
+    nodes = np.concatenate(list(tenants.values()))
+    keep = ~np.isin(owner * n + nodes, hosted)
+    owner, nodes = owner[keep], nodes[keep]
+    bounds = np.flatnonzero(np.diff(owner)) + 1
+    return {int(o[0]): part for o, part in zip(np.split(owner, bounds), np.split(nodes, bounds),
+                                                strict=True) if len(o)}
 
 
 def held(lg: LinkGraph) -> npt.NDArray[np.bool_]:
