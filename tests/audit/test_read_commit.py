@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, func, select
 
+from intelpool.db.engine import make_engine
 from intelpool.db.tables import audit_events
 from intelpool.pool import reads
 from tests import factories as f
@@ -43,12 +44,14 @@ def test_a_search_commits_its_audit_record_without_the_flush(store: Store,
 
 def test_durable_read_audit_waits_for_the_flush(store: Store, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INTELPOOL_AUDIT_READS_DURABLE", "yes")
     with store.begin() as conn:
         police = f.member(conn, "Police DE")
         f.submit_lines(conn, police, tmp_path, ["evil.example"], tlp="amber")
-    with store.begin() as conn:
+    monkeypatch.setenv("INTELPOOL_AUDIT_READS_DURABLE", "yes")
+    durable = make_engine(store.url)  # the setting is read when the engine is made
+    with durable.begin() as conn:
         assert len(reads.search(conn, police, "evil.example")) == 1
         assert _commit_mode(conn) == ("on" if store.name == "postgresql" else None)
-    with store.begin() as conn:
+    with durable.begin() as conn:
         assert _searches(conn) == 1
+    durable.dispose()

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from intelpool.access import Permission, Principal, require
 from intelpool.access.visibility import visible_contribution
-from intelpool.config import audit_reads_durable
+from intelpool.db.engine import DURABLE_READS
 from intelpool.db.sorting import Listed, Slice, SortKeys, count, ordered, sliced
 from intelpool.db.tables import access_requests, audit_events, contributions
 from intelpool.db.types import utcnow
@@ -62,12 +62,14 @@ def record(
 
     ``read``: the event records a read (a search, a page of content shown) and the
     transaction writes nothing else. On PostgreSQL its commit then does not wait for the
-    write-ahead log to reach the disk, unless INTELPOOL_AUDIT_READS_DURABLE is set: the
+    write-ahead log to reach the disk, unless INTELPOOL_AUDIT_READS_DURABLE was set when the
+    engine was made: the
     flush was most of a search's latency. A crash of the database server (not of intelpool)
     may lose the last fraction of a second of read events, never a contribution, a hit or
     any other write: the guarantee the embedded pool gives every commit (WAL with
     synchronous=NORMAL)."""
-    fast = read and conn.dialect.name == "postgresql" and not audit_reads_durable()
+    fast = (read and conn.dialect.name == "postgresql"
+            and not conn.get_execution_options().get(DURABLE_READS, False))
     conn.execute(
         _RECORD_READ if fast else _RECORD,
         {

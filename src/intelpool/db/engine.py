@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 
-from intelpool.config import normalise_database_url, sqlite_cache_mib
+from intelpool.config import audit_reads_durable, normalise_database_url, sqlite_cache_mib
 
 # Python's sqlite3 binds None and bool only after a failed search for an adapter, which
 # raises and catches exceptions: bulk loads full of NULLs ran three times slower. Registered
@@ -26,9 +26,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, sqlite_cache_mib()))
         return engine
-    engine = create_engine(url, **kwargs)
+    # Read once here, not on every search (audit.record).
+    options = {DURABLE_READS: audit_reads_durable()}
+    engine = create_engine(url, execution_options=options, **kwargs)
     _ping_when_idle(engine, PING_AFTER_IDLE_S)
     return engine
+
+
+# Execution option: whether a read's audit record waits for PostgreSQL's WAL flush.
+DURABLE_READS = "intelpool_durable_reads"
 
 
 # A PostgreSQL connection back in the pool within this many seconds is used without a ping
