@@ -1,10 +1,11 @@
 """The matching rules as SQL: one statement per rule, written for the store at hand.
 
 Every rule reads the probe (``tmp_probe``, with ``tmp_cidr_keys`` and ``tmp_parents``) and
-adds to ``tmp_match`` each observable of another organisation that matches a probe row. The
-probe drives every rule, and each probe row finds its matches through one index of
-``observables``; who holds a match is then one index lookup in ``observations`` and one in
-``contributions``. No plan may compare every probe with every observable:
+adds to ``tmp_match`` each observable of another organisation that matches a probe row, with
+its type (which the hit summary counts by). The probe drives every rule, and each probe row
+finds its matches through one index of ``observables``; who holds a match is then one index
+lookup in ``observations`` and one in ``contributions``. No plan may compare every probe
+with every observable:
 
 - SQLite: CROSS JOIN fixes the join order, and the rules on address ranges and names, and
   observations, name their index: without statistics its planner would rather build a
@@ -68,8 +69,8 @@ RULES = (
          "ix_observables_type_rev_name", containing=True, name_index_on_sqlite=True),
 )
 
-_INSERT = ("INSERT INTO tmp_match (probe_key, other_id, org_id, contribution_id, kind, "
-           "probe_is_a) ")
+_INSERT = ("INSERT INTO tmp_match (probe_key, other_id, other_type, org_id, contribution_id, "
+           "kind, probe_is_a) ")
 _GROUP = " GROUP BY p.probe_key, x.id, x.type, hc.originator_id, p.type"
 
 
@@ -99,7 +100,7 @@ def statements(conn: Connection, me: int, *, both_directions: bool = True,
 
 
 def _select(rule: Rule) -> str:
-    return (f"SELECT p.probe_key, x.id, hc.originator_id, max(hc.id), {rule.kind}, "
+    return (f"SELECT p.probe_key, x.id, x.type, hc.originator_id, max(hc.id), {rule.kind}, "
             f"{'true' if rule.probe_is_a else 'false'} ")
 
 
