@@ -106,12 +106,12 @@ def _widespread(conn: Connection, threshold: int, now: datetime,
 
 
 def _partners(conn: Connection) -> list[tuple[int, str, int, int]]:
-    """(partner id, label, new hits, refreshed hits) for the hits just recorded; a partner
-    whose contributions behind them are all anonymous is labelled "a partner", as in every
-    other view."""
+    """(partner id, label, new hits, refreshed hits) for the hits just recorded (a new one
+    was not stored before); a partner whose contributions behind them are all anonymous is
+    labelled "a partner", as in every other view."""
     rows = conn.exec_driver_sql(
-        "SELECT o.id, o.name, sum(CASE WHEN t.is_new THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN t.is_new THEN 0 ELSE 1 END), "
+        "SELECT o.id, o.name, sum(CASE WHEN t.was_first_at IS NULL THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN t.was_first_at IS NULL THEN 0 ELSE 1 END), "
         "sum(CASE WHEN c.anonymous THEN 0 ELSE 1 END) FROM tmp_hits t "
         "JOIN organisations o ON o.id = t.partner_id "
         "JOIN contributions c ON c.id = t.partner_contribution_id GROUP BY o.id, o.name "

@@ -34,8 +34,8 @@ def create_tables(conn: Connection) -> None:
     )
     bulk.create_temp_table(
         conn, "tmp_match",
-        "probe_key BIGINT, other_id BIGINT, org_id BIGINT, contribution_id BIGINT, "
-        "kind VARCHAR(16), probe_is_a BOOLEAN",
+        "probe_key BIGINT, other_id BIGINT, other_type VARCHAR(32), org_id BIGINT, "
+        "contribution_id BIGINT, kind VARCHAR(16), probe_is_a BOOLEAN",
     )
     bulk.create_temp_table(conn, "tmp_parents", "probe_key BIGINT, parent TEXT")
     bulk.create_temp_table(conn, "tmp_cidr_keys", "probe_key BIGINT, lo VARCHAR(32)")

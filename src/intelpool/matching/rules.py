@@ -1,10 +1,11 @@
 """The matching rules as SQL: one statement per rule, written for the store at hand.
 
 Every rule reads the probe (``tmp_probe``, with ``tmp_cidr_keys`` and ``tmp_parents``) and
-adds to ``tmp_match`` each observable of another organisation that matches a probe row. The
-probe drives every rule, and each probe row finds its matches through one index of
-``observables``; who holds a match is then one index lookup in ``observations`` and one in
-``contributions``. No plan may compare every probe with every observable:
+adds to ``tmp_match`` each observable of another organisation that matches a probe row, with
+its type (which the hit summary counts by). The probe drives every rule, and each probe row
+finds its matches through one index of ``observables``; who holds a match is then one index
+lookup in ``observations`` and one in ``contributions``. No plan may compare every probe
+with every observable:
 
 - SQLite: CROSS JOIN fixes the join order, and the rules on address ranges and names, and
   observations, name their index: without statistics its planner would rather build a
@@ -40,36 +41,37 @@ class Rule:
 
 
 _ALL = "true"
+_PROBE = "tmp_probe p"
 RULES = (
     # A probe this transaction wrote is held by nobody else yet (PostgreSQL marks it fresh).
-    Rule("exact", "'exact'", True, "tmp_probe p", "p.fresh IS NOT TRUE",
+    Rule("exact", "'exact'", True, _PROBE, "p.fresh IS NOT TRUE",
          "x.id = p.observable_id", "pk_observables"),
     Rule("cidr", "'cidr'", True,
          "tmp_cidr_keys k JOIN tmp_probe p ON p.probe_key = k.probe_key", _ALL,
          "x.type = 'cidr' AND x.ip_lo = k.lo AND x.ip_hi >= p.ip_lo",
          "ix_observables_type_ip_lo", name_index_on_sqlite=True),
     Rule("host", "CASE WHEN p.type = 'email' THEN 'email-domain' ELSE 'url-host' END", True,
-         "tmp_probe p", "p.type IN ('url', 'email')",
+         _PROBE, "p.type IN ('url', 'email')",
          "x.type IN ('domain', 'hostname') AND x.value = p.host", "uq_observables_type_value"),
     Rule("parent", "'subdomain'", True,
          "tmp_parents t JOIN tmp_probe p ON p.probe_key = t.probe_key", _ALL,
          "x.type = 'domain' AND x.value = t.parent", "uq_observables_type_value"),
-    Rule("addresses-in-cidr", "'cidr'", False, "tmp_probe p", "p.type = 'cidr'",
+    Rule("addresses-in-cidr", "'cidr'", False, _PROBE, "p.type = 'cidr'",
          "x.type IN ('ipv4', 'ipv6') AND x.ip_lo >= p.ip_lo AND x.ip_lo <= p.ip_hi",
          "ix_observables_type_ip_lo", containing=True, name_index_on_sqlite=True),
     Rule("urls-on-host",
          "CASE WHEN x.type = 'email' THEN 'email-domain' ELSE 'url-host' END", False,
-         "tmp_probe p", "p.type IN ('domain', 'hostname')",
+         _PROBE, "p.type IN ('domain', 'hostname')",
          "x.type IN ('url', 'email') AND x.rev_name = p.rev_name",
          "ix_observables_type_rev_name", containing=True, name_index_on_sqlite=True),
-    Rule("subdomains", "'subdomain'", False, "tmp_probe p", "p.type = 'domain'",
+    Rule("subdomains", "'subdomain'", False, _PROBE, "p.type = 'domain'",
          "x.type = 'domain' AND x.rev_name > (p.rev_name || '.') "
          "AND x.rev_name < (p.rev_name || '/')",
          "ix_observables_type_rev_name", containing=True, name_index_on_sqlite=True),
 )
 
-_INSERT = ("INSERT INTO tmp_match (probe_key, other_id, org_id, contribution_id, kind, "
-           "probe_is_a) ")
+_INSERT = ("INSERT INTO tmp_match (probe_key, other_id, other_type, org_id, contribution_id, "
+           "kind, probe_is_a) ")
 _GROUP = " GROUP BY p.probe_key, x.id, x.type, hc.originator_id, p.type"
 
 
@@ -99,7 +101,7 @@ def statements(conn: Connection, me: int, *, both_directions: bool = True,
 
 
 def _select(rule: Rule) -> str:
-    return (f"SELECT p.probe_key, x.id, hc.originator_id, max(hc.id), {rule.kind}, "
+    return (f"SELECT p.probe_key, x.id, x.type, hc.originator_id, max(hc.id), {rule.kind}, "
             f"{'true' if rule.probe_is_a else 'false'} ")
 
 
@@ -115,8 +117,14 @@ def _sqlite(rule: Rule, match: str, held: str) -> str:
 
 
 def _postgresql(rule: Rule, match: str, held: str) -> str:
+    source = rule.source
+    if source == _PROBE:
+        # The rule's probe rows read in one pass, fenced: grouped by probe_key, the planner
+        # took them all through the probe's primary key instead (a page per row, and every
+        # row for a rule no probe row applies to).
+        source = f"(SELECT * FROM {_PROBE} WHERE {rule.probe_filter} OFFSET 0) p"
     return (_INSERT + _select(rule) +
-            f"FROM {rule.source} "
+            f"FROM {source} "
             "CROSS JOIN LATERAL (SELECT x.id, x.type FROM observables x "
             f"WHERE {match} AND x.warning IS NULL OFFSET 0) x "
             "CROSS JOIN LATERAL (SELECT h.contribution_id FROM observations h "
