@@ -39,10 +39,6 @@ REL, TOGETHER, DERIVED, ENTITY, SAME = range(5)
 SMALL_CONTRIBUTION = 25
 # A record (one STIX object, MISP object or CSV row) of more selectors links nothing either.
 LARGE_RECORD = 50
-# Two contributions listing the same selectors: only selectors listed at most this often
-# count, and the link they make weighs this much (spread over what the two share).
-COLISTED_SIGHTINGS = 20
-COLISTED_WEIGHT = 1.0
 
 IntArray = npt.NDArray[np.int64]
 
@@ -183,49 +179,6 @@ def together_edges(conn: Connection, principal: Principal) -> list[Any]:
     return [*conn.execute(same_ref).all(), *conn.execute(same_object).all()]
 
 
-def colisted_edges(conn: Connection, principal: Principal) -> list[Any]:
-    """Selectors that two lists both hold: each pair of contributions stating no links of
-    their own and sharing at least two selectors links what they share. Unrelated lines of
-    two lists rarely meet twice, so this holds where co-listing in one long list (a feed, a
-    bank's monthly event, a file of wallets from several cases) says nothing. Selectors
-    listed very often are left to the hub rules; so are overlaps too large to be one
-    group's."""
-    vis = visible(principal)
-    o1, o2 = observations.alias("o1"), observations.alias("o2")
-    v1, v2 = vis.alias("v1"), vis.alias("v2")
-    rare = (select(observations.c.observable_id)
-            .join(vis, vis.c.id == observations.c.contribution_id)
-            .group_by(observations.c.observable_id)
-            .having(func.count().between(2, COLISTED_SIGHTINGS)).cte("rare"))
-    pairs = (select(o1.c.contribution_id.label("c1"), o2.c.contribution_id.label("c2"),
-                    o1.c.observable_id.label("oid"))
-             .select_from(rare.join(o1, o1.c.observable_id == rare.c.observable_id)
-                          .join(v1, v1.c.id == o1.c.contribution_id)
-                          .join(o2, and_(o2.c.observable_id == o1.c.observable_id,
-                                         o2.c.contribution_id > o1.c.contribution_id))
-                          .join(v2, v2.c.id == o2.c.contribution_id))).cte("pairs")
-    # A file that states its own links (STIX relationships, indicators of named actors)
-    # already says which case each selector belongs to: a list sharing lines of two of its
-    # cases must not join them. Only lists that state nothing link this way.
-    linked = (select(relationships.c.contribution_id.label("cid"))
-              .join(vis, vis.c.id == relationships.c.contribution_id)
-              .where(relationships.c.source_id.is_not(None)).distinct().cte("linked"))
-    shared = (select(pairs.c.c1, pairs.c.c2, func.count().label("k"))
-              .where(pairs.c.c1.not_in(select(linked.c.cid)),
-                     pairs.c.c2.not_in(select(linked.c.cid)))
-              .group_by(pairs.c.c1, pairs.c.c2)
-              .having(func.count().between(2, LARGE_RECORD)).cte("shared"))
-    p1, p2 = pairs.alias("p1"), pairs.alias("p2")
-    rows = conn.execute(
-        select(p1.c.oid * 4, p2.c.oid * 4, shared.c.c1, shared.c.c2, shared.c.k)
-        .select_from(shared.join(p1, and_(p1.c.c1 == shared.c.c1, p1.c.c2 == shared.c.c2))
-                     .join(p2, and_(p2.c.c1 == shared.c.c1, p2.c.c2 == shared.c.c2,
-                                    p2.c.oid > p1.c.oid)))).all()
-    # Each link once per contribution behind it, half the weight each.
-    return [(a, b, TOGETHER, "listed together twice", c, 0.5 * COLISTED_WEIGHT / (k - 1))
-            for a, b, c1, c2, k in rows for c in (c1, c2)]
-
-
 def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
     """URL and e-mail to their domain, subdomain to domain, address to its CIDR.
 
@@ -283,6 +236,14 @@ def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:
              .join(vis, vis.c.id == observations.c.contribution_id)
              .where(vis.c.accepted.between(2, SMALL_CONTRIBUTION), ~structured))
     return list(conn.execute(query).all())
+
+
+def concat(parts: list[RawEdges]) -> RawEdges:
+    return RawEdges(np.concatenate([p.a for p in parts]), np.concatenate([p.b for p in parts]),
+                    np.concatenate([p.kind for p in parts]),
+                    [label for p in parts for label in p.label],
+                    np.concatenate([p.contribution for p in parts]),
+                    np.concatenate([p.weight for p in parts]))
 
 
 def columns(rows: list[Any]) -> RawEdges:

@@ -30,12 +30,10 @@ _SEEN = np.dtype([("id", np.int64), ("contribution", np.int64), ("last", np.floa
                   ("first", np.float64)])
 
 
-def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[Any]]:
-    """Per visible observable, by ascending id: partners (distinct originators), sightings
-    (visible observations), evaluation (the best reliability letter and the best credibility
-    digit, as 0..1 each, averaged), first and last seen (epoch seconds of the dates the data
-    states, 0 when none: a file's arrival says nothing of when a selector was active) and
-    whether a warninglist marks it."""
+def observed(conn: Connection, principal: Principal) -> npt.NDArray[Any]:
+    """One row per visible observation (its selector, its contribution, the last and first
+    dates it states as epoch seconds, NaN when none), ordered by selector, then by
+    contribution: the statistics below and the co-listing links are grouped from it."""
     vis = visible(principal)
     o = observations.c
     stamp = _julian if is_sqlite(conn) else _epoch
@@ -49,12 +47,27 @@ def node_stats(conn: Connection, principal: Principal) -> dict[str, npt.NDArray[
     if is_sqlite(conn):
         seen["last"] = _seconds(seen["last"])
         seen["first"] = _seconds(seen["first"])
+    if not len(seen):
+        return seen
+    # One sort of a combined key: a selector is observed once per contribution.
+    span = int(seen["contribution"].max()) + 1
+    return seen[np.argsort(seen["id"] * span + seen["contribution"])]
+
+
+def node_stats(conn: Connection, principal: Principal,
+               seen: npt.NDArray[Any] | None = None) -> dict[str, npt.NDArray[Any]]:
+    """Per visible observable, by ascending id: partners (distinct originators), sightings
+    (visible observations), evaluation (the best reliability letter and the best credibility
+    digit, as 0..1 each, averaged), first and last seen (epoch seconds of the dates the data
+    states, 0 when none: a file's arrival says nothing of when a selector was active) and
+    whether a warninglist marks it. ``seen`` is what ``observed`` read, when read already."""
+    vis = visible(principal)
+    if seen is None:
+        seen = observed(conn, principal)
     by_contribution = conn.execute(select(vis.c.id, vis.c.originator_id, vis.c.reliability,
                                           vis.c.credibility).order_by(vis.c.id)).all()
     cids = np.array([r[0] for r in by_contribution], np.int64)
     originator = np.array([r[1] for r in by_contribution], np.int64)
-    order = np.argsort(seen["id"], kind="stable")
-    seen = seen[order]
     at = np.searchsorted(cids, seen["contribution"])
     starts = np.flatnonzero(np.concatenate(([True], seen["id"][1:] != seen["id"][:-1]))) \
         if len(seen) else np.zeros(0, np.int64)
