@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 from intelpool.access import Principal
 from intelpool.analysis import asn, extract, selector_stats
 from intelpool.analysis.arrays import distinct
+from intelpool.analysis.arrays import graph as new_graph
 from intelpool.analysis.colisted import colisted_edges
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
 from intelpool.analysis.resolve import Cluster, resolve
@@ -85,7 +86,7 @@ def _simple(n: int, a: npt.NDArray[Any], b: npt.NDArray[Any],
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     pair, inverse = np.unique(lo * n + hi, return_inverse=True)
     summed = np.bincount(inverse, weights=w, minlength=len(pair))
-    graph = ig.Graph(n=n, edges=np.column_stack((pair // n, pair % n)))
+    graph = new_graph(n, np.column_stack((pair // n, pair % n)))
     graph.es["weight"] = summed.tolist()
     return graph
 

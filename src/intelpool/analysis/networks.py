@@ -20,7 +20,8 @@ import leidenalg
 import numpy as np
 import numpy.typing as npt
 
-from intelpool.analysis.arrays import components
+from intelpool.analysis.arrays import components, ends
+from intelpool.analysis.arrays import graph as new_graph
 from intelpool.analysis.extract import (
     CLUSTER,
     EDGE_TYPES,
@@ -63,9 +64,9 @@ def communities(graph: ig.Graph) -> npt.NDArray[np.int64]:
     sizes = np.bincount(whole)
     small = sizes[whole] <= WHOLE_UP_TO
     membership[small] = 2 * graph.vcount() + whole[small]
-    edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    edges = ends(graph)
     inside = edges[membership[edges[:, 0]] == membership[edges[:, 1]]]
-    return components(ig.Graph(n=graph.vcount(), edges=inside))
+    return components(new_graph(graph.vcount(), inside))
 
 
 def groups(lg: LinkGraph, piece: npt.NDArray[np.int64]) -> list[npt.NDArray[np.int64]]:
@@ -169,7 +170,7 @@ def cohesion(graph: ig.Graph, piece: npt.NDArray[np.int64]) -> npt.NDArray[np.fl
     """Per piece: the share of its members' link weight that stays inside it (0..1)."""
     if graph.vcount() == 0:
         return np.zeros(0)
-    edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    edges = ends(graph)
     weight = np.asarray(graph.es["weight"], np.float64)
     a, b = piece[edges[:, 0]], piece[edges[:, 1]]
     n = int(piece.max()) + 1

@@ -16,7 +16,8 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
-from intelpool.analysis.arrays import components
+from intelpool.analysis.arrays import components, ends
+from intelpool.analysis.arrays import graph as new_graph
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph
 from intelpool.analysis.roles import ROLE_WEIGHT
@@ -47,7 +48,7 @@ def outside_links(lg: LinkGraph, graph: ig.Graph,
     investigations meet: cutting it separates them."""
     if graph.vcount() == 0:
         return np.zeros(0, np.int64)
-    edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    edges = ends(graph)
     kind = lg.keys % 4
     named = (kind == OBSERVABLE) | (kind == CLUSTER)
     a, b = edges[:, 0], edges[:, 1]
@@ -63,7 +64,7 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
          outside: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
     """The network's selectors and named entities, best target first, each with reasons.
     ``nodes`` are ascending node indexes, ``links`` the (a, b) node pairs linking them."""
-    sub = ig.Graph(n=len(nodes), edges=np.searchsorted(nodes, links))
+    sub = new_graph(len(nodes), np.searchsorted(nodes, links))
     kinds = lg.keys[nodes] % 4
     eligible = np.flatnonzero((kinds == OBSERVABLE) | (kinds == CLUSTER))
     between = np.asarray(sub.betweenness(directed=False,
