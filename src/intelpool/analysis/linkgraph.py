@@ -95,8 +95,8 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     """The principal's link graph, from visible contributions only."""
     seen = selector_stats.observed(conn, principal)
     stats = selector_stats.node_stats(conn, principal, seen)
-    stated = [*extract.relationship_edges(conn, principal),
-              *extract.together_edges(conn, principal),
+    related = extract.relationship_edges(conn, principal)
+    stated = [*extract.together_edges(conn, principal),
               *extract.derived_edges(conn, principal),
               *asn.asn_edges(conn, principal)]
     listed = colisted_edges(conn, principal, seen["id"], seen["contribution"])
@@ -108,7 +108,7 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
         for eid in cluster.entity_ids:
             rows.append((eid * 4 + INSTANCE, cluster.index * 4 + CLUSTER, ENTITY,
                          "resolved as", contribution_of[eid], 1.0))
-    raw = extract.concat([extract.columns(stated), listed, extract.columns(rows)])
+    raw = extract.concat([related, extract.columns(stated), listed, extract.columns(rows)])
     live = stats["warned"] == 0
     node_keys = np.concatenate([
         stats["id"][live] * 4 + OBSERVABLE,
