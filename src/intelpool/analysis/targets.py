@@ -80,10 +80,12 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
     for v in candidates:
         frag[v] = fragmentation(sub, v)
     frag_n = frag / frag.max() if frag.max() > 0 else frag
-    out = [_score(lg, int(nodes[v]), int(stat_row[nodes[v]]), float(frag[v]),
-                  float(0.6 * frag_n[v] + 0.4 * between[v]), int(outside[nodes[v]]), newest,
-                  network)
-           for v in eligible.tolist()]
+    chosen = nodes[eligible]
+    bridge = 0.6 * frag_n[eligible] + 0.4 * between[eligible]
+    out = [_score(lg, node, row, cut, bridges, reach, newest, network)
+           for node, row, cut, bridges, reach in zip(
+               chosen.tolist(), stat_row[chosen].tolist(), frag[eligible].tolist(),
+               bridge.tolist(), outside[chosen].tolist(), strict=True)]
     out.sort(key=lambda t: (-t["score"], t.get("type", ""), t.get("value", t.get("name", ""))))
     for i, target in enumerate(out, 1):
         target["rank"] = i
