@@ -7,7 +7,7 @@ an id (``key = id * 4 + kind``), so edges come back as integer columns numpy can
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -148,8 +148,9 @@ def relationship_edges(conn: Connection, principal: Principal) -> RawEdges:
                     np.asarray(contribution, np.int64)[rel], np.ones(len(rel)))
 
 
-def _end_choices(kinds: tuple[Any, ...], ids: tuple[Any, ...], found: npt.NDArray[Any]) -> tuple[
-        Any, IntArray]:
+def _end_choices(kinds: tuple[Any, ...], ids: tuple[Any, ...],
+                 found: npt.NDArray[Any]) -> tuple[Callable[[IntArray, IntArray], IntArray],
+                                                   IntArray]:
     """For one end of each relationship: how many nodes it stands for (one for a selector,
     the ends found for an entity, none otherwise) and a function giving the j-th."""
     ident = np.asarray(ids, np.int64)
