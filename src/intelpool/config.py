@@ -16,8 +16,8 @@ from intelpool.errors import InvalidInput
 if TYPE_CHECKING:
     from intelpool.settings import Settings
 
-__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_SQLITE_CACHE_MIB", "Settings", "environment",
-           "normalise_database_url", "resolve_database_url", "sqlite_cache_mib"]
+__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_SQLITE_CACHE_MIB", "Settings", "audit_reads_durable",
+           "environment", "normalise_database_url", "resolve_database_url", "sqlite_cache_mib"]
 
 DEFAULT_DATABASE_URL = "sqlite:///intelpool.db"
 DEFAULT_SQLITE_CACHE_MIB = 64
@@ -51,6 +51,13 @@ def sqlite_cache_mib() -> int:
     except ValueError:
         raise InvalidInput(f"INTELPOOL_SQLITE_CACHE_MIB={text!r} is not a whole number of "
                            "MiB") from None
+
+
+def audit_reads_durable() -> bool:
+    """INTELPOOL_AUDIT_READS_DURABLE: whether a read's audit record waits for PostgreSQL's
+    WAL flush (``audit.record_read``)."""
+    text = (environment("AUDIT_READS_DURABLE") or "").strip().lower()
+    return text in ("1", "true", "yes", "on")
 
 
 def resolve_database_url(explicit: str | None) -> str:

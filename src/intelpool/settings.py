@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     disclosure_min_count: int = 10
     disclosure_dominance_percent: int = 85
     disclosure_rounding: int = 5
+    # Whether a read's audit record waits for PostgreSQL's WAL flush (``audit.record(read=True)``);
+    # read when the engine is made (``db.engine.make_engine``).
+    audit_reads_durable: bool = False
     # Key for feed passwords and tokens at rest (32 random bytes, URL-safe base64). Unset, an
     # embedded pool keeps one in a file beside it; a PostgreSQL pool then stores no secret.
     secret_key: SecretStr | None = None

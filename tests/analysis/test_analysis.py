@@ -214,8 +214,12 @@ def test_a_server_inside_a_hosters_netblock_is_a_member_of_both_networks(
         f.submit_file(conn, viewer, bundle(tmp_path / "de.json", [
             (actor("Iron Host"), hoster), (malware("Kivuco"), [*ring("kivuco"), server])]))
         found = service.networks(conn, viewer)["networks"]
+        ranked = service.targets(conn, viewer, top=50)["targets"]
     assert len(found) == 2
     by_name = {e["name"]: n for n in found for e in n["entities"]}
+    # The server is the botnet's target, not one of its hoster's.
+    assert {t["network"] for t in ranked if t.get("value") == server[1]} == {
+        by_name["Kivuco"]["id"]}
     in_botnet = next(m for m in by_name["Kivuco"]["members"] if m["value"] == server[1])
     in_hoster = next(m for m in by_name["Iron Host"]["members"] if m["value"] == server[1])
     assert "shared" not in in_botnet and in_hoster["shared"] is True
@@ -232,11 +236,16 @@ def test_a_selector_two_partners_file_under_two_actors_joins_both_not_one(
         f.submit_file(conn, who["partner"], bundle(tmp_path / "hoster.json", [
             (actor("Iron Host"), [*ring("ironhost"), scanner])]))
         found = service.networks(conn, who["viewer"])["networks"]
+        ranked = service.targets(conn, who["viewer"], top=50)["targets"]
     by_name = {e["name"]: n for n in found for e in n["entities"]}
     broker, hoster = by_name["Quiet Broker"], by_name["Iron Host"]
     assert broker["id"] != hoster["id"]
     held = [[m for m in n["members"] if m["value"] == scanner[1]] for n in (broker, hoster)]
     assert all(len(h) == 1 and h[0]["shared"] is True for h in held)
+    # Listed in both, it is a target in both, with the reason it is shared.
+    as_target = [t for t in ranked if t.get("value") == scanner[1]]
+    assert {t["network"] for t in as_target} == {broker["id"], hoster["id"]}
+    assert all(any("shared" in why for why in t["why"]) for t in as_target)
 
 
 def test_the_graph_shows_typed_edges_with_their_evidence(store: Store, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from intelpool.db.retype import retype_observables
 from intelpool.db.tables import (
@@ -14,6 +14,7 @@ from intelpool.db.tables import (
     observables,
     observations,
     relationships,
+    stix_ids,
     widespread,
 )
 from tests import factories as f
@@ -115,3 +116,32 @@ def test_merging_leaves_no_observation_pointing_at_a_missing_row(
     assert orphans == 0
     assert remaining == set()  # both old forms merged away...
     assert held == 2  # ...and each contribution's sighting of the onion kept, once
+
+
+def test_a_merged_observation_hands_its_stix_ids_to_its_twin(store: Store,
+                                                           tmp_path: Path) -> None:
+    """TAXII finds an object by id through the STIX index's row; an observation deleted by
+    a merge must not leave that row naming nothing."""
+    with store.begin() as conn:
+        bank = f.member(conn, "Bank NL", "private")
+        b = f.submit_lines(conn, bank, tmp_path, [ONION, "10.9.8.7"]).contribution_id
+        host = _id(conn, "hostname", ONION)
+        kept = conn.execute(select(observations.c.id).where(
+            observations.c.contribution_id == b, observations.c.observable_id == host)
+        ).scalar_one()
+        twin = conn.execute(insert(observations).values(
+            contribution_id=b, observable_id=_old_row(conn, "domain", ONION))
+            .returning(observations.c.id)).scalar_one()
+        other = conn.execute(select(observations.c.id).where(
+            observations.c.contribution_id == b, observations.c.id.not_in([kept, twin]))
+        ).scalar_one()
+        conn.execute(delete(stix_ids))
+        conn.execute(insert(stix_ids), [
+            {"stix_key": k, "contribution_id": b, "row_kind": "o", "row_id": r, "part": 0,
+             "renamed": False} for k, r in ((1, twin), (2, kept), (3, other))])
+
+        assert retype_observables(conn) == 1
+        named = dict(conn.execute(select(stix_ids.c.stix_key, stix_ids.c.row_id)).all())
+        existing = set(conn.execute(select(observations.c.id)).scalars())
+    assert named == {1: kept, 2: kept, 3: other}
+    assert set(named.values()) <= existing

@@ -13,7 +13,7 @@ from intelpool.analysis.arrays import distinct, ends
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 4  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 5  # part of the cache fingerprint: a new algorithm recomputes every analysis
 KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
@@ -55,11 +55,13 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     described.sort(key=lambda pair: (-pair[0]["size"], pair[0]["id"]))
     newest = float(lg.stats["last"].max()) if len(lg.stats["last"]) else 0.0
     outside = targets.outside_links(lg, graph, piece)
+    guests = sharing.guests(lg, piece, tenants)
     ranked: list[dict[str, Any]] = []
     for network, nodes in described:
-        own = link_rows.get(int(piece[nodes[0]]), none)
+        p = int(piece[nodes[0]])
+        own = link_rows.get(p, none)
         ranked += targets.rank(lg, links[own], network, nodes, stat_row, newest,
-                               outside)[:KEPT_TARGETS]
+                               outside, guests.get(p, none))[:KEPT_TARGETS]
     result = {
         "version": VERSION,
         "networks": [n for n, _ in described],

@@ -112,7 +112,7 @@ def graph(conn: Connection, principal: Principal, value: str | None, *,
     view = _render(conn, principal, explorer, result, set(dist), dist)
     view |= {"center": shown, "depth": depth, "truncated": truncated}
     audit.record(conn, principal, "analysis.graph", subject_type="observable",
-                 subject_id=shown[:64], detail={"depth": depth, "nodes": len(dist)})
+                 subject_id=shown[:64], detail={"depth": depth, "nodes": len(dist)}, read=True)
     return view
 
 
@@ -125,7 +125,7 @@ def path(conn: Connection, principal: Principal, source: str, target: str, *,
     b, b_shown = _locate_any(conn, explorer, result, target)
     found = explorer.paths(a, b, max(1, max_hops))
     audit.record(conn, principal, "analysis.path", detail={
-        "from": a_shown, "to": b_shown, "paths": len(found)})
+        "from": a_shown, "to": b_shown, "paths": len(found)}, read=True)
     if not found:
         return {"paths": [], "nodes": [], "edges": [],
                 "message": f"no path of at most {max_hops} links between {a_shown} and "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from intelpool.analysis.arrays import distinct
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE, REL
 from intelpool.analysis.linkgraph import HOLDERS, LinkGraph
 
@@ -36,7 +37,7 @@ def loose_edges(lg: LinkGraph, multi: npt.NDArray[np.bool_]) -> npt.NDArray[np.b
     """Edge rows left out of community detection: netblock and AS links, and the ties of
     selectors shared by two actors to named things."""
     named = (lg.kind == REL) & (multi[lg.a] | multi[lg.b])
-    out: npt.NDArray[np.bool_] = _held(lg) | named
+    out: npt.NDArray[np.bool_] = held(lg) | named
     return out
 
 
@@ -44,7 +45,7 @@ def shared(lg: LinkGraph, piece: IntArray,
            multi: npt.NDArray[np.bool_]) -> dict[int, IntArray]:
     """Per piece: selectors another piece holds that belong to it too (inside its
     netblocks, or tied to one of its named entities while tied to another actor too)."""
-    inside = _held(lg) & ~lg.cut
+    inside = held(lg) & ~lg.cut
     found = [np.column_stack((piece[lg.b[inside]], lg.a[inside])).astype(np.int64)]
     ties = _ties(lg)
     if len(ties):
@@ -59,7 +60,25 @@ def shared(lg: LinkGraph, piece: IntArray,
     return {int(group[0, 0]): group[:, 1] for group in np.split(pairs, bounds)}
 
 
-def _held(lg: LinkGraph) -> npt.NDArray[np.bool_]:
+def guests(lg: LinkGraph, piece: IntArray,
+           tenants: dict[int, IntArray]) -> dict[int, IntArray]:
+    """Per piece: the shared selectors (``tenants``) that are targets of its own: those
+    tied to its named actors. The servers inside its netblocks are its clients' targets."""
+    if not tenants:
+        return {}
+    inside = held(lg) & ~lg.cut
+    n = lg.size
+    hosted = distinct(piece[lg.b[inside]].astype(np.int64) * n + lg.a[inside])
+    owner = np.concatenate([np.full(len(t), p, np.int64) for p, t in tenants.items()])
+    nodes = np.concatenate(list(tenants.values()))
+    keep = ~np.isin(owner * n + nodes, hosted)
+    owner, nodes = owner[keep], nodes[keep]
+    bounds = np.flatnonzero(np.diff(owner)) + 1
+    return {int(o[0]): part for o, part in zip(np.split(owner, bounds), np.split(nodes, bounds),
+                                                strict=True) if len(o)}
+
+
+def held(lg: LinkGraph) -> npt.NDArray[np.bool_]:
     """Edge rows linking an address to a netblock or autonomous system holding it."""
     out: npt.NDArray[np.bool_] = np.zeros(len(lg.label), bool)
     for label in HOLDERS:

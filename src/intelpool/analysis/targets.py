@@ -28,6 +28,8 @@ CANDIDATES = 40
 KIND_WEIGHT = {"threat-actor": 0.9, "intrusion-set": 0.85, "persona": 0.9, "campaign": 0.5,
                "malware": 0.5, "tool": 0.45, "infrastructure": 0.45}
 DAY = 86400.0
+ALONE = "member of the network"
+SHARED = "shared with another network: the data ties it to this network's actors too"
 
 
 def fragmentation(sub: ig.Graph, vertex: int) -> float:
@@ -61,9 +63,11 @@ def outside_links(lg: LinkGraph, graph: ig.Graph,
 
 def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
          nodes: npt.NDArray[np.int64], stat_row: npt.NDArray[np.int64], newest: float,
-         outside: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
+         outside: npt.NDArray[np.int64],
+         guests: npt.NDArray[np.int64] | None = None) -> list[dict[str, Any]]:
     """The network's selectors and named entities, best target first, each with reasons.
-    ``nodes`` are ascending node indexes, ``links`` the (a, b) node pairs linking them."""
+    ``nodes`` are ascending node indexes, ``links`` the (a, b) node pairs linking them;
+    ``guests`` are selectors another network holds that this one lists as shared."""
     sub = new_graph(len(nodes), np.searchsorted(nodes, links))
     kinds = lg.keys[nodes] % 4
     eligible = np.flatnonzero((kinds == OBSERVABLE) | (kinds == CLUSTER))
@@ -86,6 +90,14 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
            for node, row, cut, bridges, reach in zip(
                chosen.tolist(), stat_row[chosen].tolist(), frag[eligible].tolist(),
                bridge.tolist(), outside[chosen].tolist(), strict=True)]
+    # Selectors the network lists as shared (tied to its named actors and to another's) are
+    # targets here too; they bridge nothing inside it, having been placed in another.
+    for g in [] if guests is None else guests.tolist():
+        if stat_row[g] >= 0:
+            target = _score(lg, int(g), int(stat_row[g]), 0.0, 0.0, int(outside[g]), newest,
+                            network)
+            target["why"] = [SHARED, *(w for w in target["why"] if w != ALONE)]
+            out.append(target)
     out.sort(key=lambda t: (-t["score"], t.get("type", ""), t.get("value", t.get("name", ""))))
     for i, target in enumerate(out, 1):
         target["rank"] = i
@@ -135,4 +147,4 @@ def _score(lg: LinkGraph, node: int, row: int, frag: float, bridge: float, outsi
              + 0.06 * min(1.0, math.log2(sightings) / 4) + 0.06 * evaluation + 0.05 * recency)
     return {"network": network["id"], "kind": "selector", "type": str(s["type"][row]),
             "value": str(s["value"][row]), "role": role_name, "score": round(score, 4),
-            "why": why or ["member of the network"]}
+            "why": why or [ALONE]}

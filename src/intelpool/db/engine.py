@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from functools import partial
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 
-from intelpool.config import normalise_database_url, sqlite_cache_mib
+from intelpool.config import audit_reads_durable, normalise_database_url, sqlite_cache_mib
 
 # Python's sqlite3 binds None and bool only after a failed search for an adapter, which
 # raises and catches exceptions: bulk loads full of NULLs ran three times slower. Registered
@@ -24,7 +26,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, sqlite_cache_mib()))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # Read once here, not on every search (audit.record).
+    options = {DURABLE_READS: audit_reads_durable()}
+    engine = create_engine(url, execution_options=options, **kwargs)
+    _ping_when_idle(engine, PING_AFTER_IDLE_S)
+    return engine
+
+
+# Execution option: whether a read's audit record waits for PostgreSQL's WAL flush.
+DURABLE_READS = "intelpool_durable_reads"
+
+
+# A PostgreSQL connection back in the pool within this many seconds is used without a ping
+# (SQLAlchemy's pool_pre_ping made every request and search one round trip longer). One idle
+# longer (a restarted or failed-over server, a proxy's idle timeout) is pinged first and
+# replaced if dead; a busy one that died fails once, and SQLAlchemy then drops the pool's
+# connections opened before the failure.
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_when_idle(engine: Engine, after_s: float) -> None:
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = monotonic()
+
+    def taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("returned_at", None)
+        if since is None or monotonic() - since < after_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"connection idle {after_s:.0f}+ s is gone") from exc
+
+    event.listen(engine.pool, "checkin", returned)
+    event.listen(engine.pool, "checkout", taken)
 
 
 def _sqlite_pragmas(cache_mib: int, dbapi_connection: Any, _record: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
+from intelpool.db import bulk
 from intelpool.matching.derive import keys
 from intelpool.observables import InvalidObservable, parse_selector
 from intelpool.observables.names import PRIVATE_TLDS
@@ -30,7 +31,7 @@ _SUSPECTS = text(
 
 def retype_observables(conn: Connection) -> int:
     """Settle every stored observable typed the old way; returns how many were changed."""
-    changed, touched = 0, []
+    changed, touched, merged = 0, [], []
     for row in conn.execute(_SUSPECTS).all():
         try:
             kind, value = parse_selector(row.value, row.type)
@@ -46,12 +47,26 @@ def retype_observables(conn: Connection) -> int:
                 "host = :host, rev_name = :rev_name WHERE id = :id"),
                 {"t": kind, "v": value, "id": row.id, **keys(kind, value)._asdict()})
         else:
-            _merge(conn, row.id, target)
+            merged += _merge(conn, row.id, target)
             touched.append(target)
         touched.append(row.id)
         changed += 1
+    _repoint_stix_ids(conn, merged)
     _recount(conn, touched)
     return changed
+
+
+def _repoint_stix_ids(conn: Connection, merged: list[tuple[int, int]]) -> None:
+    """The STIX index names the observation each object gave; an observation merged into its
+    twin hands its objects over (TAXII finds them by id there). One pass over the index."""
+    if not merged:
+        return
+    bulk.create_temp_table(conn, "tmp_merged", "old_id BIGINT PRIMARY KEY, new_id BIGINT")
+    bulk.load_rows(conn, "tmp_merged", ("old_id", "new_id"), merged)
+    conn.exec_driver_sql(
+        "UPDATE stix_ids SET row_id = (SELECT m.new_id FROM tmp_merged m "
+        "WHERE m.old_id = stix_ids.row_id) WHERE row_kind = 'o' AND row_id IN "
+        "(SELECT old_id FROM tmp_merged)")
 
 
 def _recount(conn: Connection, observable_ids: list[int]) -> None:
@@ -65,10 +80,15 @@ def _recount(conn: Connection, observable_ids: list[int]) -> None:
         hit_summary.recount(conn)  # types changed and hits merged: rare, so all of them
 
 
-def _merge(conn: Connection, old: int, new: int) -> None:
+def _merge(conn: Connection, old: int, new: int) -> list[tuple[int, int]]:
+    """Merge observable ``old`` into ``new``; returns the (deleted, kept) observation ids of
+    contributions that held both."""
     ids = {"old": old, "new": new}
     both = ("SELECT contribution_id FROM observations WHERE observable_id = :old "
             "INTERSECT SELECT contribution_id FROM observations WHERE observable_id = :new")
+    twins = [(int(o), int(n)) for o, n in conn.execute(text(
+        "SELECT o.id, n.id FROM observations o JOIN observations n ON n.contribution_id = "
+        "o.contribution_id AND n.observable_id = :new WHERE o.observable_id = :old"), ids)]
     conn.execute(text(
         "UPDATE observations SET "
         "first_seen = (SELECT MIN(x.first_seen) FROM observations x WHERE x.contribution_id "
@@ -88,6 +108,7 @@ def _merge(conn: Connection, old: int, new: int) -> None:
                                  "observable_b_id = :old"), ids).mappings().all():
         _move_hit(conn, dict(hit), old, new)
     conn.execute(text("DELETE FROM observables WHERE id = :old"), ids)
+    return twins
 
 
 def _merge_widespread(conn: Connection, ids: dict[str, int]) -> None:

@@ -69,7 +69,7 @@ def deconflict(conn: Connection, principal: Principal, values: list[str]) -> lis
         results[values.index(pointer.input)].operations.append(pointer)
     audit.record(conn, principal, "pool.deconflict", subject_type="selectors",
                  detail={"selectors": len(parsed),
-                         "held": sum(1 for r in results if r.holders)})
+                         "held": sum(1 for r in results if r.holders)}, read=True)
     return results
 
 

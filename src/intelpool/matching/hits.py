@@ -120,7 +120,7 @@ def hit_page(conn: Connection, principal: Principal, flt: HitFilter = HitFilter(
     views = [v for start in range(0, len(rows), _VIEW_CHUNK)
              for v in _views(conn, principal, list(rows[start:start + _VIEW_CHUNK]))]
     audit.record(conn, principal, "hits.list", subject_type="hits",
-                 detail={"hits": [v.id for v in views]})
+                 detail={"hits": [v.id for v in views]}, read=True)
     return Listed(views, total)
 
 

@@ -91,7 +91,7 @@ def alert_page(conn: Connection, principal: Principal, part: Slice = Slice(),
                                        "deconfliction alerts"), part)).mappings().all()
     views = [_view(conn, r, r["own"], "b" if r["own"] == "a" else "a") for r in rows]
     audit.record(conn, principal, "deconfliction.list", subject_type="deconfliction",
-                 detail={"alerts": [v.number for v in views]})
+                 detail={"alerts": [v.number for v in views]}, read=True)
     return Listed(views, total)
 
 

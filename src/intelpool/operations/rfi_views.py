@@ -54,7 +54,7 @@ def rfi_page(conn: Connection, principal: Principal, box: str | None = None,
                                        "requests for information"), part)).mappings().all()
     views = [_view(conn, principal, r, r["your_part"], full=False) for r in rows]
     audit.record(conn, principal, "rfi.list", subject_type="rfis",
-                 detail={"rfis": [v.id for v in views]})
+                 detail={"rfis": [v.id for v in views]}, read=True)
     return Listed(views, total)
 
 
@@ -98,7 +98,7 @@ def show(conn: Connection, principal: Principal, rfi_id: int) -> RfiView:
     view = _view(conn, principal, row, part, full=True)
     audit.record(conn, principal, "rfi.show", subject_type="rfi", subject_id=rfi_id,
                  subject_organisation_id=row["requester_org_id"],
-                 detail={"answers": [a.id for a in view.answers]})
+                 detail={"answers": [a.id for a in view.answers]}, read=True)
     return view
 
 

@@ -197,7 +197,7 @@ def operation_page(conn: Connection, principal: Principal, state: str | None = N
     rows = conn.execute(sliced(ordered(query, sort, keys, operations.c.id, "operations"),
                                part)).mappings().all()
     audit.record(conn, principal, "operation.list", subject_type="operations",
-                 detail={"operations": [r["id"] for r in rows]})
+                 detail={"operations": [r["id"] for r in rows]}, read=True)
     return Listed([summary(r) for r in rows], total)
 
 
@@ -230,7 +230,7 @@ def show(conn: Connection, principal: Principal, operation_id: int) -> Operation
     contact = conn.execute(select(users.c.email).where(
         users.c.id == row["contact_user_id"])).scalar_one()
     audit.record(conn, principal, "operation.show", subject_type="operation",
-                 subject_id=operation_id)
+                 subject_id=operation_id, read=True)
     return OperationDetail(
         summary=summary(row), description=row["description"], contact=contact,
         embargo_until=row["embargo_until"], members=members, targets=targets,
@@ -248,7 +248,7 @@ def timeline(conn: Connection, principal: Principal, operation_id: int) -> list[
         .order_by(audit_events.c.id)).mappings().all()
     names = dict(conn.execute(select(organisations.c.id, organisations.c.name)).all())
     audit.record(conn, principal, "operation.timeline", subject_type="operation",
-                 subject_id=operation_id)
+                 subject_id=operation_id, read=True)
     return [TimelineEntry(r["at"], f"{r['actor_email']} "
                           f"({names.get(r['actor_organisation_id'], '?')})", r["action"],
                           orjson.loads(r["detail"] or "{}")) for r in rows]

@@ -95,19 +95,19 @@ def submit(
     bulk.batch_settings(conn)
     with _records(submission) as (imp, records, position), _fewer_collections():
         themes = themes or list(imp.themes)
-        run = ContributionWriter(conn, principal, submission, handling, evaluation, themes,
-                                 audience_ids, content_hash, imp.name, batch_size,
-                                 on_rejection)
-        # Read once the transaction has written its contribution: on SQLite it holds the
-        # writer lock from then on, so no other submission can add observables before ours.
-        first_new = (conn.execute(select(func.max(observables.c.id))).scalar() or 0) + 1
-        count = 0
-        for record in records:
-            run.take(record)
-            count += 1
-            if progress and count % 10_000 == 0:
-                progress(count, position())
-        summary = run.finish(first_new)
+        with ContributionWriter(conn, principal, submission, handling, evaluation, themes,
+                                audience_ids, content_hash, imp.name, batch_size,
+                                on_rejection) as run:
+            # Read once the transaction has written its contribution: on SQLite it holds the
+            # writer lock from then on, so no other submission can add observables before ours.
+            first_new = (conn.execute(select(func.max(observables.c.id))).scalar() or 0) + 1
+            count = 0
+            for record in records:
+                run.take(record)
+                count += 1
+                if progress and count % 10_000 == 0:
+                    progress(count, position())
+            summary = run.finish(first_new)
         if progress:
             progress(count, position())
     stix_index.record(conn, [summary.contribution_id, *summary.parts], written=True)

@@ -177,7 +177,7 @@ def search(
     audit.record(conn, principal, "pool.search", subject_type="observable",
                  subject_id=f"{kind}:{canonical}"[:64],
                  detail={"value": canonical, "type": kind, "results": len(views),
-                         "contributions": sorted({v.contribution_id for v in views})})
+                         "contributions": sorted({v.contribution_id for v in views})}, read=True)
     return views
 
 
@@ -225,7 +225,7 @@ def show_contribution(
         for name, table in (("obs", observations), ("ent", entities), ("rel", relationships))
     }
     audit.record(conn, principal, "contribution.show", subject_type="contribution",
-                 subject_id=contribution_id, detail={"observations_shown": len(obs)})
+                 subject_id=contribution_id, detail={"observations_shown": len(obs)}, read=True)
     return ContributionDetail(view, obs, counts["obs"], counts["ent"], counts["rel"])
 
 

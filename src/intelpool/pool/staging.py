@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy import Connection
 
 from intelpool.db import bulk
+from intelpool.db.overlap import Writes
 from intelpool.formats.records import ObservationRecord
 from intelpool.matching.derive import keys
 
@@ -36,9 +37,10 @@ class _Merged:
 
 
 class ObservationStager:
-    def __init__(self, conn: Connection, batch_size: int) -> None:
+    def __init__(self, conn: Connection, batch_size: int, writes: Writes) -> None:
         self.conn = conn
         self.batch_size = batch_size
+        self.writes = writes  # a batch is stored while the next one is staged
         # Most selectors appear once: the record itself waits, and only a repeat makes a copy.
         self.pending: dict[tuple[int, str, str], ObservationRecord | _Merged] = {}
         self.refs: list[tuple[int, str, str, str]] = []
@@ -75,13 +77,9 @@ class ObservationStager:
         _merge(seen, record)
 
     def flush(self) -> None:
-        conn = self.conn
-        if self.refs:
-            bulk.load_rows(conn, "tmp_refs", ("contribution_id", "ref", "type", "value"),
-                           self.refs)
-            self.refs = []
-        if not self.pending:
-            return
+        """Hand the staged batch to ``writes`` (the caller waits for it before it uses the
+        connection itself)."""
+        refs, self.refs = self.refs, []
         time = self._db_time
         rows = [
             (cid, kind, value, time(p.first_seen), time(p.last_seen or p.first_seen), p.role,
@@ -90,6 +88,16 @@ class ObservationStager:
             for (cid, kind, value), p in self.pending.items()
         ]
         self.pending = {}
+        if refs or rows:
+            self.writes.submit(self._store, refs, rows)
+
+    def _store(self, refs: list[tuple[int, str, str, str]], rows: list[tuple[Any, ...]]
+               ) -> None:
+        conn = self.conn
+        if refs:
+            bulk.load_rows(conn, "tmp_refs", ("contribution_id", "ref", "type", "value"), refs)
+        if not rows:
+            return
         bulk.load_rows(conn, "tmp_obs", _OBS_COLUMNS, rows)
         least, greatest = bulk.least(conn), bulk.greatest(conn)
         # "WHERE true" lets SQLite parse ON CONFLICT after INSERT ... SELECT.

@@ -11,7 +11,9 @@ from intelpool.formats.records import ImportOptions, Rejection
 from intelpool.matching.summary import PartnerHits
 
 RejectionSink = Callable[[Rejection], None]
-ProgressFn = Callable[[int, int], None]  # (records done, bytes read)
+# (records done, bytes read); called while a batch may be in flight on the submission's
+# connection, so it writes elsewhere (a rejection sink is called with the connection idle).
+ProgressFn = Callable[[int, int], None]
 
 
 @dataclass(slots=True)

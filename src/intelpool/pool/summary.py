@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Connection,
     Date,
     Select,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 
 from intelpool.db.tables import (
@@ -100,7 +102,7 @@ def mark_shared(conn: Connection, contribution_ids: Sequence[int]) -> None:
     writing at the same time cannot see each other's rows, so the later one, which sees the
     earlier once it has the lock, copies both."""
     if contribution_ids:
-        _mark_shared(conn, contribution_ids)
+        _mark_shared(conn, contribution_ids, WRITTEN)
 
 
 def refresh(conn: Connection, observable_ids: Sequence[int]) -> None:
@@ -181,14 +183,28 @@ def _count_subjects(conn: Connection, ids: Sequence[int] | None,
             ["contribution_id", "day", "category", "subject", "observations"], query))
 
 
-def _mark_shared(conn: Connection, ids: Sequence[int] | None) -> None:
+def _mark_shared(conn: Connection, ids: Sequence[int] | None,
+                 written: TableClause | None = None) -> None:
     """Copy every observation of a selector held by two contributions or more, for selectors
-    these contributions hold, unless copied before."""
+    these contributions hold, unless copied before; ``written``: their observations are in
+    the submission's scratch table (``pool/written.py``)."""
     other = observations.alias("other")
+    shared: Select[Any] | CompoundSelect[Any]
     if ids is None:
         held = observations.alias("held")
-        shared: Select[Any] = (select(held.c.observable_id).group_by(held.c.observable_id)
-                               .having(func.count() > 1))
+        shared = (select(held.c.observable_id).group_by(held.c.observable_id)
+                  .having(func.count() > 1))
+    elif written is not None:
+        w = written.c
+        # A selector this transaction added to the pool (``fresh``) is held by no other
+        # transaction's contribution: it is shared only if two of the submission's own parts
+        # hold it, which the scratch table tells without looking through the pool.
+        shared = union_all(
+            select(w.observable_id).where(~w.fresh, exists(select(1).select_from(other).where(
+                other.c.observable_id == w.observable_id,
+                other.c.contribution_id != w.contribution_id))),
+            select(w.observable_id).where(w.fresh).group_by(w.observable_id)
+            .having(func.count() > 1))
     else:
         mine = observations.alias("mine")
         shared = select(mine.c.observable_id).where(
@@ -231,7 +247,11 @@ def subject_of(conn: Connection, category: str,
     observation's role, and what holds its selector's type, value and reversed name)."""
     observation, selector = rows
     role = func.lower(func.coalesce(observation.c.role, ""))
-    c2_or_phish = or_(role.like("%c2%"), role.like("%command%"), role.like("%phish%"))
+    # Most observations have no role: that test, the cheapest, goes first and spares them
+    # the lowering, the patterns and the subject's string work.
+    has_role = observation.c.role.is_not(None)
+    c2_or_phish = and_(has_role, or_(role.like("%c2%"), role.like("%command%"),
+                                     role.like("%phish%")))
     if category == "network":
         return (selector.c.type + literal(" ") + selector.c.value,
                 selector.c.type.in_(("asn", "cidr")))
@@ -242,7 +262,7 @@ def subject_of(conn: Connection, category: str,
         label = _before(conn, _after(conn, selector.c.rev_name, "."), ".")
         # A brand imitated as the first word of a hyphenated label: mybank-login-x.com
         return (_before(conn, label, "-"),
-                and_(selector.c.rev_name.is_not(None), role.like("%phish%"),
+                and_(selector.c.rev_name.is_not(None), has_role, role.like("%phish%"),
                      label.like("%-%"),
                      selector.c.type.in_(("domain", "hostname", "url"))))
     if category == "cash-out":

@@ -128,7 +128,7 @@ def page(conn: Connection, principal: Principal, coll: Collection, *, after: Pos
     audit.record(conn, principal, "taxii.objects", subject_type="collection",
                  subject_id=coll.id, detail={
                      "collection": coll.title, "objects": len(out),
-                     "contributions": sorted({o.position.contribution for o in out})})
+                     "contributions": sorted({o.position.contribution for o in out})}, read=True)
     return Page(out, more, list(definitions.values()))
 
 

@@ -3,6 +3,7 @@ staged records and counters. The ingest service drives it; nothing else uses it.
 
 from __future__ import annotations
 
+from types import TracebackType
 from typing import Any
 
 import orjson
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, Table, func, insert, select, update
 from intelpool.access import Principal
 from intelpool.access.evaluation import Evaluation, Scheme, decide_evaluation, parse_scheme
 from intelpool.access.handling import Handling
+from intelpool.db.overlap import Writes
 from intelpool.db.tables import (
     contribution_audience_groups,
     contribution_audience_orgs,
@@ -82,7 +84,10 @@ class ContributionWriter:
         self.title = submission.title
         self.tags: str | None = None  # JSON list, from the file's DocumentMeta
         self.source_name = submission.source_name or submission.path.name
-        self.stager = ObservationStager(conn, batch_size)
+        # Batches are stored while the next ones are parsed (``db/overlap.py``): every other
+        # use of the connection below waits for the batch in flight first.
+        self.writes = Writes(conn)
+        self.stager = ObservationStager(conn, batch_size, self.writes)
         self.parts: dict[Handling, int] = {}
         self.by_marking: dict[Marking, int] = {}  # most records repeat a few markings
         self.last_marking: Marking | None = None
@@ -92,7 +97,16 @@ class ContributionWriter:
         self.buffers: dict[str, list[tuple[Any, ...]]] = {t: [] for t in OBJECT_COLUMNS}
         self.counts = dict.fromkeys(OBJECT_COLUMNS, 0)
 
+    def __enter__(self) -> ContributionWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        """The connection is idle again once the writer is left, whatever happened."""
+        self.writes.__exit__(kind, error, trace)
+
     def _contribution(self, handling: Handling, parent_id: int | None) -> int:
+        self.writes.wait()
         ev = self.evaluation
         cid: int = self.conn.execute(
             insert(contributions).values(
@@ -143,6 +157,7 @@ class ContributionWriter:
     def reject(self, rejection: Rejection) -> None:
         self.rejected += 1
         if self.on_rejection:
+            self.writes.wait()  # the caller's sink may write through the same connection
             self.on_rejection(rejection)
 
     def take(self, record: Record) -> None:
@@ -188,13 +203,19 @@ class ContributionWriter:
             self._flush_objects()
 
     def _flush_objects(self) -> None:
-        for table, rows in self.buffers.items():
+        buffers = {table: rows for table, rows in self.buffers.items() if rows}
+        self.buffers = {t: [] for t in OBJECT_COLUMNS}
+        if buffers:
+            self.writes.submit(self._store_objects, buffers)
+
+    def _store_objects(self, buffers: dict[str, list[tuple[Any, ...]]]) -> None:
+        for table, rows in buffers.items():
             insert_objects(self.conn, table, rows)
-            rows.clear()
 
     def _apply_meta(self, meta: DocumentMeta) -> None:
         if self.stager.records or any(self.counts.values()):
             raise InvalidInput("importer error: document metadata must precede its records")
+        self.writes.wait()
         values: dict[str, Any] = {}
         if meta.title and not self.title:
             if "\x00" in meta.title:
@@ -235,6 +256,7 @@ class ContributionWriter:
         this submission's own (``pool/written.py``)."""
         self.stager.flush()
         self._flush_objects()
+        self.writes.wait()
         ids = sorted(self.parts.values())
         if self.counts["relationships"]:
             resolve_relationships(self.conn, ids)
