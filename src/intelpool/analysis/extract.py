@@ -7,8 +7,9 @@ an id (``key = id * 4 + kind``), so edges come back as integer columns numpy can
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -16,11 +17,9 @@ from sqlalchemy import (
     CTE,
     Connection,
     and_,
-    case,
     exists,
     func,
     literal,
-    or_,
     select,
     union_all,
 )
@@ -39,10 +38,6 @@ REL, TOGETHER, DERIVED, ENTITY, SAME = range(5)
 SMALL_CONTRIBUTION = 25
 # A record (one STIX object, MISP object or CSV row) of more selectors links nothing either.
 LARGE_RECORD = 50
-# Two contributions listing the same selectors: only selectors listed at most this often
-# count, and the link they make weighs this much (spread over what the two share).
-COLISTED_SIGHTINGS = 20
-COLISTED_WEIGHT = 1.0
 
 IntArray = npt.NDArray[np.int64]
 
@@ -120,27 +115,60 @@ def not_indexed(column: Any) -> Any:
     return column + ""
 
 
-def relationship_edges(conn: Connection, principal: Principal) -> list[Any]:
+def relationship_edges(conn: Connection, principal: Principal) -> RawEdges:
+    """The visible relationships between resolved ends: a selector, an entity instance, or
+    the selectors an indicator stands for (one link for each). The ends are matched in
+    numpy: joining them in SQL indexed every end twice for a few thousand entities."""
     vis = visible(principal)
+    r = relationships.c
+    rows = conn.execute(
+        select(r.source_kind, r.source_id, r.target_kind, r.target_id, r.type,
+               r.contribution_id)
+        .join(vis, vis.c.id == r.contribution_id)
+        .where(r.source_id.is_not(None), r.target_id.is_not(None))).all()
     ends = _ends(vis)
-    src, dst = ends.alias("src"), ends.alias("dst")
-    r = relationships
-    a = case((r.c.source_kind == "observable", r.c.source_id * 4 + OBSERVABLE),
-             else_=src.c.node)
-    b = case((r.c.target_kind == "observable", r.c.target_id * 4 + OBSERVABLE),
-             else_=dst.c.node)
-    query = (
-        select(a, b, literal(REL), r.c.type, r.c.contribution_id, literal(1.0))
-        .select_from(r.join(vis, vis.c.id == r.c.contribution_id)
-                     .outerjoin(src, and_(r.c.source_kind == "entity",
-                                          src.c.entity_id == r.c.source_id))
-                     .outerjoin(dst, and_(r.c.target_kind == "entity",
-                                          dst.c.entity_id == r.c.target_id)))
-        .where(r.c.source_id.is_not(None), r.c.target_id.is_not(None),
-               or_(r.c.source_kind == "observable", src.c.entity_id.is_not(None)),
-               or_(r.c.target_kind == "observable", dst.c.entity_id.is_not(None)))
-    )
-    return list(conn.execute(query).all())
+    found = np.fromiter(cast(Iterable[tuple[int, int]],
+                             conn.execute(select(ends.c.entity_id, ends.c.node)).cursor),
+                        np.dtype([("entity", np.int64), ("node", np.int64)]))
+    found = found[np.lexsort((found["node"], found["entity"]))]
+    if not rows:
+        return columns([])
+    source_kind, source_id, target_kind, target_id, label, contribution = zip(*rows,
+                                                                              strict=True)
+    src, src_count = _end_choices(source_kind, source_id, found)
+    dst, dst_count = _end_choices(target_kind, target_id, found)
+    # Each relationship once for every pair of its ends, source ends first, in the order
+    # the relationships came.
+    count = src_count * dst_count
+    rel = np.repeat(np.arange(len(rows)), count)
+    offset = np.arange(len(rel)) - np.repeat(np.cumsum(count) - count, count)
+    across = dst_count[rel]
+    a, b = src(rel, offset // np.maximum(across, 1)), dst(rel, offset % np.maximum(across, 1))
+    return RawEdges(a, b, np.full(len(rel), REL, np.int8), [label[i] for i in rel.tolist()],
+                    np.asarray(contribution, np.int64)[rel], np.ones(len(rel)))
+
+
+def _end_choices(kinds: tuple[Any, ...], ids: tuple[Any, ...],
+                 found: npt.NDArray[Any]) -> tuple[Callable[[IntArray, IntArray], IntArray],
+                                                   IntArray]:
+    """For one end of each relationship: how many nodes it stands for (one for a selector,
+    the ends found for an entity, none otherwise) and a function giving the j-th."""
+    ident = np.asarray(ids, np.int64)
+    kind = np.asarray(kinds, dtype=object)
+    plain = kind == "observable"
+    entity = kind == "entity"
+    first = np.searchsorted(found["entity"], ident, "left")
+    count = np.where(plain, 1, np.where(
+        entity, np.searchsorted(found["entity"], ident, "right") - first, 0))
+    # A sentinel after the ends: a selector end's place among them is never read.
+    nodes = np.append(found["node"], 0)
+
+    def choose(rel: IntArray, j: IntArray) -> IntArray:
+        out: IntArray = np.where(plain[rel], ident[rel] * 4 + OBSERVABLE,
+                                 nodes[np.minimum(first[rel] + j, len(nodes) - 1)])
+        return out
+
+    return choose, count.astype(np.int64)
 
 
 def together_edges(conn: Connection, principal: Principal) -> list[Any]:
@@ -183,77 +211,47 @@ def together_edges(conn: Connection, principal: Principal) -> list[Any]:
     return [*conn.execute(same_ref).all(), *conn.execute(same_object).all()]
 
 
-def colisted_edges(conn: Connection, principal: Principal) -> list[Any]:
-    """Selectors that two lists both hold: each pair of contributions stating no links of
-    their own and sharing at least two selectors links what they share. Unrelated lines of
-    two lists rarely meet twice, so this holds where co-listing in one long list (a feed, a
-    bank's monthly event, a file of wallets from several cases) says nothing. Selectors
-    listed very often are left to the hub rules; so are overlaps too large to be one
-    group's."""
-    vis = visible(principal)
-    o1, o2 = observations.alias("o1"), observations.alias("o2")
-    v1, v2 = vis.alias("v1"), vis.alias("v2")
-    rare = (select(observations.c.observable_id)
-            .join(vis, vis.c.id == observations.c.contribution_id)
-            .group_by(observations.c.observable_id)
-            .having(func.count().between(2, COLISTED_SIGHTINGS)).cte("rare"))
-    pairs = (select(o1.c.contribution_id.label("c1"), o2.c.contribution_id.label("c2"),
-                    o1.c.observable_id.label("oid"))
-             .select_from(rare.join(o1, o1.c.observable_id == rare.c.observable_id)
-                          .join(v1, v1.c.id == o1.c.contribution_id)
-                          .join(o2, and_(o2.c.observable_id == o1.c.observable_id,
-                                         o2.c.contribution_id > o1.c.contribution_id))
-                          .join(v2, v2.c.id == o2.c.contribution_id))).cte("pairs")
-    # A file that states its own links (STIX relationships, indicators of named actors)
-    # already says which case each selector belongs to: a list sharing lines of two of its
-    # cases must not join them. Only lists that state nothing link this way.
-    linked = (select(relationships.c.contribution_id.label("cid"))
-              .join(vis, vis.c.id == relationships.c.contribution_id)
-              .where(relationships.c.source_id.is_not(None)).distinct().cte("linked"))
-    shared = (select(pairs.c.c1, pairs.c.c2, func.count().label("k"))
-              .where(pairs.c.c1.not_in(select(linked.c.cid)),
-                     pairs.c.c2.not_in(select(linked.c.cid)))
-              .group_by(pairs.c.c1, pairs.c.c2)
-              .having(func.count().between(2, LARGE_RECORD)).cte("shared"))
-    p1, p2 = pairs.alias("p1"), pairs.alias("p2")
-    rows = conn.execute(
-        select(p1.c.oid * 4, p2.c.oid * 4, shared.c.c1, shared.c.c2, shared.c.k)
-        .select_from(shared.join(p1, and_(p1.c.c1 == shared.c.c1, p1.c.c2 == shared.c.c2))
-                     .join(p2, and_(p2.c.c1 == shared.c.c1, p2.c.c2 == shared.c.c2,
-                                    p2.c.oid > p1.c.oid)))).all()
-    # Each link once per contribution behind it, half the weight each.
-    return [(a, b, TOGETHER, "listed together twice", c, 0.5 * COLISTED_WEIGHT / (k - 1))
-            for a, b, c1, c2, k in rows for c in (c1, c2)]
-
-
 def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
-    """URL and e-mail to their domain, subdomain to domain, address to its CIDR."""
+    """URL and e-mail to their domain, subdomain to domain, address to its CIDR.
+
+    The pairs are found from the values first and only they are asked whether the viewer's
+    data holds them: gathering every visible selector first walked all the visible
+    observations, three times the cost at a million, for a few thousand links."""
     vis = visible(principal)
-    seen = (select(observations.c.observable_id.label("id"))
-            .join(vis, vis.c.id == observations.c.contribution_id).distinct()
-            .cte("seen").prefix_with("MATERIALIZED"))
+
+    def seen(observable: Any) -> Any:
+        o = observations.c
+        return exists(select(1).select_from(observations.join(vis, vis.c.id == o.contribution_id))
+                      .where(o.observable_id == observable))
+
     low, high = observables.alias("low"), observables.alias("high")
-    host = (select(low.c.id * 4, high.c.id * 4, literal(DERIVED), literal("host"),
-                   literal(0), literal(0.5))
-            .select_from(seen.join(low, low.c.id == seen.c.id)
-                         .join(high, and_(high.c.type == "domain", high.c.value == low.c.host)))
-            .where(low.c.type.in_(("url", "email")), low.c.host.is_not(None)))
-    parent = (select(low.c.id * 4, high.c.id * 4, literal(DERIVED), literal("subdomain"),
-                     literal(0), literal(0.5))
-              .select_from(seen.join(high, high.c.id == seen.c.id)
-                           .join(low, and_(low.c.type == "domain",
-                                           low.c.rev_name > high.c.rev_name + ".",
-                                           low.c.rev_name < high.c.rev_name + "/")))
-              .where(high.c.type == "domain"))
+    host = (select(low.c.id.label("low"), high.c.id.label("high"))
+            .select_from(low.join(high, and_(high.c.type == "domain",
+                                             high.c.value == low.c.host)))
+            .where(low.c.type.in_(("url", "email")), low.c.host.is_not(None))
+            .cte("host").prefix_with("MATERIALIZED"))
+    parent = (select(low.c.id.label("low"), high.c.id.label("high"),
+                     low.c.rev_name.label("rev_name"))
+              .select_from(high.join(low, and_(low.c.type == "domain",
+                                               low.c.rev_name > high.c.rev_name + ".",
+                                               low.c.rev_name < high.c.rev_name + "/")))
+              .where(high.c.type == "domain").cte("parent").prefix_with("MATERIALIZED"))
     inside = (select(low.c.id * 4, high.c.id * 4, literal(DERIVED), literal("in CIDR"),
                      literal(0), literal(0.5))
-              .select_from(seen.join(high, high.c.id == seen.c.id)
-                           .join(low, and_(low.c.type.in_(("ipv4", "ipv6")),
-                                           low.c.ip_lo >= high.c.ip_lo,
-                                           low.c.ip_lo <= high.c.ip_hi)))
-              .where(high.c.type == "cidr"))
-    # One statement: the visible selectors are gathered once for the three rules.
-    return list(conn.execute(union_all(host, parent, inside)).all())
+              .select_from(high.join(low, and_(low.c.type.in_(("ipv4", "ipv6")),
+                                               low.c.ip_lo >= high.c.ip_lo,
+                                               low.c.ip_lo <= high.c.ip_hi)))
+              .where(high.c.type == "cidr", seen(high.c.id)))
+    # In the order the visible selectors came before: by the end the rule starts from.
+    rows = [*conn.execute(select(host.c.low * 4, host.c.high * 4, literal(DERIVED),
+                                 literal("host"), literal(0), literal(0.5))
+                          .where(seen(host.c.low)).order_by(host.c.low)).all(),
+            *conn.execute(select(parent.c.low * 4, parent.c.high * 4, literal(DERIVED),
+                                 literal("subdomain"), literal(0), literal(0.5))
+                          .where(seen(parent.c.high))
+                          .order_by(parent.c.high, parent.c.rev_name)).all(),
+            *conn.execute(inside).all()]
+    return rows
 
 
 def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:
@@ -270,6 +268,14 @@ def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:
              .join(vis, vis.c.id == observations.c.contribution_id)
              .where(vis.c.accepted.between(2, SMALL_CONTRIBUTION), ~structured))
     return list(conn.execute(query).all())
+
+
+def concat(parts: list[RawEdges]) -> RawEdges:
+    return RawEdges(np.concatenate([p.a for p in parts]), np.concatenate([p.b for p in parts]),
+                    np.concatenate([p.kind for p in parts]),
+                    [label for p in parts for label in p.label],
+                    np.concatenate([p.contribution for p in parts]),
+                    np.concatenate([p.weight for p in parts]))
 
 
 def columns(rows: list[Any]) -> RawEdges:

@@ -23,6 +23,8 @@ from sqlalchemy import Connection
 from intelpool.access import Principal
 from intelpool.analysis import asn, extract, selector_stats
 from intelpool.analysis.arrays import distinct
+from intelpool.analysis.arrays import graph as new_graph
+from intelpool.analysis.colisted import colisted_edges
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
 from intelpool.analysis.resolve import Cluster, resolve
 
@@ -84,20 +86,21 @@ def _simple(n: int, a: npt.NDArray[Any], b: npt.NDArray[Any],
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     pair, inverse = np.unique(lo * n + hi, return_inverse=True)
     summed = np.bincount(inverse, weights=w, minlength=len(pair))
-    graph = ig.Graph(n=n, edges=np.column_stack((pair // n, pair % n)))
+    graph = new_graph(n, np.column_stack((pair // n, pair % n)))
     graph.es["weight"] = summed.tolist()
     return graph
 
 
 def build(conn: Connection, principal: Principal) -> LinkGraph:
     """The principal's link graph, from visible contributions only."""
-    stats = selector_stats.node_stats(conn, principal)
-    rows = [*extract.relationship_edges(conn, principal),
-            *extract.together_edges(conn, principal),
-            *extract.derived_edges(conn, principal),
-            *asn.asn_edges(conn, principal),
-            *extract.colisted_edges(conn, principal),
-            *extract.contribution_edges(conn, principal)]
+    seen = selector_stats.observed(conn, principal)
+    stats = selector_stats.node_stats(conn, principal, seen)
+    related = extract.relationship_edges(conn, principal)
+    stated = [*extract.together_edges(conn, principal),
+              *extract.derived_edges(conn, principal),
+              *asn.asn_edges(conn, principal)]
+    listed = colisted_edges(conn, principal, seen["id"], seen["contribution"])
+    rows = extract.contribution_edges(conn, principal)
     ents = extract.entity_rows(conn, principal)
     clusters = resolve(ents)
     contribution_of = {e.id: e.contribution_id for e in ents}
@@ -105,7 +108,7 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
         for eid in cluster.entity_ids:
             rows.append((eid * 4 + INSTANCE, cluster.index * 4 + CLUSTER, ENTITY,
                          "resolved as", contribution_of[eid], 1.0))
-    raw = extract.columns(rows)
+    raw = extract.concat([related, extract.columns(stated), listed, extract.columns(rows)])
     live = stats["warned"] == 0
     node_keys = np.concatenate([
         stats["id"][live] * 4 + OBSERVABLE,

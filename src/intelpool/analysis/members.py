@@ -27,13 +27,16 @@ def names(conn: Connection, stats: dict[str, npt.NDArray[Any]], rows: IntArray) 
     """Fill in the type and value of the given rows of ``stats`` (observables the viewer's
     data holds, as ``node_stats`` found them)."""
     wanted = distinct(rows)
-    position = {int(oid): int(r) for r, oid in zip(wanted, stats["id"][wanted], strict=True)}
-    named = _scratch(conn, list(position))
-    for oid, kind, value in conn.execute(
-            select(observables.c.id, observables.c.type, observables.c.value)
-            .where(observables.c.id.in_(select(named.c.id)))):
-        stats["type"][position[oid]] = kind
-        stats["value"][position[oid]] = value
+    named = _scratch(conn, stats["id"][wanted].tolist())
+    found = conn.execute(select(observables.c.id, observables.c.type, observables.c.value)
+                         .where(observables.c.id.in_(select(named.c.id)))).all()
+    if not found:
+        return
+    # Placed all at once: the statistics are ordered by id.
+    oids, kinds, values = zip(*found, strict=True)
+    at = np.searchsorted(stats["id"], np.array(oids, np.int64))
+    stats["type"][at] = np.array(kinds, dtype=object)
+    stats["value"][at] = np.array(values, dtype=object)
 
 
 def roles(conn: Connection, principal: Principal, oids: list[int]) -> dict[int, str]:

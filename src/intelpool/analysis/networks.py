@@ -20,7 +20,8 @@ import leidenalg
 import numpy as np
 import numpy.typing as npt
 
-from intelpool.analysis.arrays import components
+from intelpool.analysis.arrays import components, ends
+from intelpool.analysis.arrays import graph as new_graph
 from intelpool.analysis.extract import (
     CLUSTER,
     EDGE_TYPES,
@@ -63,9 +64,9 @@ def communities(graph: ig.Graph) -> npt.NDArray[np.int64]:
     sizes = np.bincount(whole)
     small = sizes[whole] <= WHOLE_UP_TO
     membership[small] = 2 * graph.vcount() + whole[small]
-    edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    edges = ends(graph)
     inside = edges[membership[edges[:, 0]] == membership[edges[:, 1]]]
-    return components(ig.Graph(n=graph.vcount(), edges=inside))
+    return components(new_graph(graph.vcount(), inside))
 
 
 def groups(lg: LinkGraph, piece: npt.NDArray[np.int64]) -> list[npt.NDArray[np.int64]]:
@@ -108,19 +109,20 @@ def describe(lg: LinkGraph, nodes: npt.NDArray[np.int64], meta: dict[int, Contri
     inside its netblocks, marked ``shared``), entities, themes, partners, hits, cohesion,
     why. ``inside`` are the rows of the evidence linking its nodes (hub links left out)."""
     kinds = lg.keys[nodes] % 4
-    members = [_member(lg, int(stat_row[i])) for i in nodes[kinds == OBSERVABLE]]
+    members = _members(lg, stat_row[nodes[kinds == OBSERVABLE]])
     members.sort(key=lambda m: (m["type"], m["value"]))
     first = members[0]
-    shared = [_member(lg, int(stat_row[i])) | {"shared": True} for i in tenants]
+    shared = [member | {"shared": True} for member in _members(lg, stat_row[tenants])]
     members = sorted(members + shared, key=lambda m: (m["type"], m["value"]))
     clusters = [lg.clusters[int(k) // 4] for k in lg.keys[nodes[kinds == CLUSTER]]]
-    cids = sorted({int(c) for c in lg.contribution[inside] if c} |
-                  {int(k) // 4 for k in lg.keys[nodes] if k % 4 == 3} |
+    keys = lg.keys[nodes]
+    cids = sorted((set(lg.contribution[inside].tolist()) - {0}) |
+                  set((keys[keys % 4 == 3] // 4).tolist()) |
                   {c for cl in clusters for c in cl.contribution_ids})
     seen = [meta[c] for c in cids if c in meta]
     partners = sorted({m.originator for m in seen})
     themes = Counter(t for m in seen for t in m.themes)
-    links = Counter(EDGE_TYPES[int(k)] for k in lg.kind[inside])
+    links = Counter(EDGE_TYPES[k] for k in lg.kind[inside].tolist())
     hits = [m for m in members if m["partners"] > 1]
     began = min((m["first_seen"] for m in members if m["first_seen"]), default=None)
     last = max((m["last_seen"] for m in members if m["last_seen"]), default=None)
@@ -142,13 +144,17 @@ def describe(lg: LinkGraph, nodes: npt.NDArray[np.int64], meta: dict[int, Contri
     return network
 
 
-def _member(lg: LinkGraph, row: int) -> dict[str, Any]:
+def _members(lg: LinkGraph, rows: npt.NDArray[np.int64]) -> list[dict[str, Any]]:
+    """Members as their JSON, from the given rows of the statistics: each column is taken
+    out once for all of them rather than a value at a time."""
     s = lg.stats
-    oid = int(s["id"][row])
-    return {"type": str(s["type"][row]), "value": str(s["value"][row]),
-            "role": lg.roles.get(oid), "partners": int(s["partners"][row]),
-            "sightings": int(s["sightings"][row]),
-            "first_seen": _day(float(s["first"][row])), "last_seen": _day(float(s["last"][row]))}
+    columns = zip(s["id"][rows].tolist(), s["type"][rows].tolist(), s["value"][rows].tolist(),
+                  s["partners"][rows].tolist(), s["sightings"][rows].tolist(),
+                  s["first"][rows].tolist(), s["last"][rows].tolist(), strict=True)
+    return [{"type": str(kind), "value": str(value), "role": lg.roles.get(oid),
+             "partners": partners, "sightings": sightings,
+             "first_seen": _day(first), "last_seen": _day(last)}
+            for oid, kind, value, partners, sightings, first, last in columns]
 
 
 def _day(stamp: float) -> str | None:
@@ -169,7 +175,7 @@ def cohesion(graph: ig.Graph, piece: npt.NDArray[np.int64]) -> npt.NDArray[np.fl
     """Per piece: the share of its members' link weight that stays inside it (0..1)."""
     if graph.vcount() == 0:
         return np.zeros(0)
-    edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    edges = ends(graph)
     weight = np.asarray(graph.es["weight"], np.float64)
     a, b = piece[edges[:, 0]], piece[edges[:, 1]]
     n = int(piece.max()) + 1

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from intelpool.access import Principal
 from intelpool.analysis import extract, members, networks, sharing, targets
-from intelpool.analysis.arrays import distinct
+from intelpool.analysis.arrays import distinct, ends
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
@@ -41,7 +41,7 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     is_network = np.zeros(len(cohesion), bool)
     is_network[[int(piece[nodes[0]]) for nodes in found]] = True
     evidence = networks.rows_by_piece(piece, lg.a, lg.b, ~lg.cut & is_network[piece[lg.a]])
-    links = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    links = ends(graph)
     link_rows = networks.rows_by_piece(piece, links[:, 0], links[:, 1],
                                        is_network[piece[links[:, 0]]])
     cids = sorted({int(c) for c in distinct(lg.contribution) if c} |

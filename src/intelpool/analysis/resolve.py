@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -24,8 +25,10 @@ NOT_RESOLVED = frozenset({"indicator", "identity", "marking-definition", "report
 _ATTACK_ID = re.compile(r"^(?:TA|[GSTCM])\d{4}(?:\.\d{3})?$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
-    """A name as compared: case, accents, spacing and punctuation folded away."""
+    """A name as compared: case, accents, spacing and punctuation folded away (kept per
+    name: partners write the same few names thousands of times)."""
     text = unicodedata.normalize("NFKD", name).casefold()
     return "".join(ch for ch in text if ch.isalnum())
 

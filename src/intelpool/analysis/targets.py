@@ -16,7 +16,8 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
-from intelpool.analysis.arrays import components
+from intelpool.analysis.arrays import components, ends
+from intelpool.analysis.arrays import graph as new_graph
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph
 from intelpool.analysis.roles import ROLE_WEIGHT
@@ -49,7 +50,7 @@ def outside_links(lg: LinkGraph, graph: ig.Graph,
     investigations meet: cutting it separates them."""
     if graph.vcount() == 0:
         return np.zeros(0, np.int64)
-    edges = np.asarray(graph.get_edgelist(), np.int64).reshape(-1, 2)
+    edges = ends(graph)
     kind = lg.keys % 4
     named = (kind == OBSERVABLE) | (kind == CLUSTER)
     a, b = edges[:, 0], edges[:, 1]
@@ -67,7 +68,7 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
     """The network's selectors and named entities, best target first, each with reasons.
     ``nodes`` are ascending node indexes, ``links`` the (a, b) node pairs linking them;
     ``guests`` are selectors another network holds that this one lists as shared."""
-    sub = ig.Graph(n=len(nodes), edges=np.searchsorted(nodes, links))
+    sub = new_graph(len(nodes), np.searchsorted(nodes, links))
     kinds = lg.keys[nodes] % 4
     eligible = np.flatnonzero((kinds == OBSERVABLE) | (kinds == CLUSTER))
     between = np.asarray(sub.betweenness(directed=False,
@@ -83,10 +84,12 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
     for v in candidates:
         frag[v] = fragmentation(sub, v)
     frag_n = frag / frag.max() if frag.max() > 0 else frag
-    out = [_score(lg, int(nodes[v]), int(stat_row[nodes[v]]), float(frag[v]),
-                  float(0.6 * frag_n[v] + 0.4 * between[v]), int(outside[nodes[v]]), newest,
-                  network)
-           for v in eligible.tolist()]
+    chosen = nodes[eligible]
+    bridge = 0.6 * frag_n[eligible] + 0.4 * between[eligible]
+    out = [_score(lg, node, row, cut, bridges, reach, newest, network)
+           for node, row, cut, bridges, reach in zip(
+               chosen.tolist(), stat_row[chosen].tolist(), frag[eligible].tolist(),
+               bridge.tolist(), outside[chosen].tolist(), strict=True)]
     # Selectors the network lists as shared (tied to its named actors and to another's) are
     # targets here too; they bridge nothing inside it, having been placed in another.
     for g in [] if guests is None else guests.tolist():
