@@ -55,7 +55,7 @@ def sqlite_cache_mib() -> int:
 
 def audit_reads_durable() -> bool:
     """INTELPOOL_AUDIT_READS_DURABLE: whether a read's audit record waits for PostgreSQL's
-    WAL flush (``audit.record_read``)."""
+    WAL flush (``audit.record(read=True)``, read when an engine is made)."""
     text = (environment("AUDIT_READS_DURABLE") or "").strip().lower()
     return text in ("1", "true", "yes", "on")
 

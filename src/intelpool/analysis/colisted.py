@@ -18,6 +18,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, select
 
 from intelpool.access import Principal
+from intelpool.analysis.arrays import runs
 from intelpool.analysis.extract import LARGE_RECORD, TOGETHER, RawEdges, visible
 from intelpool.db.tables import relationships
 
@@ -35,7 +36,7 @@ def colisted_edges(conn: Connection, principal: Principal, oid: IntArray,
     observations' selectors and contributions, ordered by selector, then contribution.
     Each link comes once per contribution behind it, half the weight each, ordered by its
     first selector, the two contributions, then its second selector."""
-    starts, sizes = _runs(oid)
+    starts, sizes = runs(oid)
     rare = (sizes >= 2) & (sizes <= COLISTED_SIGHTINGS)
     first, second = _pairs(starts[rare], sizes[rare])
     pair_oid, c1, c2 = oid[first], cid[first], cid[second]
@@ -51,7 +52,7 @@ def colisted_edges(conn: Connection, principal: Principal, oid: IntArray,
     span = int(c2.max()) + 1
     order = np.lexsort((pair_oid, c2, c1))
     group, members = c1[order] * span + c2[order], pair_oid[order]
-    starts, sizes = _runs(group)
+    starts, sizes = runs(group)
     shared = (sizes >= 2) & (sizes <= LARGE_RECORD)
     starts, sizes = starts[shared], sizes[shared]
     first, second = _pairs(starts, sizes)
@@ -66,14 +67,6 @@ def colisted_edges(conn: Connection, principal: Principal, oid: IntArray,
         kind=np.full(2 * n, TOGETHER, np.int8), label=[LABEL] * (2 * n),
         contribution=np.column_stack((g1, g2)).ravel(),
         weight=np.repeat(0.5 * COLISTED_WEIGHT / (k - 1), 2))
-
-
-def _runs(values: IntArray) -> tuple[IntArray, IntArray]:
-    """Start and length of each run of equal values of a sorted array."""
-    if not len(values):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    return starts, np.diff(np.append(starts, len(values)))
 
 
 def _pairs(starts: IntArray, sizes: IntArray) -> tuple[IntArray, IntArray]:

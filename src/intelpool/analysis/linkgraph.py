@@ -22,8 +22,7 @@ from sqlalchemy import Connection
 
 from intelpool.access import Principal
 from intelpool.analysis import asn, extract, selector_stats
-from intelpool.analysis.arrays import distinct
-from intelpool.analysis.arrays import graph as new_graph
+from intelpool.analysis.arrays import distinct, new_graph
 from intelpool.analysis.colisted import colisted_edges
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
 from intelpool.analysis.resolve import Cluster, resolve

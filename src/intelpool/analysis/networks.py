@@ -20,8 +20,7 @@ import leidenalg
 import numpy as np
 import numpy.typing as npt
 
-from intelpool.analysis.arrays import components, ends
-from intelpool.analysis.arrays import graph as new_graph
+from intelpool.analysis.arrays import components, ends, new_graph
 from intelpool.analysis.extract import (
     CLUSTER,
     EDGE_TYPES,

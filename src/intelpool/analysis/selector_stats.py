@@ -19,7 +19,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy import extract as extract_
 
 from intelpool.access import Principal
-from intelpool.analysis.arrays import distinct
+from intelpool.analysis.arrays import distinct, runs
 from intelpool.analysis.extract import visible
 from intelpool.db.bulk import is_sqlite
 from intelpool.db.tables import observables, observations
@@ -69,10 +69,8 @@ def node_stats(conn: Connection, principal: Principal,
     cids = np.array([r[0] for r in by_contribution], np.int64)
     originator = np.array([r[1] for r in by_contribution], np.int64)
     at = np.searchsorted(cids, seen["contribution"])
-    starts = np.flatnonzero(np.concatenate(([True], seen["id"][1:] != seen["id"][:-1]))) \
-        if len(seen) else np.zeros(0, np.int64)
+    starts, sightings = runs(seen["id"])
     ids = seen["id"][starts]
-    sightings = np.diff(np.append(starts, len(seen)))
     # Distinct (selector, originator) pairs, counted per selector.
     span = int(originator.max()) + 1 if len(originator) else 1
     group = np.repeat(np.arange(len(ids), dtype=np.int64), sightings)

@@ -16,8 +16,7 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
-from intelpool.analysis.arrays import components, ends
-from intelpool.analysis.arrays import graph as new_graph
+from intelpool.analysis.arrays import components, ends, new_graph
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph
 from intelpool.analysis.roles import ROLE_WEIGHT

@@ -113,10 +113,11 @@ def _held_earlier(conn: Connection, cid: int,
     keys = sorted(by_key)
     # PostgreSQL takes the keys as one array in one statement; SQLite a list of bound values
     # per statement (500 keys a statement cost PostgreSQL a third of a STIX import's reads).
-    chunk = 500 if bulk.is_sqlite(conn) else max(len(keys), 1)
+    sqlite = bulk.is_sqlite(conn)
+    chunk = 500 if sqlite else max(len(keys), 1)
     for start in range(0, len(keys), chunk):
         part = keys[start:start + chunk]
-        among = stix_ids.c.stix_key.in_(part) if bulk.is_sqlite(conn) else \
+        among = stix_ids.c.stix_key.in_(part) if sqlite else \
             stix_ids.c.stix_key == any_(bindparam("keys", part, type_=ARRAY(BigInteger)))
         for stix_key, version in conn.execute(
                 select(stix_ids.c.stix_key, stix_ids.c.version).where(
