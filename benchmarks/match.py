@@ -200,18 +200,22 @@ def run(url: str, observations: int, orgs: int, seed: int, workdir: Path,
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--observations", type=int, default=10_000_000)
+def pool_arguments(parser: argparse.ArgumentParser, *, observations: int, schema: str) -> None:
+    """The options of the generated pool and of keeping it (``benchmarks/search.py`` too)."""
+    parser.add_argument("--observations", type=int, default=observations)
     parser.add_argument("--orgs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--postgresql-url",
                         default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--schema", default="intelpool_bench",
-                        help="the PostgreSQL schema of the pool")
+    parser.add_argument("--schema", default=schema, help="the PostgreSQL schema of the pool")
     parser.add_argument("--keep", action="store_true",
                         help="keep the pool and reuse a kept one (see above)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    pool_arguments(parser, observations=10_000_000, schema="intelpool_bench")
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--sqlite-file", type=Path,
                         help="with --keep: the embedded pool's file")
     parser.add_argument("--build-only", action="store_true",

@@ -45,7 +45,7 @@ import psycopg
 from sqlalchemy import Engine, event, text
 
 from benchmarks.common import drop_store, print_result, store_url
-from benchmarks.match import _built, build_pool, value
+from benchmarks.match import _built, build_pool, pool_arguments, value
 from intelpool.access import Principal
 from intelpool.access.handling import HandlingRequest
 from intelpool.db.engine import make_engine
@@ -240,17 +240,9 @@ def run(url: str, observations: int, orgs: int, seed: int, searches: int,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--observations", type=int, default=1_000_000)
-    parser.add_argument("--orgs", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=11)
+    pool_arguments(parser, observations=1_000_000, schema="intelpool_search")
     parser.add_argument("--searches", type=int, default=1000)
     parser.add_argument("--miss-fraction", type=float, default=0.25)
-    parser.add_argument("--postgresql-url",
-                        default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--schema", default="intelpool_search",
-                        help="the PostgreSQL schema of the pool")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the pool and reuse a kept one (see above)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="then profile N more searches (printed to stderr)")
     parser.add_argument("--json", action="store_true")
