@@ -57,6 +57,39 @@ def test_observations_merge_across_batches(store: Store, tmp_path: Path) -> None
     assert _count(store, observations) == 120
 
 
+def _stored_details(store: Store, contribution_id: int, value: str) -> tuple[object, ...]:
+    with store.begin() as conn:
+        row = conn.execute(
+            select(observations.c.first_seen, observations.c.last_seen, observations.c.role,
+                   observations.c.tags, observations.c.comment, observations.c.to_ids)
+            .join(observables, observables.c.id == observations.c.observable_id)
+            .where(observations.c.contribution_id == contribution_id,
+                   observables.c.value == value)).one()
+    return (*row[:3], orjson.loads(row.tags), *row[4:])
+
+
+@pytest.mark.parametrize("gap", [1, 80], ids=["same batch", "later batch"])
+def test_a_repeated_selector_keeps_every_detail(store: Store, tmp_path: Path,
+                                                gap: int) -> None:
+    """Nothing a repeat says is dropped, wherever the batches (50 rows here) fall."""
+    filler = [f"ipv4,10.1.{i // 200}.{i % 200},,,,,,\n" for i in range(gap - 1)]
+    path = tmp_path / "repeat.csv"
+    path.write_text(
+        "type,value,first_seen,last_seen,role,tags,comment,to_ids\n"
+        "domain,evil.example,2024-03-02,2024-03-05,c2,botnet;emotet,first note,\n"
+        + "".join(filler)
+        + "domain,evil.example,2024-02-01,2024-04-01,panel,emotet;tier-1,second note,true\n",
+        encoding="utf-8")
+    with store.begin() as conn:
+        de = f.member(conn, "Police DE", role="contributor")
+        summary = f.submit_file(conn, de, path)
+    first, last, role, tags, comment, to_ids = _stored_details(
+        store, summary.contribution_id, "evil.example")
+    assert (first.date().isoformat(), last.date().isoformat()) == ("2024-02-01", "2024-04-01")
+    assert (role, comment, to_ids) == ("c2", "first note", True)
+    assert tags == ["botnet", "emotet", "tier-1", "role:panel"]
+
+
 def test_same_file_same_handling_is_not_stored_twice(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "l.txt"
     path.write_text("1.2.3.4\n", encoding="utf-8")

@@ -1,8 +1,10 @@
 """Batching a submission's records into the store with set-based SQL.
 
 Observations are deduplicated per batch in memory, loaded into a scratch table, and moved into
-``observables``/``observations`` with two INSERT ... SELECT statements per batch. Refs (source
-ids of records) go to a second scratch table so relationships resolve in SQL at the end.
+``observables``/``observations`` with two INSERT ... SELECT statements per batch; a selector
+repeated in a later batch merges into its stored observation in the upsert, the same way.
+Refs (source ids of records) go to a second scratch table so relationships resolve in SQL at
+the end.
 """
 
 from __future__ import annotations
@@ -99,7 +101,6 @@ class ObservationStager:
         if not rows:
             return
         bulk.load_rows(conn, "tmp_obs", _OBS_COLUMNS, rows)
-        least, greatest = bulk.least(conn), bulk.greatest(conn)
         # "WHERE true" lets SQLite parse ON CONFLICT after INSERT ... SELECT.
         conn.exec_driver_sql(
             "INSERT INTO observables (type, value, ip_lo, ip_hi, host, rev_name) "
@@ -119,13 +120,7 @@ class ObservationStager:
             "SELECT t.contribution_id, o.id, t.first_seen, t.last_seen, t.role, t.tags, "
             f"t.comment, t.to_ids, t.ref FROM tmp_obs t {observable} WHERE true "
             "ORDER BY t.contribution_id, o.id "
-            "ON CONFLICT (contribution_id, observable_id) DO UPDATE SET "
-            f"first_seen = {least}(COALESCE(observations.first_seen, excluded.first_seen), "
-            "COALESCE(excluded.first_seen, observations.first_seen)), "
-            f"last_seen = {greatest}(COALESCE(observations.last_seen, excluded.last_seen), "
-            "COALESCE(excluded.last_seen, observations.last_seen)), "
-            "role = COALESCE(observations.role, excluded.role), "
-            "tags = COALESCE(observations.tags, excluded.tags)"
+            f"ON CONFLICT (contribution_id, observable_id) DO UPDATE SET {_merge_clause(conn)}"
         )
         conn.exec_driver_sql("DELETE FROM tmp_obs")
 
@@ -154,7 +149,48 @@ def _merge(seen: _Merged, record: ObservationRecord) -> None:
     if tags:
         seen.tags = tuple(dict.fromkeys(seen.tags + tags))
     seen.comment = seen.comment or record.comment
-    seen.to_ids = seen.to_ids or record.to_ids
+    if record.to_ids is not None:
+        seen.to_ids = bool(seen.to_ids) or record.to_ids
+
+
+def _merge_clause(conn: Connection) -> str:
+    """The upsert's SET clause: a selector repeated in a later batch of the same file merges
+    into the stored observation exactly as ``_merge`` merges repeats within a batch."""
+    old, new = "observations", "excluded"
+    sqlite = bulk.is_sqlite(conn)
+    least, greatest = bulk.least(conn), bulk.greatest(conn)
+    second_role = (f"{old}.role IS NOT NULL AND {new}.role IS NOT NULL "
+                   f"AND {old}.role <> {new}.role")
+    role_tag = (f"json_insert(COALESCE({new}.tags, '[]'), '$[#]', 'role:' || {new}.role)"
+                if sqlite else
+                f"(COALESCE({new}.tags, '[]')::jsonb || jsonb_build_array('role:' || {new}.role)"
+                ")::text")
+    added = f"(CASE WHEN {second_role} THEN {role_tag} ELSE {new}.tags END)"
+    tags = (f"CASE WHEN {added} IS NULL THEN {old}.tags WHEN {old}.tags IS NULL THEN {added} "
+            f"ELSE {_tag_union(sqlite, f'{old}.tags', added)} END")
+    return (
+        f"first_seen = {least}(COALESCE({old}.first_seen, {new}.first_seen), "
+        f"COALESCE({new}.first_seen, {old}.first_seen)), "
+        f"last_seen = {greatest}(COALESCE({old}.last_seen, {new}.last_seen), "
+        f"COALESCE({new}.last_seen, {old}.last_seen)), "
+        f"role = COALESCE({old}.role, {new}.role), tags = {tags}, "
+        f"comment = COALESCE({old}.comment, {new}.comment), "
+        f"to_ids = CASE WHEN {new}.to_ids IS NULL THEN {old}.to_ids "
+        f"ELSE COALESCE({old}.to_ids, false) OR {new}.to_ids END"
+    )
+
+
+def _tag_union(sqlite: bool, first: str, second: str) -> str:
+    """Two JSON tag lists as one, each tag once, in first-seen order."""
+    if sqlite:
+        return ("(SELECT json_group_array(value) FROM (SELECT value, min(k) AS k FROM ("
+                f"SELECT value, key AS k FROM json_each({first}) UNION ALL "
+                f"SELECT value, 1000000 + key FROM json_each({second})) GROUP BY value "
+                "ORDER BY k))")
+    return ("(SELECT json_agg(v ORDER BY k)::text FROM (SELECT v, min(k) AS k FROM ("
+            f"SELECT v, k FROM json_array_elements_text({first}::json) WITH ORDINALITY a(v, k) "
+            f"UNION ALL SELECT v, 1000000 + k FROM json_array_elements_text({second}::json) "
+            "WITH ORDINALITY b(v, k)) u GROUP BY v) m)")
 
 
 # Column order of the rows the writer buffers for each object table.
