@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, func, select
 
-from intelpool.db.engine import make_engine
+from intelpool.db.engine import make_engine, one_read
 from intelpool.db.tables import audit_events
 from intelpool.pool import reads
 from tests import factories as f
@@ -55,3 +55,23 @@ def test_durable_read_audit_waits_for_the_flush(store: Store, tmp_path: Path,
     with durable.begin() as conn:
         assert _searches(conn) == 1
     durable.dispose()
+
+
+def test_a_search_on_its_own_commits_as_it_goes(store: Store, tmp_path: Path) -> None:
+    """``one_read`` (the command's and the API's search): the audit record is committed by
+    its own statement, before the connection is given back, and the connection goes back
+    to the pool transactional as before."""
+    with store.begin() as conn:
+        police = f.member(conn, "Police DE")
+        f.submit_lines(conn, police, tmp_path, ["evil.example"], tlp="amber")
+    with one_read(store.engine) as conn:
+        assert len(reads.search(conn, police, "evil.example")) == 1
+        with store.engine.connect() as other:
+            assert _searches(other) == 1
+    with store.engine.connect() as conn:
+        assert _commit_mode(conn) == ("on" if store.name == "postgresql" else None)
+        conn.rollback()
+        with conn.begin() as transaction:
+            reads.search(conn, police, "evil.example")
+            transaction.rollback()
+        assert _searches(conn) == 1  # rolled back with its transaction

@@ -92,6 +92,19 @@ def transaction(db: str | None) -> Iterator[Connection]:
         engine.dispose()
 
 
+@contextmanager
+def one_read_on(db: str | None) -> Iterator[Connection]:
+    """``db.engine.one_read`` on the pool ``db``: one read statement and its audit record."""
+    from intelpool.db.engine import one_read
+
+    engine = open_engine(db)
+    try:
+        with one_read(engine) as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
 def acting_as(conn: Connection, email: str | None) -> Principal:
     from intelpool.access import Principal
     from intelpool.partners.identity import principal_for_email

@@ -14,6 +14,7 @@ from intelpool.cli.common import (
     JsonOption,
     acting_as,
     new_table,
+    one_read_on,
     open_engine,
     print_json,
     transaction,
@@ -219,7 +220,7 @@ def search(
     """Every observation of a selector that you may see."""
     from intelpool.pool import reads
 
-    with transaction(db) as conn:
+    with one_read_on(db) as conn:
         results = reads.search(conn, acting_as(conn, as_), value, type)
     if json:
         print_json(results)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 
 from intelpool.config import audit_reads_durable, normalise_database_url, sqlite_cache_mib
@@ -35,6 +37,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 # Execution option: whether a read's audit record waits for PostgreSQL's WAL flush.
 DURABLE_READS = "intelpool_durable_reads"
+
+
+@contextmanager
+def one_read(engine: Engine) -> Iterator[Connection]:
+    """A connection for one read statement and its audit record (a search): each statement
+    commits on its own, so the two are two round trips, not the four of BEGIN ... COMMIT.
+    One statement reads one snapshot, as it would in a transaction, and an error writing
+    the record still reaches the caller before any result does."""
+    with engine.connect() as conn:
+        yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 # A PostgreSQL connection back in the pool within this many seconds is used without a ping

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from intelpool.access import Principal
 from intelpool.api.deps import AppEngine, Reader
 from intelpool.api.responses import FastJSONResponse
+from intelpool.db.engine import one_read
 from intelpool.pool import reads
 from intelpool.pool.views import ObservationView
 
@@ -30,7 +31,7 @@ async def search(
     limit: int = Query(1000, ge=1, le=1000, description="At most this many observations, "
                                                         "newest contribution first."),
 ) -> FastJSONResponse:
-    # One trip to a worker thread for the transaction and the search (a connection
+    # One trip to a worker thread for the connection and the search (a connection
     # dependency and a plain route would take three).
     results = await run_in_threadpool(_search, engine, caller, value, type, limit)
     return FastJSONResponse({"value": value, "results": results})
@@ -38,5 +39,5 @@ async def search(
 
 def _search(engine: Engine, caller: Principal, value: str, type: str | None,
             limit: int) -> list[ObservationView]:
-    with engine.begin() as conn:
+    with one_read(engine) as conn:
         return reads.search(conn, caller, value, type, limit=limit)
