@@ -22,6 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
 from intelpool.access import Permission, Principal, require
+from intelpool.db.engine import one_read
 from intelpool.errors import Forbidden
 from intelpool.partners.identity import hash_token, principal_for_token
 
@@ -82,7 +83,7 @@ def authenticate(request: Request, credentials: HTTPAuthorizationCredentials | N
     user, secret = _secret(request, credentials)
     engine: Engine = request.app.state.engine
     try:
-        with engine.begin() as conn:
+        with one_read(engine) as conn:
             principal = principal_for_token(conn, secret)
         if user is not None and user.strip().lower() != principal.email:
             raise Forbidden("invalid token")  # a token is only good with its own user's name

@@ -41,10 +41,11 @@ DURABLE_READS = "intelpool_durable_reads"
 
 @contextmanager
 def one_read(engine: Engine) -> Iterator[Connection]:
-    """A connection for one read statement and its audit record (a search): each statement
-    commits on its own, so the two are two round trips, not the four of BEGIN ... COMMIT.
-    One statement reads one snapshot, as it would in a transaction, and an error writing
-    the record still reaches the caller before any result does."""
+    """A connection whose statements each commit on their own, for one read and at most a
+    write that stands alone (a search and its audit record, a token's lookup and its
+    last-use time): two round trips, not the four of BEGIN ... COMMIT. One statement reads
+    one snapshot, as it would in a transaction, and an error writing the record still
+    reaches the caller before any result does."""
     with engine.connect() as conn:
         yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
