@@ -99,6 +99,11 @@ def unrelated_selectors(ctx: Context, partner: Partner, index: int, mix: str, co
     return out
 
 
+def noise_handle(ctx: Context, index: int, rng: random.Random) -> str:
+    """An unrelated subject from partner ``index``'s own namespace (a payments sheet's)."""
+    return _value(ctx, rng, "handle", noise_namespace(index), ctx.hosting[0])
+
+
 def _value(ctx: Context, rng: random.Random, kind: str, ns: int, pool: AddressPool) -> str:
     if kind == "ipv4":
         return pool.address()
