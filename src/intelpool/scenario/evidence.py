@@ -17,9 +17,10 @@ viewer's sightings. Ties go into the same file as their source, as its format ca
 STIX relationships, MISP analyst-data relationships, a CSV sheet's destination column.
 
 Payments attribution (``attribute``): financial-intelligence sheets name the subject an
-account or wallet is attributed to. A planted wallet or IBAN row names its owner's lead
-handle (operator, leader, affiliate, seller, access seller) most of the time, and some
-unrelated rows name unrelated subjects, so attribution is evidence, not a label.
+account or wallet is attributed to. A planted wallet row names its owner's lead handle
+(operator, leader, affiliate, seller, access seller), a mule account one of the members
+who run the mules, most of the time; some unrelated rows name unrelated subjects, so
+attribution is evidence, not a label.
 """
 
 from __future__ import annotations
@@ -86,6 +87,16 @@ def lead(structure: Structure) -> Member | None:
                  if m.key and m.type == "handle" and m.role in LEAD_ROLES), None)
 
 
+def holder(structure: Structure, selector: Selector, rng: random.Random) -> Member | None:
+    """Whom an account is attributed to: a wallet to the structure's lead; a bank account,
+    held by a money mule, to one of the members who recruit and run the mules."""
+    if selector.type == "iban":
+        runners = [m for m in structure.members if m.type == "handle" and m.role == "member"]
+        if runners:
+            return rng.choice(runners)
+    return lead(structure)
+
+
 def owner(structure: Structure, selector: Selector,
           structures: dict[str, Structure]) -> Structure:
     """Whose wallet ``selector`` is: a wallet bought from a provider is the provider's."""
@@ -117,7 +128,7 @@ def attribute(selectors: list[Selector], partner: str, structures: dict[str, Str
             if rng.random() < ATTRIBUTED_NOISE:
                 subject = noise_subject(rng)
         elif rng.random() < ATTRIBUTED:
-            found = lead(owner(structures[sel.structure], sel, structures))
+            found = holder(owner(structures[sel.structure], sel, structures), sel, rng)
             if found is not None:
                 found.seen(partner)
                 subject = found.value
