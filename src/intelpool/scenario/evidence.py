@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from intelpool.scenario.model import Member, Selector, Structure
 
 LEAD_ROLES = ("operator", "leader", "affiliate", "seller", "access-seller")
-ATTRIBUTED = 0.7  # share of a planted wallet's or account's rows naming its owner's lead
+ATTRIBUTED = 0.7  # share of a planted wallet's or account's rows naming its holder
 ATTRIBUTED_NOISE = 0.25  # share of unrelated rows naming an (unrelated) subject
 PAYMENT_TYPES = frozenset({"btc-wallet", "iban"})
 PAYS_INTO = "pays-into"

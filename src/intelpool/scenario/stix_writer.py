@@ -43,8 +43,7 @@ _DETAIL_PROPERTY = {"threat-actor": "threat_actor_types", "malware": "malware_ty
                     "infrastructure": "infrastructure_types"}
 _TIES = {"resolves-to": "Passive DNS: the host resolved to this address",
          "communicates-with": "Sandbox run: the sample called back to this server",
-         "related-to": "Found together in the analysis of the kit or sample",
-         "pays-into": "Blockchain analysis: funds moved to this wallet"}
+         "related-to": "Found together in the analysis of the kit or sample"}
 _SECTORS = {"host": "government-public-services", "law-enforcement": "government-public-services",
             "private": "financial-services", "cert": "technology"}
 
