@@ -13,8 +13,9 @@ sets it apart, never a label, and not always (each tie is drawn per viewer and p
 - the other cash-out, ransom and deposit wallets pay into the key one (``pays-into``), and
   the key deposit wallet of a laundering service sweeps into its consolidation wallet.
 A viewer that states the tie also states its target (it names it), so the target joins that
-viewer's sightings. Ties go into the same file as their source, as its format can say it:
-STIX relationships, MISP analyst-data relationships, a CSV sheet's destination column.
+viewer's sightings. A tie goes into the file holding both its ends, as its format can say
+it: STIX relationships, MISP analyst-data relationships, a CSV sheet's destination column;
+a viewer whose files would part the two ends does not state it.
 
 Payments attribution (``attribute``): financial-intelligence sheets name the subject an
 account or wallet is attributed to. A planted wallet row names its owner's lead handle

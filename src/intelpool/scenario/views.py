@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from intelpool.scenario.evidence import Candidate, candidates
 from intelpool.scenario.model import Member, Partner, Selector, Structure, Tie
 from intelpool.scenario.values import between
+from intelpool.scenario.writers import carries
 
 _NETWORK = frozenset({"ipv4", "domain", "url", "sha256", "md5", "sha1"})
 _CERT_SEES = {"botnet": 0.8, "fraud-ring": 0.6, "ransomware-affiliate": 0.4,
@@ -83,11 +84,14 @@ def _tie(structure: Structure, partner: Partner, ties: list[Candidate],
     """The ties (``evidence``) ``partner``'s file states between its sightings of
     ``structure``; a tie's target the partner had not sighted joins its sightings."""
     allowed = visible_types(partner, structure)
+    carried = carries(partner.format)  # the rest goes to a companion file
     index = {(s.type, s.value): i for i, s in enumerate(sightings)}
     stated: dict[int, list[Tie]] = {}
     for c in ties:
         source = index.get((c.source.type, c.source.value))
         if source is None or (allowed is not None and c.target.type not in allowed):
+            continue
+        if carried is not None and (c.source.type in carried) != (c.target.type in carried):
             continue
         if rng.random() >= c.chance:
             continue
