@@ -1,20 +1,24 @@
 """One period's contribution files per partner: its sightings plus its unrelated data.
 
 Police and the host write one file in their format and, for selector types that format
-cannot state (handles, wallets, IBANs, netblocks in STIX), a companion file; banks write one
-event or sheet; the CERT publishes one feed-like list per selector family.
+cannot state (wallets and IBANs in STIX), a companion file: a payments sheet whose rows
+name the subject each account is attributed to (``evidence.attribute``); banks write one
+event or sheet, and in MISP an analysis event for the ties their analysts found; the CERT
+publishes one feed-like list per selector family.
 """
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from intelpool.scenario.context import Context
+from intelpool.scenario.evidence import attribute
 from intelpool.scenario.model import FileSpec, Partner, Selector, Structure
-from intelpool.scenario.noise import Decoy, sprinkle, unrelated_selectors
+from intelpool.scenario.noise import Decoy, noise_handle, sprinkle, unrelated_selectors
 from intelpool.scenario.writers import carries
 
 # Unrelated selectors per partner and period at scale 1 (12 periods), and how often a
@@ -65,10 +69,29 @@ def period_files(ctx: Context, period: Period, partners: list[Partner],
         main = [s for s in selectors if carried is None or s.type in carried]
         rest = [s for s in selectors if carried is not None and s.type not in carried]
         if main:
+            main, analysis = _split_ties(main) if partner.format == "misp" else (main, [])
             yield _spec(partner, partner.format, "report", main, structures, (), period, rng)
+            if analysis:
+                yield _spec(partner, partner.format, "analysis", analysis, structures, (),
+                            period, rng)
         if rest:
+            if companion == "csv":  # a sheet names whom each account is attributed to
+                rest = attribute(rest, partner.name, structures,
+                                 functools.partial(noise_handle, ctx, index), rng)
             yield _spec(partner, companion, "payments", rest, structures, (),
                         period, rng)
+
+
+def _split_ties(selectors: list[Selector]) -> tuple[list[Selector], list[Selector]]:
+    """A MISP partner's period as its monthly event, which states no links, and an analysis
+    event holding the ties its analysts found (with the selectors they name): an event
+    with links of its own says which case each of its lines belongs to, and a monthly
+    event of many cases must not claim that."""
+    named = {(t, v) for s in selectors for _, t, v in s.ties}
+    if not named:
+        return selectors, []
+    analysis = [s for s in selectors if s.ties or (s.type, s.value) in named]
+    return [replace(s, ties=()) if s.ties else s for s in selectors], analysis
 
 
 def _noise_count(ctx: Context, period: Period, kind: str, rng: random.Random) -> int:
@@ -113,10 +136,12 @@ def _title(partner: Partner, label: str, themes: list[str], created: datetime) -
     if partner.kind == "cert":
         what = next(desc for name, _, desc, _ in CERT_LISTS if f"{name}-list" == label)
         return f"Feed: {what}, {month}"
-    if partner.kind == "private":
+    if partner.kind == "private" and label != "analysis":
         return f"Fraud and phishing against {partner.name} customers, {month}"
     if label == "payments":
         return f"Wallets and bank accounts ({topics}), {month}"
+    if label == "analysis":
+        return f"Analysis: infrastructure and payment flows ({topics}), {month}"
     if partner.kind == "host":
         return f"Open-source collection ({topics}), {month}"
     return f"Case indicators ({topics}), {month}"

@@ -2,12 +2,13 @@
 
 Event-level tags come first (as MISP's own exports may put them last, importers must cope
 with both; writing them first is the friendlier order). Mule accounts are ``bank-account``
-objects, everything else plain attributes; the role goes to the attribute comment.
+objects, everything else plain attributes; the role goes to the attribute comment. The ties
+the bank's analysis found (``evidence``: a phishing domain resolving to an address, a wallet
+paying into another) are MISP analyst-data ``Relationship`` entries on the source attribute.
 """
 
 from __future__ import annotations
 
-import random
 from datetime import datetime
 from typing import IO, Any
 
@@ -64,9 +65,17 @@ def write_misp(out: IO[bytes], spec: FileSpec, seed: int) -> int:
     body = orjson.dumps(head)[:-1]  # keep the object open for the attribute lists
     out.write(b'{"Event": ' + body + b', "Attribute": [\n')
     rng = derive_rng(seed, "misp", spec.seq)  # every uuid of the event, in writing order
-    _write_list(out, (_attribute(s, rng) for s in spec.selectors if s.type != "iban"))
+    plain = [s for s in spec.selectors if s.type != "iban"]
+    accounts = [s for s in spec.selectors if s.type == "iban"]
+    ids = [uuid4_text(rng.getrandbits(128)) for _ in range(len(plain) + 2 * len(accounts))]
+    # (type, value) -> its attribute's uuid, for the ties that name it
+    named = {(s.type, s.value): ids[i] for i, s in reversed(list(enumerate(plain)))}
+    named |= {(s.type, s.value): ids[len(plain) + 2 * i + 1] for i, s in enumerate(accounts)
+              if (s.type, s.value) not in named}
+    _write_list(out, (_attribute(s, ids[i], named, seed) for i, s in enumerate(plain)))
     out.write(b'\n], "Object": [\n')
-    _write_list(out, (_account(s, rng) for s in spec.selectors if s.type == "iban"))
+    _write_list(out, (_account(s, ids[len(plain) + 2 * i], ids[len(plain) + 2 * i + 1],
+                               named, seed) for i, s in enumerate(accounts)))
     out.write(b"\n]}}\n")
     return len(spec.selectors)
 
@@ -80,11 +89,11 @@ def _write_list(out: IO[bytes], items: Any) -> None:
         first = False
 
 
-def _attribute(sel: Selector, rng: random.Random, relation: str | None = None,
-               ) -> dict[str, Any]:
+def _attribute(sel: Selector, uuid: str, named: dict[tuple[str, str], str], seed: int,
+               relation: str | None = None) -> dict[str, Any]:
     misp_type, category = MISP_TYPES[sel.type]
     attr: dict[str, Any] = {
-        "uuid": uuid4_text(rng.getrandbits(128)), "type": misp_type,
+        "uuid": uuid, "type": misp_type,
         "category": category, "value": sel.value, "to_ids": True,
         "first_seen": _time(sel.first_seen), "last_seen": _time(sel.last_seen),
         "timestamp": str(int(sel.last_seen.timestamp())),
@@ -93,12 +102,18 @@ def _attribute(sel: Selector, rng: random.Random, relation: str | None = None,
         attr["object_relation"] = relation
     if sel.role:
         attr["comment"] = sel.role
+    ties = [(kind, named[(t, v)]) for kind, t, v in sel.ties if (t, v) in named]
+    if ties:  # analyst-data relationships: what the bank's analysis tied it to
+        attr["Relationship"] = [
+            {"uuid": stable_uuid(seed, "relationship", uuid, kind, target),
+             "relationship_type": kind, "related_object_uuid": target,
+             "related_object_type": "Attribute"} for kind, target in ties]
     return attr
 
 
-def _account(sel: Selector, rng: random.Random) -> dict[str, Any]:
-    return {"name": "bank-account", "meta-category": "financial",
-            "uuid": uuid4_text(rng.getrandbits(128)),
+def _account(sel: Selector, uuid: str, attribute: str, named: dict[tuple[str, str], str],
+             seed: int) -> dict[str, Any]:
+    return {"name": "bank-account", "meta-category": "financial", "uuid": uuid,
             "description": "A bank account used in a fraud scheme",
             "timestamp": str(int(sel.last_seen.timestamp())),
-            "Attribute": [_attribute(sel, rng, "iban")]}
+            "Attribute": [_attribute(sel, attribute, named, seed, "iban")]}

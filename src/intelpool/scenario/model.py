@@ -128,6 +128,11 @@ class Structure:
         }
 
 
+# What a file states about a selector besides itself: (relationship, type, value) of another
+# selector it names, e.g. ("resolves-to", "ipv4", ...) or ("attributed-to", "handle", ...).
+Tie = tuple[str, str, str]
+
+
 @dataclass(frozen=True, slots=True)
 class Selector:
     """One line/indicator/attribute of a contribution file."""
@@ -139,6 +144,7 @@ class Selector:
     last_seen: datetime
     structure: str | None = None  # the planted structure it belongs to, if any
     tags: tuple[str, ...] = ()
+    ties: tuple[Tie, ...] = ()  # stated in the same file, as its format can (``evidence``)
 
 
 @dataclass(slots=True)

@@ -99,6 +99,17 @@ def unrelated_selectors(ctx: Context, partner: Partner, index: int, mix: str, co
     return out
 
 
+def noise_handle(ctx: Context, index: int, rng: random.Random) -> str:
+    """An unrelated subject from partner ``index``'s own namespace (a payments sheet's)."""
+    return _handle(ctx, rng, noise_namespace(index))
+
+
+def _handle(ctx: Context, rng: random.Random, ns: int) -> str:
+    forum = rng.choice(("exploit.in", "xss.is", "telegram"))
+    name = ctx.namer.word(ns, 5)
+    return f"telegram:@{name}" if forum == "telegram" else f"{forum}:{name}"
+
+
 def _value(ctx: Context, rng: random.Random, kind: str, ns: int, pool: AddressPool) -> str:
     if kind == "ipv4":
         return pool.address()
@@ -114,9 +125,7 @@ def _value(ctx: Context, rng: random.Random, kind: str, ns: int, pool: AddressPo
     if kind == "email":
         return ctx.mailbox(rng, ctx.domain(rng, ("com", "net"), ns, 5), ns)
     if kind == "handle":
-        forum = rng.choice(("exploit.in", "xss.is", "telegram"))
-        name = ctx.namer.word(ns, 5)
-        return f"telegram:@{name}" if forum == "telegram" else f"{forum}:{name}"
+        return _handle(ctx, rng, ns)
     if kind == "btc-wallet":
         return ctx.wallet(rng, "noise", ns, ctx.namer.digits(ns, 12))
     if kind == "iban":

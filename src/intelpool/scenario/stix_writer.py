@@ -3,7 +3,9 @@
 A bundle holds the partner's identity, the TLP 2.0 marking definition every other object
 references (``object_marking_refs``), the named entities of each structure it reports
 (threat actor or intrusion set, malware, tool, infrastructure, linked by ``uses``), and one
-indicator per selector, linked by ``indicates`` to its structure's main entity. First and last
+indicator per selector, linked by ``indicates`` to its structure's main entity, and the ties
+the partner's analysis found between its indicators (``evidence``: a panel resolving to a
+C2, a sample calling back to it, a kit naming a mailbox) as relationships. First and last
 seen go to ``valid_from``/``valid_until`` as MISP's STIX export does; the role is a label.
 Forum and messenger handles are ``user-account`` patterns (platform and login); wallets and
 IBANs have no STIX object, so police send them in a companion file.
@@ -39,6 +41,9 @@ _PATTERN = {
 }
 _DETAIL_PROPERTY = {"threat-actor": "threat_actor_types", "malware": "malware_types",
                     "infrastructure": "infrastructure_types"}
+_TIES = {"resolves-to": "Passive DNS: the host resolved to this address",
+         "communicates-with": "Sandbox run: the sample called back to this server",
+         "related-to": "Found together in the analysis of the kit or sample"}
 _SECTORS = {"host": "government-public-services", "law-enforcement": "government-public-services",
             "private": "financial-services", "cert": "technology"}
 
@@ -96,8 +101,10 @@ def _objects(spec: FileSpec, seed: int) -> Iterator[dict[str, Any]]:
             yield _relationship("uses", ids[0], target, rng, common)
         targets[structure.id] = _main(structure, ids)
         names[structure.id] = structure.name
+    indicators: dict[tuple[str, str], str] = {}
     for sel in spec.selectors:
         indicator = _id("indicator", rng)
+        indicators.setdefault((sel.type, sel.value), indicator)
         name = sel.role or "indicator"
         about = names.get(sel.structure or "", "unattributed activity")
         body: dict[str, Any] = {
@@ -112,6 +119,13 @@ def _objects(spec: FileSpec, seed: int) -> Iterator[dict[str, Any]]:
         yield body
         if sel.structure in targets:
             yield _relationship("indicates", indicator, targets[sel.structure], rng, common)
+    # Ties between indicators of the file (``evidence``), once every indicator has its id.
+    for sel in spec.selectors:
+        for relationship, type_, value in sel.ties:
+            named = indicators.get((type_, value))
+            if named is not None:
+                yield _relationship(relationship, indicators[(sel.type, sel.value)], named,
+                                    rng, common, _TIES.get(relationship))
 
 
 def _id(kind: str, rng: random.Random) -> str:
@@ -139,6 +153,9 @@ def _main(structure: Structure, ids: list[str]) -> str:
 
 
 def _relationship(kind: str, source: str, target: str, rng: random.Random,
-                  common: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "relationship", "id": _id("relationship", rng),
+                  common: dict[str, Any], description: str | None = None) -> dict[str, Any]:
+    body = {"type": "relationship", "id": _id("relationship", rng),
             "relationship_type": kind, "source_ref": source, "target_ref": target, **common}
+    if description:
+        body["description"] = description
+    return body

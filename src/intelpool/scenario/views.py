@@ -4,16 +4,20 @@ Police see what touches their country (victims) and, rarely, more; banks see the
 aimed at them and the banking trojans infecting their customers; the CERT sees network and
 file selectors; the host centre picks up some through open sources. Each viewer sees a
 random share of what its kind can see, over part of the structure's lifetime. Every member
-ends up in at least one view, so every planted selector is in some file.
+ends up in at least one view, so every planted selector is in some file. Each view then
+states some ties between its sightings (``evidence``): what sets key members apart.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from intelpool.scenario.model import Member, Partner, Selector, Structure
+from intelpool.scenario.evidence import Candidate, candidates
+from intelpool.scenario.model import Member, Partner, Selector, Structure, Tie
 from intelpool.scenario.values import between
+from intelpool.scenario.writers import carries
 
 _NETWORK = frozenset({"ipv4", "domain", "url", "sha256", "md5", "sha1"})
 _CERT_SEES = {"botnet": 0.8, "fraud-ring": 0.6, "ransomware-affiliate": 0.4,
@@ -66,7 +70,38 @@ def plan_views(structure: Structure, partners: list[Partner], rng: random.Random
     for m in [*structure.members, *structure.decoys]:
         if (m.type, m.value) not in sighted:
             _sight(structure, _fallback(chosen, structure, m), m, seen, window, rng)
+    ties = candidates(structure)
+    if ties:
+        by_name = {p.name: p for p in partners}
+        for name, sightings in seen.items():
+            _tie(structure, by_name[name], ties, sightings, window, rng)
     return seen
+
+
+def _tie(structure: Structure, partner: Partner, ties: list[Candidate],
+         sightings: list[Selector], window: tuple[datetime, datetime],
+         rng: random.Random) -> None:
+    """The ties (``evidence``) ``partner``'s file states between its sightings of
+    ``structure``; a tie's target the partner had not sighted joins its sightings."""
+    allowed = visible_types(partner, structure)
+    carried = carries(partner.format)  # the rest goes to a companion file
+    index = {(s.type, s.value): i for i, s in enumerate(sightings)}
+    stated: dict[int, list[Tie]] = {}
+    for c in ties:
+        source = index.get((c.source.type, c.source.value))
+        if source is None or (allowed is not None and c.target.type not in allowed):
+            continue
+        if carried is not None and (c.source.type in carried) != (c.target.type in carried):
+            continue
+        if rng.random() >= c.chance:
+            continue
+        target = (c.target.type, c.target.value)
+        if target not in index:
+            index[target] = len(sightings)
+            _sight(structure, partner, c.target, {partner.name: sightings}, window, rng)
+        stated.setdefault(source, []).append((c.relationship, *target))
+    for i, found in stated.items():
+        sightings[i] = replace(sightings[i], ties=tuple(found))
 
 
 def _fallback(chosen: list[Partner], structure: Structure, member: Member) -> Partner:

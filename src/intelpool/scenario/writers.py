@@ -1,7 +1,8 @@
 """Contribution files in their real formats: STIX 2.1, MISP, CSV and plain text lists.
 
 ``carries(format)`` tells which selector types a format can state; the generator routes
-the rest of a partner's selectors to a companion file in ``COMPANION`` format.
+the rest of a partner's selectors to a companion file in ``COMPANION`` format, which in CSV
+is a payments sheet of typed columns (``write_sheet``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import io
 from pathlib import Path
 from typing import IO
 
+from intelpool.scenario.evidence import ATTRIBUTED_TO, PAYS_INTO
 from intelpool.scenario.misp_writer import CARRIES as MISP_CARRIES
 from intelpool.scenario.misp_writer import write_misp
 from intelpool.scenario.model import FileSpec
@@ -23,6 +25,7 @@ CSV_HEADER = ("type", "value", "first_seen", "last_seen", "role", "tags")
 TEXT_CARRIES = frozenset({"ipv4", "ipv6", "cidr", "domain", "url", "email", "md5", "sha1",
                           "sha256"})
 COMPANION = "csv"
+_WALLET = "btc_wallet"
 
 
 def carries(fmt: str) -> frozenset[str] | None:
@@ -39,7 +42,7 @@ def write_file(directory: Path, spec: FileSpec, seed: int) -> int:
         if spec.format == "misp":
             return write_misp(out, spec, seed)
         if spec.format == "csv":
-            return write_csv(out, spec)
+            return write_sheet(out, spec) if spec.label == "payments" else write_csv(out, spec)
         if spec.format == "text":
             return write_text(out, spec)
     raise ValueError(f"no writer for format {spec.format!r}")
@@ -51,6 +54,32 @@ def write_csv(out: IO[bytes], spec: FileSpec) -> int:
     writer.writerow(CSV_HEADER)
     for sel in spec.selectors:
         writer.writerow((sel.type, sel.value, iso(sel.first_seen), iso(sel.last_seen),
+                         sel.role or "", ";".join(sel.tags)))
+    text.detach()
+    return len(spec.selectors)
+
+
+def write_sheet(out: IO[bytes], spec: FileSpec) -> int:
+    """A payments sheet: one typed column per selector type (``btc_wallet``, ``iban``), the
+    subject a row's account is attributed to (``handle``) and the wallet it pays into
+    (``destination_btc_wallet``). An importer links each row's cells to its first."""
+    types = sorted({s.type for s in spec.selectors},
+                   key=lambda t: (t != "btc-wallet", t != "iban", t))
+    columns = [*(t for t in types if t != "handle"), "handle"]
+    header = [*(t.replace("-", "_") for t in columns), f"destination_{_WALLET}", *CSV_HEADER[2:]]
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    for sel in spec.selectors:
+        cells = dict.fromkeys(columns, "")
+        cells[sel.type] = sel.value
+        paid = ""
+        for relationship, type_, value in sel.ties:
+            if relationship == ATTRIBUTED_TO and type_ == "handle" and sel.type != "handle":
+                cells["handle"] = value
+            elif relationship == PAYS_INTO and type_ == sel.type == "btc-wallet":
+                paid = value
+        writer.writerow((*cells.values(), paid, iso(sel.first_seen), iso(sel.last_seen),
                          sel.role or "", ";".join(sel.tags)))
     text.detach()
     return len(spec.selectors)
