@@ -152,11 +152,7 @@ class ObservationStager:
         )
         if self.stix_keys:
             conn.exec_driver_sql(f"INSERT INTO tmp_obs_keys SELECT {KEYS_COLUMNS} FROM tmp_obs")
-            # Deleted rows would stay in the scratch table to the end of the transaction,
-            # and every later batch's statements would read them again.
-            conn.exec_driver_sql("TRUNCATE tmp_obs")
-        else:
-            conn.exec_driver_sql("DELETE FROM tmp_obs")
+        bulk.empty(conn, "tmp_obs")
 
     def _db_time(self, value: datetime | None) -> Any:
         if value is None:

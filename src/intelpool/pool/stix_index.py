@@ -48,7 +48,7 @@ def _store(conn: Connection) -> None:
     columns = ", ".join(_COLUMNS)
     conn.exec_driver_sql(f"INSERT INTO stix_ids ({columns}) SELECT {columns} FROM tmp_stix_ids "
                          "ORDER BY stix_key")
-    conn.exec_driver_sql("DELETE FROM tmp_stix_ids")
+    bulk.empty(conn, "tmp_stix_ids")
 
 
 # A submission's observations from its scratch table: a selector new to the pool can be
