@@ -122,6 +122,8 @@ class ObservationStager:
         if not rows:
             return
         bulk.load_rows(conn, "tmp_obs", self.columns, rows)
+        if self.stix_keys:
+            conn.exec_driver_sql(f"INSERT INTO tmp_obs_keys SELECT {KEYS_COLUMNS} FROM tmp_obs")
         least, greatest = bulk.least(conn), bulk.greatest(conn)
         # "WHERE true" lets SQLite parse ON CONFLICT after INSERT ... SELECT.
         conn.exec_driver_sql(
@@ -150,8 +152,6 @@ class ObservationStager:
             "role = COALESCE(observations.role, excluded.role), "
             "tags = COALESCE(observations.tags, excluded.tags)"
         )
-        if self.stix_keys:
-            conn.exec_driver_sql(f"INSERT INTO tmp_obs_keys SELECT {KEYS_COLUMNS} FROM tmp_obs")
         bulk.empty(conn, "tmp_obs")
 
     def _db_time(self, value: datetime | None) -> Any:
