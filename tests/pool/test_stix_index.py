@@ -14,6 +14,8 @@ from sqlalchemy import Connection
 
 import intelpool
 from intelpool.errors import InvalidInput
+from intelpool.formats.stix.builders import observation_id
+from intelpool.pool.stix_ids import key
 from tests import factories as f
 from tests.conftest import Store
 
@@ -54,3 +56,31 @@ def test_no_statement_deletes_a_contribution() -> None:
     found = [str(path.relative_to(SOURCE)) for path in SOURCE.rglob("*.py")
              if "migrations" not in path.parts and deleting.search(path.read_text())]
     assert found == []
+
+
+def test_each_indicator_is_indexed_once_under_the_id_exports_give_it(
+        store: Store, tmp_path: Path) -> None:
+    """TAXII finds an indicator by the id exports give it: the plain one for the selector's
+    first holder, one of its own for a later holder. Selectors repeated in a later batch of
+    the same file (the factories store 50 at a time) are one observation, indexed once."""
+    first = [f"first-{i}.example" for i in range(60)]
+    again = [f"again-{i}.example" for i in range(30)]
+    with store.begin() as conn:
+        police, bank = f.member(conn, "Police DE"), f.member(conn, "Bank NL", "private")
+        f.submit_lines(conn, police, tmp_path, first[:30])
+        f.submit_lines(conn, bank, tmp_path, first + again + again[:10] + first[:5])
+    with store.begin() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT o.id, b.type, b.value, o.contribution_id, EXISTS (SELECT 1 FROM "
+            "observations e WHERE e.observable_id = o.observable_id AND e.contribution_id < "
+            "o.contribution_id) FROM observations o JOIN observables b ON b.id = "
+            "o.observable_id").all()
+        indexed = conn.exec_driver_sql(
+            "SELECT stix_key, row_id FROM stix_ids WHERE row_kind = 'o'").all()
+    assert len(rows) == 30 + 90
+    assert len(indexed) == len(set(indexed))
+    served = {(key(observation_id(kind, value, str(cid)) if earlier
+                   else observation_id(kind, value)), obs_id)
+              for obs_id, kind, value, cid, earlier in rows}
+    assert sum(1 for _, _, _, _, earlier in rows if earlier) == 30
+    assert served <= set(indexed)

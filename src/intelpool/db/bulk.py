@@ -36,6 +36,12 @@ def create_temp_table(conn: Connection, name: str, columns_sql: str) -> None:
         conn.exec_driver_sql(f"CREATE TEMP TABLE {name} ({columns_sql}) ON COMMIT DROP")
 
 
+def empty(conn: Connection, name: str) -> None:
+    """Empty a scratch table for its next use. PostgreSQL keeps deleted rows until the
+    transaction ends, and every later statement would read them again: it truncates."""
+    conn.exec_driver_sql(f"{'DELETE FROM' if is_sqlite(conn) else 'TRUNCATE'} {name}")
+
+
 def load_rows(
     conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:

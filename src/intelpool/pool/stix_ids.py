@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, ScalarSelect, select
 
 from intelpool.db.tables import stix_ids
+from intelpool.formats.stix.builders import observation_id
 
 Renamed = dict[tuple[str, int], frozenset[int]]
 
@@ -24,6 +25,13 @@ Renamed = dict[tuple[str, int], frozenset[int]]
 def key(stix_id: str) -> int:
     digest = hashlib.blake2b(stix_id.encode(errors="surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def indicator_keys(kind: str, value: str, contribution_id: int) -> tuple[int, int]:
+    """The keys of a selector's two indicator ids (``builders.indicator_id``): the plain one
+    of its first holder, and the one of its own a later holder ``contribution_id`` gives."""
+    return (key(observation_id(kind, value)),
+            key(observation_id(kind, value, str(contribution_id))))
 
 
 def renamed_parts(conn: Connection, ids: ScalarSelect[Any]) -> Renamed:

@@ -48,7 +48,7 @@ def _store(conn: Connection) -> None:
     columns = ", ".join(_COLUMNS)
     conn.exec_driver_sql(f"INSERT INTO stix_ids ({columns}) SELECT {columns} FROM tmp_stix_ids "
                          "ORDER BY stix_key")
-    conn.exec_driver_sql("DELETE FROM tmp_stix_ids")
+    bulk.empty(conn, "tmp_stix_ids")
 
 
 # A submission's observations from its scratch table: a selector new to the pool can be
@@ -64,7 +64,24 @@ _WRITTEN = (
     "AS earliest FROM tmp_written t) w WHERE w.contribution_id = {cid}")
 
 
+# PostgreSQL: the keys were built while the batches were stored (``pool/staging.py``); a
+# selector is indexed under its plain id unless it was held earlier, and under its own id
+# always (see ``_indicators``). A selector repeated across batches was staged once for each.
+_STAGED = (
+    "INSERT INTO tmp_stix_ids (" + ", ".join(_COLUMNS) + ") SELECT x.stix_key, {cid}, 'o', "
+    "j.observation_id, 0, NULL, false FROM (SELECT DISTINCT ON (w.observation_id) "
+    "w.observation_id, w.earlier, k.plain_key, k.own_key FROM (" + _WRITTEN + ") "
+    "AS w (observation_id, type, value, earlier) JOIN tmp_obs_keys k ON k.contribution_id = "
+    "{cid} AND k.type = w.type AND k.value = w.value ORDER BY w.observation_id) j "
+    "CROSS JOIN LATERAL (VALUES (CASE WHEN NOT j.earlier THEN j.plain_key END), "
+    "(j.own_key)) AS x (stix_key) WHERE x.stix_key IS NOT NULL")
+
+
 def _indicators(conn: Connection, cid: int, written: bool) -> None:
+    if written and not bulk.is_sqlite(conn):
+        bulk.analyze(conn, "tmp_obs_keys")
+        conn.exec_driver_sql(_STAGED.format(cid=int(cid)))
+        return
     query: Any = text(_WRITTEN.format(cid=int(cid))) if written else (
         select(observations.c.id, observables.c.type, observables.c.value,
                held_earlier().label("held_earlier"))
