@@ -69,7 +69,7 @@ def _leiden(graph: ig.Graph, resolution: float) -> npt.NDArray[np.int64]:
     """Leiden communities maximising modularity at ``resolution`` (the configuration model's
     objective: leidenalg's RBConfiguration took ten times as long at a million selectors).
     igraph draws from the generator it is given, here one seeded afresh, so a graph gets
-    the same communities in every run and process; igraph's own is put back after."""
+    the same communities in every run and process; its default (Python's) is put back after."""
     ig.set_random_number_generator(random.Random(SEED))
     try:
         membership, _ = ig.GraphBase.community_leiden(

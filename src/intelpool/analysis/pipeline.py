@@ -14,7 +14,7 @@ from intelpool.analysis.aside import aside
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 5  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 6  # part of the cache fingerprint: a new algorithm recomputes every analysis
 KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
