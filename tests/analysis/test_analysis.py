@@ -142,6 +142,25 @@ def test_data_the_viewer_may_not_see_changes_nothing(store: Store, tmp_path: Pat
     assert after == before
 
 
+def test_the_analysis_is_the_same_in_the_submitting_transaction_and_after(
+        store: Store, tmp_path: Path) -> None:
+    """Outside a transaction SQLite reads part of the data on a second connection; inside
+    the one that submitted it, only the caller's connection sees it."""
+    with store.begin() as conn:
+        who = _pool(conn, tmp_path)
+        value = ring("kivuco")[1][1]
+        inside = _everything(conn, who["viewer"], value)
+        conn.execute(delete(analysis_cache))
+    cache.forget()
+    with store.begin() as conn:  # writes nothing before the analysis
+        after = orjson.dumps([service.networks(conn, who["viewer"]),
+                              service.targets(conn, who["viewer"], top=50),
+                              service.entities(conn, who["viewer"]),
+                              service.graph(conn, who["viewer"], value, depth=3)])
+    assert after == inside
+    assert len(orjson.loads(after)[0]["networks"]) == 2
+
+
 def test_a_stranger_sees_nothing_on_any_analysis_path(store: Store, tmp_path: Path) -> None:
     with store.begin() as conn:
         who = _pool(conn, tmp_path, shared="amber")

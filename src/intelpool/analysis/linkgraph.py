@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 from intelpool.access import Principal
 from intelpool.analysis import asn, extract, selector_stats
 from intelpool.analysis.arrays import distinct, new_graph
+from intelpool.analysis.aside import aside
 from intelpool.analysis.colisted import colisted_edges
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE
 from intelpool.analysis.resolve import Cluster, resolve
@@ -92,15 +93,15 @@ def _simple(n: int, a: npt.NDArray[Any], b: npt.NDArray[Any],
 
 def build(conn: Connection, principal: Principal) -> LinkGraph:
     """The principal's link graph, from visible contributions only."""
+    # The reads mostly inside SQLite go beside those mostly in Python and numpy.
+    later = aside(conn, lambda other: _linked(other, principal))
     seen = selector_stats.observed(conn, principal)
     stats = selector_stats.node_stats(conn, principal, seen)
-    related = extract.relationship_edges(conn, principal)
-    stated = [*extract.together_edges(conn, principal),
-              *extract.derived_edges(conn, principal),
-              *asn.asn_edges(conn, principal)]
+    together = extract.together_edges(conn, principal)
     listed = colisted_edges(conn, principal, seen["id"], seen["contribution"])
-    rows = extract.contribution_edges(conn, principal)
     ents = extract.entity_rows(conn, principal)
+    related, derived, rows = later()
+    stated = [*together, *derived]
     clusters = resolve(ents)
     contribution_of = {e.id: e.contribution_id for e in ents}
     for cluster in clusters:
@@ -126,6 +127,15 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     obs_index[live] = np.searchsorted(keys, stats["id"][live] * 4)
     return LinkGraph(keys, a, b, raw.kind[ok], labels, raw.contribution[ok], weight, cut,
                      stats, obs_index, {}, clusters, hubs)
+
+
+def _linked(conn: Connection, principal: Principal) -> tuple[extract.RawEdges, list[Any],
+                                                             list[Any]]:
+    """The stated relationships, the links derived from values and autonomous systems, and
+    the co-listings of small contributions."""
+    return (extract.relationship_edges(conn, principal),
+            [*extract.derived_edges(conn, principal), *asn.asn_edges(conn, principal)],
+            extract.contribution_edges(conn, principal))
 
 
 def _hubs(keys: npt.NDArray[np.int64], a: npt.NDArray[np.int32], b: npt.NDArray[np.int32],

@@ -10,10 +10,11 @@ from sqlalchemy import Connection
 from intelpool.access import Principal
 from intelpool.analysis import extract, members, networks, sharing, targets
 from intelpool.analysis.arrays import distinct, ends
+from intelpool.analysis.aside import aside
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 5  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 6  # part of the cache fingerprint: a new algorithm recomputes every analysis
 KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
@@ -36,8 +37,10 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     named = stat_row[np.concatenate([none, *found, *tenants.values(),
                                      np.array([node for node, _ in lg.hubs], np.int64)])]
     named = distinct(named[named >= 0])
+    # Their roles are read beside the names and the evidence gathered below.
+    oids = lg.stats["id"][named].tolist()
+    roles = aside(conn, lambda other: members.roles(other, principal, oids))
     members.names(conn, lg.stats, named)
-    lg.roles.update(members.roles(conn, principal, lg.stats["id"][named].tolist()))
     is_network = np.zeros(len(cohesion), bool)
     is_network[[int(piece[nodes[0]]) for nodes in found]] = True
     evidence = networks.rows_by_piece(piece, lg.a, lg.b, ~lg.cut & is_network[piece[lg.a]])
@@ -48,6 +51,7 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
                   {c for cl in lg.clusters for c in cl.contribution_ids} |
                   {int(k) // 4 for k in lg.keys[(lg.keys % 4) == 3]})
     meta = extract.contribution_meta(conn, principal, cids)
+    lg.roles.update(roles())
     described = [(networks.describe(lg, nodes, meta, float(cohesion[piece[nodes[0]]]), stat_row,
                                     tenants.get(int(piece[nodes[0]]), none),
                                     evidence.get(int(piece[nodes[0]]), none)), nodes)

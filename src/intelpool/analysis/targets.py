@@ -85,27 +85,37 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
     frag_n = frag / frag.max() if frag.max() > 0 else frag
     chosen = nodes[eligible]
     bridge = 0.6 * frag_n[eligible] + 0.4 * between[eligible]
-    out = [_score(lg, node, row, cut, bridges, reach, newest, network)
-           for node, row, cut, bridges, reach in zip(
-               chosen.tolist(), stat_row[chosen].tolist(), frag[eligible].tolist(),
+    out = [_score(lg, key, row, cut, bridges, reach, newest, network)
+           for key, row, cut, bridges, reach in zip(
+               lg.keys[chosen].tolist(), _stated(lg, stat_row[chosen]), frag[eligible].tolist(),
                bridge.tolist(), outside[chosen].tolist(), strict=True)]
     # Selectors the network lists as shared (tied to its named actors and to another's) are
     # targets here too; they bridge nothing inside it, having been placed in another.
-    for g in [] if guests is None else guests.tolist():
-        if stat_row[g] >= 0:
-            target = _score(lg, int(g), int(stat_row[g]), 0.0, 0.0, int(outside[g]), newest,
-                            network)
-            target["why"] = [SHARED, *(w for w in target["why"] if w != ALONE)]
-            out.append(target)
+    shared = np.zeros(0, np.int64) if guests is None else guests[stat_row[guests] >= 0]
+    for key, row, reach in zip(lg.keys[shared].tolist(), _stated(lg, stat_row[shared]),
+                               outside[shared].tolist(), strict=True):
+        target = _score(lg, key, row, 0.0, 0.0, reach, newest, network)
+        target["why"] = [SHARED, *(w for w in target["why"] if w != ALONE)]
+        out.append(target)
     out.sort(key=lambda t: (-t["score"], t.get("type", ""), t.get("value", t.get("name", ""))))
     for i, target in enumerate(out, 1):
         target["rank"] = i
     return out
 
 
-def _score(lg: LinkGraph, node: int, row: int, frag: float, bridge: float, outside: int,
-           newest: float, network: dict[str, Any]) -> dict[str, Any]:
-    key = int(lg.keys[node])
+def _stated(lg: LinkGraph, rows: npt.NDArray[np.int64]) -> list[tuple[Any, ...]]:
+    """What the statistics say of the given rows (id, partners, sightings, evaluation, last
+    seen, type, value), each column taken out once for all of them rather than a value at a
+    time. A row of -1 (an entity) gives values nothing reads."""
+    s = lg.stats
+    if not len(s["id"]):
+        return [()] * len(rows)
+    return list(zip(*(s[c][rows].tolist() for c in (
+        "id", "partners", "sightings", "evaluation", "last", "type", "value")), strict=True))
+
+
+def _score(lg: LinkGraph, key: int, row: tuple[Any, ...], frag: float, bridge: float,
+           outside: int, newest: float, network: dict[str, Any]) -> dict[str, Any]:
     why: list[str] = []
     if frag > 0:
         why.append(f"removing it cuts {frag:.0%} of the network's pairs apart "
@@ -125,25 +135,21 @@ def _score(lg: LinkGraph, node: int, row: int, frag: float, bridge: float, outsi
                        + 0.15 * min(1.0, len(cluster.contribution_ids) / 4))
         return {"network": network["id"], "kind": "entity", "entity_kind": cluster.kind,
                 "name": cluster.name, "score": round(score, 4), "why": why}
-    s = lg.stats
-    oid = int(s["id"][row])
+    oid, partners, sightings, evaluation, last, kind, value = row
     role_name = lg.roles.get(oid)
     role = ROLE_WEIGHT.get(role_name or "", 0.15 if role_name else 0.0)
     if role_name and role >= 0.55:
         why.append(f"role: {role_name}")
-    partners, sightings = int(s["partners"][row]), int(s["sightings"][row])
     if partners > 1:
         why.append(f"reported by {partners} partners")
     if sightings > 1:
         why.append(f"seen in {sightings} contributions")
-    evaluation = float(s["evaluation"][row])
-    last = float(s["last"][row])
     age = max(0.0, (newest - last) / DAY) if last else 365.0
     recency = max(0.0, 1 - age / 365)
     if age <= 30:
         why.append("active in the last month of the data")
     score = (0.25 * bridge + 0.10 * reach + 0.40 * role + 0.08 * min(1.0, (partners - 1) / 3)
              + 0.06 * min(1.0, math.log2(sightings) / 4) + 0.06 * evaluation + 0.05 * recency)
-    return {"network": network["id"], "kind": "selector", "type": str(s["type"][row]),
-            "value": str(s["value"][row]), "role": role_name, "score": round(score, 4),
+    return {"network": network["id"], "kind": "selector", "type": str(kind),
+            "value": str(value), "role": role_name, "score": round(score, 4),
             "why": why or [ALONE]}
