@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import threading
 from collections import Counter
 from datetime import date, timedelta
 from functools import lru_cache
@@ -65,18 +66,24 @@ def communities(graph: ig.Graph) -> npt.NDArray[np.int64]:
     return components(new_graph(graph.vcount(), inside))
 
 
+_IGRAPH_RNG = threading.Lock()
+
+
 def _leiden(graph: ig.Graph, resolution: float) -> npt.NDArray[np.int64]:
     """Leiden communities maximising modularity at ``resolution`` (the configuration model's
     objective: leidenalg's RBConfiguration took ten times as long at a million selectors).
     igraph draws from the generator it is given, here one seeded afresh, so a graph gets
-    the same communities in every run and process; its default (Python's) is put back after."""
-    ig.set_random_number_generator(random.Random(SEED))
-    try:
-        membership, _ = ig.GraphBase.community_leiden(
-            graph, edge_weights="weight", resolution=resolution, normalize_resolution=True,
-            beta=0.01, n_iterations=3)
-    finally:
-        ig.set_random_number_generator(random)
+    the same communities in every run and process; its default (Python's) is put back after.
+    The generator is igraph's, for the whole process: one analysis at a time holds it, or
+    a second thread's would reseed or replace it mid-run (the API serves from threads)."""
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(random.Random(SEED))
+        try:
+            membership, _ = ig.GraphBase.community_leiden(
+                graph, edge_weights="weight", resolution=resolution, normalize_resolution=True,
+                beta=0.01, n_iterations=3)
+        finally:
+            ig.set_random_number_generator(random)
     return np.asarray(membership, np.int64)
 
 
