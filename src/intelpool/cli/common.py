@@ -83,13 +83,18 @@ def open_engine(db: str | None, *, require_current: bool = True) -> Engine:
 
 
 @contextmanager
-def transaction(db: str | None) -> Iterator[Connection]:
+def _opened(db: str | None) -> Iterator[Engine]:
     engine = open_engine(db)
     try:
-        with engine.begin() as conn:
-            yield conn
+        yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def transaction(db: str | None) -> Iterator[Connection]:
+    with _opened(db) as engine, engine.begin() as conn:
+        yield conn
 
 
 @contextmanager
@@ -97,12 +102,8 @@ def one_read_on(db: str | None) -> Iterator[Connection]:
     """``db.engine.one_read`` on the pool ``db``: one read statement and its audit record."""
     from intelpool.db.engine import one_read
 
-    engine = open_engine(db)
-    try:
-        with one_read(engine) as conn:
-            yield conn
-    finally:
-        engine.dispose()
+    with _opened(db) as engine, one_read(engine) as conn:
+        yield conn
 
 
 def acting_as(conn: Connection, email: str | None) -> Principal:

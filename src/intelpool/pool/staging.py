@@ -62,6 +62,7 @@ class ObservationStager:
         # (``pool/stix_index.py``), which otherwise built them after the last batch.
         self.stix_keys = not bulk.is_sqlite(conn)
         self.columns = _OBS_COLUMNS + _KEY_COLUMNS if self.stix_keys else _OBS_COLUMNS
+        self.merge = _merge_clause(conn)  # the upsert's SET clause, the same for every batch
         bulk.create_temp_table(
             conn, "tmp_obs",
             "contribution_id BIGINT, type VARCHAR(32), value TEXT, first_seen TIMESTAMP, "
@@ -145,7 +146,7 @@ class ObservationStager:
             "SELECT t.contribution_id, o.id, t.first_seen, t.last_seen, t.role, t.tags, "
             f"t.comment, t.to_ids, t.ref FROM tmp_obs t {observable} WHERE true "
             "ORDER BY t.contribution_id, o.id "
-            f"ON CONFLICT (contribution_id, observable_id) DO UPDATE SET {_merge_clause(conn)}"
+            f"ON CONFLICT (contribution_id, observable_id) DO UPDATE SET {self.merge}"
         )
         bulk.empty(conn, "tmp_obs")
 

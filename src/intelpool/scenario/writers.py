@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from intelpool.scenario.evidence import ATTRIBUTED_TO, PAYS_INTO
 from intelpool.scenario.misp_writer import CARRIES as MISP_CARRIES
@@ -48,14 +50,20 @@ def write_file(directory: Path, spec: FileSpec, seed: int) -> int:
     raise ValueError(f"no writer for format {spec.format!r}")
 
 
-def write_csv(out: IO[bytes], spec: FileSpec) -> int:
+@contextmanager
+def _csv_writer(out: IO[bytes]) -> Iterator[Any]:
+    """A CSV writer on ``out``, handed back (detached) when done."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for sel in spec.selectors:
-        writer.writerow((sel.type, sel.value, iso(sel.first_seen), iso(sel.last_seen),
-                         sel.role or "", ";".join(sel.tags)))
+    yield csv.writer(text, lineterminator="\n")
     text.detach()
+
+
+def write_csv(out: IO[bytes], spec: FileSpec) -> int:
+    with _csv_writer(out) as writer:
+        writer.writerow(CSV_HEADER)
+        for sel in spec.selectors:
+            writer.writerow((sel.type, sel.value, iso(sel.first_seen), iso(sel.last_seen),
+                             sel.role or "", ";".join(sel.tags)))
     return len(spec.selectors)
 
 
@@ -67,21 +75,19 @@ def write_sheet(out: IO[bytes], spec: FileSpec) -> int:
                    key=lambda t: (t != "btc-wallet", t != "iban", t))
     columns = [*(t for t in types if t != "handle"), "handle"]
     header = [*(t.replace("-", "_") for t in columns), f"destination_{_WALLET}", *CSV_HEADER[2:]]
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(header)
-    for sel in spec.selectors:
-        cells = dict.fromkeys(columns, "")
-        cells[sel.type] = sel.value
-        paid = ""
-        for relationship, type_, value in sel.ties:
-            if relationship == ATTRIBUTED_TO and type_ == "handle" and sel.type != "handle":
-                cells["handle"] = value
-            elif relationship == PAYS_INTO and type_ == sel.type == "btc-wallet":
-                paid = value
-        writer.writerow((*cells.values(), paid, iso(sel.first_seen), iso(sel.last_seen),
-                         sel.role or "", ";".join(sel.tags)))
-    text.detach()
+    with _csv_writer(out) as writer:
+        writer.writerow(header)
+        for sel in spec.selectors:
+            cells = dict.fromkeys(columns, "")
+            cells[sel.type] = sel.value
+            paid = ""
+            for relationship, type_, value in sel.ties:
+                if relationship == ATTRIBUTED_TO and type_ == "handle" and sel.type != "handle":
+                    cells["handle"] = value
+                elif relationship == PAYS_INTO and type_ == sel.type == "btc-wallet":
+                    paid = value
+            writer.writerow((*cells.values(), paid, iso(sel.first_seen), iso(sel.last_seen),
+                             sel.role or "", ";".join(sel.tags)))
     return len(spec.selectors)
 
 
