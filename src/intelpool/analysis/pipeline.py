@@ -8,13 +8,13 @@ import numpy as np
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import extract, members, networks, sharing, targets
+from intelpool.analysis import attribution, extract, members, networks, sharing, targets
 from intelpool.analysis.arrays import distinct, ends
 from intelpool.analysis.aside import aside
 from intelpool.analysis.extract import CLUSTER, OBSERVABLE
 from intelpool.analysis.linkgraph import LinkGraph, build
 
-VERSION = 6  # part of the cache fingerprint: a new algorithm recomputes every analysis
+VERSION = 7  # part of the cache fingerprint: a new algorithm recomputes every analysis
 KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at once
 
 
@@ -26,6 +26,7 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
     # community detection's links and listed in both networks after it.
     multi = sharing.two_actors(lg)
     piece = networks.communities(lg.for_communities(sharing.loose_edges(lg, multi)))
+    piece = sharing.take_in_strays(lg, attribution.join_attributed(lg, piece, multi))
     tenants = sharing.shared(lg, piece, multi)
     none = np.zeros(0, np.int64)
     cohesion = networks.cohesion(graph, piece)

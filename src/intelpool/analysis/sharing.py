@@ -6,6 +6,9 @@ and by another as the hoster's. Such selectors are kept from gluing the two netw
 one (their links to netblocks and autonomous systems and their ties to named things do not
 count in community detection) and are then listed in each network they belong to, marked
 shared.
+A netblock or autonomous system that holds addresses no network claims takes them in: the
+hoster's range and what was reported inside it are one network, even when nothing else of
+the hoster is known.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from intelpool.analysis.arrays import distinct
+from intelpool.analysis.arrays import components, distinct, new_graph
 from intelpool.analysis.extract import CLUSTER, ENTITY, INSTANCE, OBSERVABLE, REL
 from intelpool.analysis.linkgraph import HOLDERS, LinkGraph
+from intelpool.analysis.networks import MIN_MEMBERS
 
 IntArray = npt.NDArray[np.int64]
 GROUP = 3  # selectors tied to an entity before it counts as a group of its own
@@ -38,6 +42,27 @@ def loose_edges(lg: LinkGraph, multi: npt.NDArray[np.bool_]) -> npt.NDArray[np.b
     selectors shared by two actors to named things."""
     named = (lg.kind == REL) & (multi[lg.a] | multi[lg.b])
     out: npt.NDArray[np.bool_] = held(lg) | named
+    return out
+
+
+def take_in_strays(lg: LinkGraph, piece: IntArray) -> IntArray:
+    """``piece`` with every piece too small to be a network that a netblock or autonomous
+    system holds (by an uncut link) joined to its holder's piece, where that is no network
+    either (a network lists the addresses inside its netblocks already, as ``shared``):
+    the first holder's where there are several. Each stray joins one holder, so pieces
+    join in trees and two networks are never joined; held links are links of the graph,
+    so what is joined is connected."""
+    rows = np.flatnonzero(held(lg) & ~lg.cut)
+    if not len(rows):
+        return piece
+    is_obs = (lg.keys % 4) == OBSERVABLE
+    selectors = np.bincount(piece[is_obs], minlength=int(piece.max()) + 1)
+    stray, holder = piece[lg.a[rows]], piece[lg.b[rows]]
+    keep = (selectors[stray] < MIN_MEMBERS) & (selectors[holder] < MIN_MEMBERS) & (stray != holder)
+    pairs = np.unique(np.column_stack((stray[keep], holder[keep])), axis=0)
+    first = np.flatnonzero(np.diff(pairs[:, 0], prepend=-1) != 0)
+    joined = components(new_graph(len(selectors), pairs[first]))
+    out: IntArray = joined[piece]
     return out
 
 
