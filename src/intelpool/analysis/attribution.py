@@ -57,21 +57,24 @@ def join_attributed(lg: LinkGraph, piece: IntArray,
     one = np.bincount(pairs[:, 0], minlength=n) == 1
     attributed = np.zeros(lg.size, bool)
     attributed[selector[keep]] = True
-    pairs = pairs[one[pairs[:, 0]] & _held_by(lg, piece, attributed, n)[pairs[:, 0]]]
+    pairs = pairs[one[pairs[:, 0]] & _built_around(lg, piece, attributed, n)[pairs[:, 0]]]
     joined: IntArray = components(new_graph(n, pairs))[piece]
     return joined
 
 
-def _held_by(lg: LinkGraph, piece: IntArray, attributed: npt.NDArray[np.bool_],
-             n: int) -> npt.NDArray[np.bool_]:
-    """Per piece: whether links touching its ``attributed`` selectors carry at least half
-    its inner link weight. A money side is built around the members and the leader the
-    data names; one phishing domain a botnet's piece took in says nothing of the botnet."""
+def _built_around(lg: LinkGraph, piece: IntArray, attributed: npt.NDArray[np.bool_],
+                  n: int) -> npt.NDArray[np.bool_]:
+    """Per piece: whether at least half its selectors are ``attributed`` or linked to one
+    that is. A money side is built around the members and the leader the data names (each
+    account is tied to one of them); one phishing domain a botnet's piece took in says
+    nothing of the botnet."""
     a, b = lg.a, lg.b
     inside = ~lg.cut & (piece[a] == piece[b])
-    weight = np.where(inside, lg.weight, 0.0)
-    total = np.bincount(piece[a], weights=weight, minlength=n)
-    touching = np.bincount(piece[a], weights=np.where(attributed[a] | attributed[b], weight, 0),
-                           minlength=n)
-    out: npt.NDArray[np.bool_] = touching >= total / 2
+    near = attributed.copy()
+    near[a[inside & attributed[b]]] = True
+    near[b[inside & attributed[a]]] = True
+    is_obs = (lg.keys % 4) == OBSERVABLE
+    selectors = np.bincount(piece[is_obs], minlength=n)
+    close = np.bincount(piece[is_obs & near], minlength=n)
+    out: npt.NDArray[np.bool_] = close * 2 >= selectors
     return out
