@@ -323,3 +323,11 @@ def test_unreadable_rows_are_rejected_and_reading_goes_on() -> None:
         ("line 2", "contains a NUL byte"),
         ("line 3", "unreadable CSV row: field larger than field limit (131072)")]
     assert [(o.location, o.value) for o in obs(records)] == [("line 4", "192.0.2.3")]
+
+
+def test_a_typed_rows_role_is_its_first_cells_only() -> None:
+    wallet, handle = obs(parse_text(
+        "btc_wallet,handle,role,tags\n"
+        "1BoatSLRHtKNngkdXEeobR76b53LETtpyT,telegram:@runner_one,cash-out,fraud\n"))
+    assert (wallet.role, handle.role) == ("cash-out", None)
+    assert wallet.tags == handle.tags == ("fraud",)  # the rest describes the whole row

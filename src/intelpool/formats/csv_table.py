@@ -6,8 +6,9 @@ column: ``--column domain=host``); the rest is guessed from the header, case-ins
 except that a mapped selector column stops the guessing of others. Either one value column
 (with an optional free-form type column) or typed columns (``src_ip``, ``domain``,
 ``sha256`` ...): each non-empty typed cell is an observation, linked to the row's first by
-``related-to``. A ``tlp``/``pap`` column (as the ``csv`` exporter writes) marks its row, so a
-re-imported export stays as strict as it left. Lines starting with ``#`` are comments.
+``related-to``; a role column names the first cell's role only. A ``tlp``/``pap`` column
+(as the ``csv`` exporter writes) marks its row, so a re-imported export stays as strict as
+it left. Lines starting with ``#`` are comments.
 Rejected rows (with their line): too few fields, bad date, to_ids or marking, role over 64
 characters, empty selector cell (``-``, ``?``, ``n/a``, ``null``, ``none`` are empty), bytes
 not UTF-8 or NUL, an unreadable CSV row.
@@ -338,9 +339,13 @@ def _row_records(row: list[str], line: int, cols: _Columns,
         yield Rejection(location, ",".join(row)[:200], f"empty value in column {names}")
         return
     linked = len(cells) > 1
-    for index, kind, value in cells:
+    # The role names what the row is about, its first cell: "wallet, handle, cash-out"
+    # says the wallet is a cash-out, not the handle it is attributed to.
+    others = {k: v for k, v in details.items() if k != "role"}
+    for position, (index, kind, value) in enumerate(cells):
         ref = f"line {line}#{index}" if linked else None
-        yield ObservationRecord(value, location, resolve(kind, value), ref=ref, **details)
+        yield ObservationRecord(value, location, resolve(kind, value), ref=ref,
+                                **(others if position else details))
     for index, _, _ in cells[1:] if linked else ():
         yield RelationshipRecord("related-to", f"line {line}#{cells[0][0]}",
                                  f"line {line}#{index}", location)
