@@ -10,7 +10,9 @@ exactly as the contribution is. The pool keeps such statements in three shapes:
 - a MISP object (``asn``, ``ip-api-address``, ...) holding addresses or netblocks and one
   AS attribute (each attribute a ``contains`` link from the object);
 - a CSV row with an address column and an ASN column (the row's cells linked from its
-  first cell).
+  first cell);
+- a STIX 2.0 ``observed-data`` whose objects include one autonomous system and say an
+  address belongs to it (``observed``).
 
 Netblocks count as addresses here: an ``asn`` object lists the subnets it announces.
 """
@@ -22,6 +24,7 @@ from typing import Any
 from sqlalchemy import CTE, Connection, and_, func, literal, select, union_all
 
 from intelpool.access import Principal
+from intelpool.analysis import observed
 from intelpool.analysis.extract import DERIVED, OBSERVABLE, visible
 from intelpool.db.tables import contributions, extra_objects, observables, observations
 from intelpool.db.tables import relationships as rels
@@ -34,7 +37,8 @@ WEIGHT = 0.5  # as the other derived links: a fact about two selectors, not a ca
 def asn_edges(conn: Connection, principal: Principal) -> list[Any]:
     """(address key, ASN key, DERIVED, "in ASN", stating contribution, weight) rows."""
     vis = visible(principal)
-    return [*conn.execute(_stix(vis)).all(), *conn.execute(_records(vis)).all()]
+    return [*conn.execute(_stix(vis)).all(), *conn.execute(_records(vis)).all(),
+            *observed.asn_edges(conn, principal, WEIGHT, IN_ASN)]
 
 
 def _stix(vis: CTE) -> Any:

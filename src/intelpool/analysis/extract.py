@@ -20,6 +20,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
@@ -27,7 +28,14 @@ from sqlalchemy import (
 from intelpool.access import Principal
 from intelpool.access.visibility import visible_contribution
 from intelpool.analysis.resolve import NOT_RESOLVED, EntityRow
-from intelpool.db.tables import contributions, entities, observables, observations, relationships
+from intelpool.db.tables import (
+    contributions,
+    entities,
+    extra_objects,
+    observables,
+    observations,
+    relationships,
+)
 from intelpool.db.types import json_list
 
 OBSERVABLE, INSTANCE, CLUSTER, CONTRIBUTION = 0, 1, 2, 3
@@ -257,10 +265,14 @@ def derived_edges(conn: Connection, principal: Principal) -> list[Any]:
 def contribution_edges(conn: Connection, principal: Principal) -> list[Any]:
     """Selectors listed together in a small contribution: weak evidence, a star per file.
     Only for files that state no structure of their own: where the source says what relates
-    to what (STIX, MISP objects), co-listing adds nothing but false links between cases."""
+    to what (STIX relationships and observed-data, MISP objects), co-listing adds nothing
+    but false links between cases."""
     vis = visible(principal)
-    structured = exists(select(1).select_from(relationships)
-                        .where(relationships.c.contribution_id == vis.c.id))
+    structured = or_(exists(select(1).select_from(relationships)
+                            .where(relationships.c.contribution_id == vis.c.id)),
+                     exists(select(1).select_from(extra_objects)
+                            .where(extra_objects.c.contribution_id == vis.c.id,
+                                   extra_objects.c.type == "observed-data")))
     query = (select(observations.c.observable_id * 4,
                     observations.c.contribution_id * 4 + CONTRIBUTION, literal(SAME),
                     literal("same contribution"), observations.c.contribution_id,

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
-from intelpool.analysis import asn, extract, selector_stats
+from intelpool.analysis import asn, extract, observed, selector_stats
 from intelpool.analysis.arrays import distinct, new_graph
 from intelpool.analysis.aside import aside
 from intelpool.analysis.colisted import colisted_edges
@@ -97,7 +97,8 @@ def build(conn: Connection, principal: Principal) -> LinkGraph:
     later = aside(conn, lambda other: _linked(other, principal))
     seen = selector_stats.observed(conn, principal)
     stats = selector_stats.node_stats(conn, principal, seen)
-    together = extract.together_edges(conn, principal)
+    together = [*extract.together_edges(conn, principal),
+                *observed.together_edges(conn, principal)]
     listed = colisted_edges(conn, principal, seen["id"], seen["contribution"])
     ents = extract.entity_rows(conn, principal)
     related, derived, rows = later()

@@ -1,0 +1,89 @@
+"""Selectors of one STIX observed-data: reported together, and an address in the autonomous
+system the record names.
+
+A STIX 2.0 observed-data holds its objects inside, and every selector of it carries the
+observed-data's id as its ref, so "same record" links them like the selectors of any
+record. A STIX 2.1 observed-data names top-level objects in ``object_refs``, each a
+selector with a ref of its own: the pairs come from the kept body's list, read in SQL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import CTE, Connection, and_, func, literal, literal_column, select, true
+from sqlalchemy.dialects.postgresql import JSONB
+
+from intelpool.access import Principal
+from intelpool.analysis.extract import DERIVED, LARGE_RECORD, OBSERVABLE, TOGETHER, visible
+from intelpool.db.tables import extra_objects, observables, observations
+
+OBSERVED = "observed-data"
+
+
+def together_edges(conn: Connection, principal: Principal) -> list[Any]:
+    """(a, b, TOGETHER, "same observed-data", contribution, 1/(n-1)) for each pair of the
+    selectors a visible STIX 2.1 observed-data names."""
+    members = _members(conn, visible(principal))
+    sizes = (select(members.c.cid, members.c.record, func.count().label("n"))
+             .group_by(members.c.cid, members.c.record)
+             .having(func.count().between(2, LARGE_RECORD)).cte("od_size"))
+    m1, m2 = members.alias("m1"), members.alias("m2")
+    return list(conn.execute(
+        select(m1.c.oid * 4 + OBSERVABLE, m2.c.oid * 4 + OBSERVABLE, literal(TOGETHER),
+               literal("same observed-data"), m1.c.cid, 1.0 / (sizes.c.n - 1))
+        .select_from(sizes.join(m1, and_(m1.c.cid == sizes.c.cid,
+                                         m1.c.record == sizes.c.record))
+                     .join(m2, and_(m2.c.cid == m1.c.cid, m2.c.record == m1.c.record,
+                                    m2.c.oid > m1.c.oid)))
+        .order_by(m1.c.cid, m1.c.record, m1.c.oid, m2.c.oid)).all())
+
+
+def _members(conn: Connection, vis: CTE) -> CTE:
+    """(contribution, observed-data id, observable) for each selector an observed-data of a
+    visible contribution names in ``object_refs``."""
+    x = extra_objects
+    if conn.dialect.name == "postgresql":
+        listed = func.jsonb_array_elements_text(
+            func.cast(x.c.body, JSONB)["object_refs"]).table_valued("value").render_derived()
+    else:
+        listed = func.json_each(x.c.body, "$.object_refs").table_valued("value")
+    refs = (select(x.c.contribution_id.label("cid"), x.c.ref.label("record"),
+                   listed.c.value.label("sco"))
+            .select_from(x.join(vis, vis.c.id == x.c.contribution_id).join(listed, true()))
+            .where(x.c.type == OBSERVED, x.c.body.like('%"object_refs"%'))
+            .cte("od_refs"))
+    o = observations.c
+    return (select(refs.c.cid, refs.c.record, o.observable_id.label("oid"))
+            .select_from(refs.join(observations, and_(o.contribution_id == refs.c.cid,
+                                                      o.ref == refs.c.sco)))
+            .distinct().cte("od_members"))
+
+
+def asn_edges(conn: Connection, principal: Principal, weight: float,
+              label: str) -> list[Any]:
+    """An address and the one autonomous system of a STIX 2.0 observed-data whose objects
+    say an address belongs to a system (``belongs_to_refs``)."""
+    vis = visible(principal)
+    x = extra_objects
+    records = (select(x.c.contribution_id.label("cid"), x.c.ref.label("record"))
+               .join(vis, vis.c.id == x.c.contribution_id)
+               .where(x.c.type == OBSERVED, x.c.body.like('%"belongs_to_refs"%'),
+                      x.c.body.like('%"objects"%')).cte("od_asn"))
+    o = observations.c
+    members = (select(records.c.cid, records.c.record, o.observable_id.label("oid"),
+                      observables.c.type.label("type"))
+               .select_from(records.join(observations, and_(o.contribution_id == records.c.cid,
+                                                            o.ref == records.c.record))
+                            .join(observables, observables.c.id == o.observable_id))
+               .distinct().cte("od_asn_members"))
+    one = (select(members.c.cid, members.c.record, func.min(members.c.oid).label("asn"))
+           .where(members.c.type == "asn").group_by(members.c.cid, members.c.record)
+           .having(func.count() == 1).cte("od_one_asn"))
+    return list(conn.execute(
+        select(members.c.oid * 4 + OBSERVABLE, one.c.asn * 4 + OBSERVABLE, literal(DERIVED),
+               literal(label), members.c.cid, literal_column(repr(weight)))
+        .select_from(one.join(members, and_(members.c.cid == one.c.cid,
+                                            members.c.record == one.c.record)))
+        .where(members.c.type.in_(("ipv4", "ipv6", "cidr")))
+        .order_by(members.c.cid, members.c.oid)).all())
