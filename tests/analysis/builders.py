@@ -52,3 +52,23 @@ def ring(prefix: str, n: int = 6) -> list[tuple[str, str, str]]:
     out = [("url", f"http://panel.{prefix}-ops.com/admin.php", "c2-panel")]
     out += [("domain", f"c2-{i}.{prefix}-ops.com", "c2-domain") for i in range(n - 1)]
     return out
+
+
+def observed(path: Path, domains: list[str], *, stix20: bool = False) -> Path:
+    """A bundle of one observed-data of the given domains: STIX 2.1 top-level objects it
+    names, or STIX 2.0 objects inside it."""
+    when = "2025-03-01T00:00:00.000Z"
+    head = {"type": "observed-data", "id": _id("observed-data"), "created": when,
+            "modified": when, "first_observed": when, "last_observed": when,
+            "number_observed": 1}
+    if stix20:
+        inside = {str(n): {"type": "domain-name", "value": d} for n, d in enumerate(domains)}
+        bundle_ = {"type": "bundle", "id": _id("bundle"), "spec_version": "2.0",
+                   "objects": [{**head, "objects": inside}]}
+    else:
+        scos = [{"type": "domain-name", "spec_version": "2.1", "id": _id("domain-name"),
+                 "value": d} for d in domains]
+        bundle_ = {"type": "bundle", "id": _id("bundle"), "objects": [
+            *scos, {**head, "spec_version": "2.1", "object_refs": [s["id"] for s in scos]}]}
+    path.write_bytes(orjson.dumps(bundle_))
+    return path

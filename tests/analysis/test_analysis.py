@@ -14,7 +14,7 @@ from intelpool.db.tables import analysis_cache
 from intelpool.errors import Forbidden, NotFound
 from intelpool.partners import service as partners
 from tests import factories as f
-from tests.analysis.builders import actor, bundle, malware, ring
+from tests.analysis.builders import actor, bundle, malware, observed, ring
 from tests.conftest import Store
 
 
@@ -138,6 +138,12 @@ def test_data_the_viewer_may_not_see_changes_nothing(store: Store, tmp_path: Pat
             f.submit_file(conn, hidden, bundle(tmp_path / f"hidden{n}.json", [
                 (malware("Kivuco", aliases=["Otherbot"]), bridge)]), tlp=tlp,
                 audience=audience, anonymous=anonymous)
+            # Observed-data of both botnets' domains, as a record of each STIX version.
+            for version in (False, True):
+                f.submit_file(conn, hidden, observed(
+                    tmp_path / f"observed{n}{version}.json",
+                    [ring("kivuco")[1][1], ring("otherbot")[2][1]], stix20=version),
+                    tlp=tlp, audience=audience, anonymous=anonymous)
         after = _everything(conn, who["viewer"], value)
     assert after == before
 
