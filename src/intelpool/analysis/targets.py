@@ -89,6 +89,9 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
            for key, row, cut, bridges, reach in zip(
                lg.keys[chosen].tolist(), _stated(lg, stat_row[chosen]), frag[eligible].tolist(),
                bridge.tolist(), outside[chosen].tolist(), strict=True)]
+    # Of equal scores, the one more of the network's evidence ties in comes first.
+    for target, degree in zip(out, np.asarray(sub.degree())[eligible].tolist(), strict=True):
+        target["_links"] = degree
     # Selectors the network lists as shared (tied to its named actors and to another's) are
     # targets here too; they bridge nothing inside it, having been placed in another.
     shared = np.zeros(0, np.int64) if guests is None else guests[stat_row[guests] >= 0]
@@ -97,8 +100,10 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
         target = _score(lg, key, row, 0.0, 0.0, reach, newest, network)
         target["why"] = [SHARED, *(w for w in target["why"] if w != ALONE)]
         out.append(target)
-    out.sort(key=lambda t: (-t["score"], t.get("type", ""), t.get("value", t.get("name", ""))))
+    out.sort(key=lambda t: (-t["score"], -t.get("_links", 0), t.get("type", ""),
+                            t.get("value", t.get("name", ""))))
     for i, target in enumerate(out, 1):
+        target.pop("_links", None)
         target["rank"] = i
     return out
 
