@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CTE, Connection, and_, func, literal, literal_column, select, true
+from sqlalchemy import CTE, Connection, and_, func, literal, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from intelpool.access import Principal
@@ -82,7 +82,7 @@ def asn_edges(conn: Connection, principal: Principal, weight: float,
            .having(func.count() == 1).cte("od_one_asn"))
     return list(conn.execute(
         select(members.c.oid * 4 + OBSERVABLE, one.c.asn * 4 + OBSERVABLE, literal(DERIVED),
-               literal(label), members.c.cid, literal_column(repr(weight)))
+               literal(label), members.c.cid, literal(weight))
         .select_from(one.join(members, and_(members.c.cid == one.c.cid,
                                             members.c.record == one.c.record)))
         .where(members.c.type.in_(("ipv4", "ipv6", "cidr")))

@@ -6,6 +6,7 @@ and by another as the hoster's. Such selectors are kept from gluing the two netw
 one (their links to netblocks and autonomous systems and their ties to named things do not
 count in community detection) and are then listed in each network they belong to, marked
 shared.
+
 A netblock or autonomous system that holds addresses no network claims takes them in: the
 hoster's range and what was reported inside it are one network, even when nothing else of
 the hoster is known.

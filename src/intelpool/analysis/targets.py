@@ -89,9 +89,7 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
            for key, row, cut, bridges, reach in zip(
                lg.keys[chosen].tolist(), _stated(lg, stat_row[chosen]), frag[eligible].tolist(),
                bridge.tolist(), outside[chosen].tolist(), strict=True)]
-    # Of equal scores, the one more of the network's evidence ties in comes first.
-    for target, degree in zip(out, np.asarray(sub.degree())[eligible].tolist(), strict=True):
-        target["_links"] = degree
+    degree: list[int] = np.asarray(sub.degree())[eligible].tolist()
     # Selectors the network lists as shared (tied to its named actors and to another's) are
     # targets here too; they bridge nothing inside it, having been placed in another.
     shared = np.zeros(0, np.int64) if guests is None else guests[stat_row[guests] >= 0]
@@ -100,12 +98,15 @@ def rank(lg: LinkGraph, links: npt.NDArray[np.int64], network: dict[str, Any],
         target = _score(lg, key, row, 0.0, 0.0, reach, newest, network)
         target["why"] = [SHARED, *(w for w in target["why"] if w != ALONE)]
         out.append(target)
-    out.sort(key=lambda t: (-t["score"], -t.get("_links", 0), t.get("type", ""),
-                            t.get("value", t.get("name", ""))))
-    for i, target in enumerate(out, 1):
-        target.pop("_links", None)
-        target["rank"] = i
-    return out
+        degree.append(0)
+    # Of equal scores, the one more of the network's links tie in comes first.
+    order = sorted(range(len(out)), key=lambda i: (
+        -out[i]["score"], -degree[i], out[i].get("type", ""),
+        out[i].get("value", out[i].get("name", ""))))
+    ranked = [out[i] for i in order]
+    for position, target in enumerate(ranked, 1):
+        target["rank"] = position
+    return ranked
 
 
 def _stated(lg: LinkGraph, rows: npt.NDArray[np.int64]) -> list[tuple[Any, ...]]:
