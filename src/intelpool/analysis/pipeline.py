@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection
 
 from intelpool.access import Principal
@@ -21,12 +22,7 @@ KEPT_TARGETS = 100  # per network: the cache stays small enough to read back at 
 def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], LinkGraph]:
     lg = build(conn, principal)
     graph = lg.for_communities()
-    # Selectors two networks share (a client's server in its hoster's netblock, a scanner
-    # two partners file under two actors) must not glue them: they are left out of the
-    # community detection's links and listed in both networks after it.
-    multi = sharing.two_actors(lg)
-    piece = networks.communities(lg.for_communities(sharing.loose_edges(lg, multi)))
-    piece = sharing.take_in_strays(lg, attribution.join_attributed(lg, piece, multi))
+    piece, multi = partition(lg)
     tenants = sharing.shared(lg, piece, multi)
     none = np.zeros(0, np.int64)
     cohesion = networks.cohesion(graph, piece)
@@ -76,6 +72,16 @@ def analyse(conn: Connection, principal: Principal) -> tuple[dict[str, Any], Lin
         "warninglisted": int(lg.stats["warned"].sum()),
     }
     return result, lg
+
+
+def partition(lg: LinkGraph) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """The piece of each node (a network where it holds enough selectors), and which
+    selectors two actors share. Such selectors (a client's server in its hoster's netblock,
+    a scanner two partners file under two actors) must not glue two networks: they are
+    left out of the community detection's links and listed in both networks after it."""
+    multi = sharing.two_actors(lg)
+    piece = networks.communities(lg.for_communities(sharing.loose_edges(lg, multi)))
+    return sharing.take_in_strays(lg, attribution.join_attributed(lg, piece, multi)), multi
 
 
 def _entity(cluster: Any, meta: dict[int, extract.ContributionMeta]) -> dict[str, Any]:
