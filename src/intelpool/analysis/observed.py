@@ -15,7 +15,13 @@ from sqlalchemy import CTE, Connection, and_, func, literal, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from intelpool.access import Principal
-from intelpool.analysis.extract import DERIVED, LARGE_RECORD, OBSERVABLE, TOGETHER, visible
+from intelpool.analysis.extract import (
+    DERIVED,
+    LARGE_RECORD,
+    OBSERVABLE,
+    TOGETHER,
+    visible,
+)
 from intelpool.db.tables import extra_objects, observables, observations
 
 OBSERVED = "observed-data"
@@ -24,7 +30,12 @@ OBSERVED = "observed-data"
 def together_edges(conn: Connection, principal: Principal) -> list[Any]:
     """(a, b, TOGETHER, "same observed-data", contribution, 1/(n-1)) for each pair of the
     selectors a visible STIX 2.1 observed-data names."""
-    members = _members(conn, visible(principal))
+    refs = _refs(conn, visible(principal))
+    # Most pools hold no such record: asked first, since SQLite, knowing nothing of the
+    # list, would walk every observation to find the few it names.
+    if conn.execute(select(refs.c.cid).limit(1)).first() is None:
+        return []
+    members = _members(refs)
     sizes = (select(members.c.cid, members.c.record, func.count().label("n"))
              .group_by(members.c.cid, members.c.record)
              .having(func.count().between(2, LARGE_RECORD)).cte("od_size"))
@@ -39,8 +50,8 @@ def together_edges(conn: Connection, principal: Principal) -> list[Any]:
         .order_by(m1.c.cid, m1.c.record, m1.c.oid, m2.c.oid)).all())
 
 
-def _members(conn: Connection, vis: CTE) -> CTE:
-    """(contribution, observed-data id, observable) for each selector an observed-data of a
+def _refs(conn: Connection, vis: CTE) -> CTE:
+    """(contribution, observed-data id, object id) for each object an observed-data of a
     visible contribution names in ``object_refs``."""
     x = extra_objects
     if conn.dialect.name == "postgresql":
@@ -48,15 +59,24 @@ def _members(conn: Connection, vis: CTE) -> CTE:
             func.cast(x.c.body, JSONB)["object_refs"]).table_valued("value").render_derived()
     else:
         listed = func.json_each(x.c.body, "$.object_refs").table_valued("value")
-    refs = (select(x.c.contribution_id.label("cid"), x.c.ref.label("record"),
+    return (select(x.c.contribution_id.label("cid"), x.c.ref.label("record"),
                    listed.c.value.label("sco"))
             .select_from(x.join(vis, vis.c.id == x.c.contribution_id).join(listed, true()))
             .where(x.c.type == OBSERVED, x.c.body.like('%"object_refs"%'))
-            .cte("od_refs"))
+            .cte("od_refs").prefix_with("MATERIALIZED"))
+
+
+def _members(refs: CTE) -> CTE:
+    """(contribution, observed-data id, observable) for each selector the objects are. The
+    observations are walked once per file holding observed-data, each looked up in the
+    list: there is no index on an observation's ref, and a lookup per object would walk
+    its file once per object."""
     o = observations.c
+    files = select(refs.c.cid).distinct()
     return (select(refs.c.cid, refs.c.record, o.observable_id.label("oid"))
             .select_from(refs.join(observations, and_(o.contribution_id == refs.c.cid,
                                                       o.ref == refs.c.sco)))
+            .where(o.contribution_id.in_(files))
             .distinct().cte("od_members"))
 
 
