@@ -37,8 +37,7 @@ WEIGHT = 0.5  # as the other derived links: a fact about two selectors, not a ca
 def asn_edges(conn: Connection, principal: Principal) -> list[Any]:
     """(address key, ASN key, DERIVED, "in ASN", stating contribution, weight) rows."""
     vis = visible(principal)
-    return [*conn.execute(_stix(vis)).all(), *conn.execute(_records(vis)).all(),
-            *observed.asn_edges(conn, principal, WEIGHT, IN_ASN)]
+    return [*conn.execute(_stix(vis)).all(), *conn.execute(_records(vis)).all()]
 
 
 def _stix(vis: CTE) -> Any:
@@ -64,7 +63,8 @@ def _stix(vis: CTE) -> Any:
 
 
 def _records(vis: CTE) -> Any:
-    """Pairs of an address and the one ASN of a MISP object or a CSV row."""
+    """Pairs of an address and the one ASN of a MISP object, a CSV row or a STIX 2.0
+    observed-data."""
     members = _members(vis)
     addr, sys_ = members.alias("addr"), members.alias("sys")
     addr_o, sys_o = observables.alias("addr_o"), observables.alias("sys_o")
@@ -87,8 +87,9 @@ def _records(vis: CTE) -> Any:
 
 
 def _members(vis: CTE) -> CTE:
-    """(contribution, record, observable) for the selectors of each MISP object and each
-    CSV row of a visible contribution."""
+    """(contribution, record, observable) for the selectors of each MISP object, each CSV
+    row and each STIX 2.0 observed-data stating what an address belongs to, of a visible
+    contribution."""
     r = rels
     plain = and_(r.c.target_kind == "observable", r.c.target_id.is_not(None))
     in_object = (select(r.c.contribution_id.label("cid"), r.c.source_ref.label("record"),
@@ -105,4 +106,6 @@ def _members(vis: CTE) -> CTE:
     first = select(row.c.contribution_id.label("cid"), row.c.source_ref.label("record"),
                    row.c.source_id.label("oid"))
     others = select(row.c.contribution_id, row.c.source_ref, row.c.target_id)
-    return union_all(in_object, first, others).cte("members")
+    stated = observed.members(observed.asn_records(vis))
+    in_observed = select(stated.c.cid, stated.c.record, stated.c.oid)
+    return union_all(in_object, first, others, in_observed).cte("members")

@@ -1,5 +1,5 @@
-"""Selectors of one STIX observed-data: reported together, and an address in the autonomous
-system the record names.
+"""Selectors of one STIX observed-data: reported together, and (``asn``) an address in the
+autonomous system the record names.
 
 A STIX 2.0 observed-data holds its objects inside, and every selector of it carries the
 observed-data's id as its ref, so "same record" links them like the selectors of any
@@ -15,14 +15,8 @@ from sqlalchemy import CTE, Connection, and_, func, literal, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from intelpool.access import Principal
-from intelpool.analysis.extract import (
-    DERIVED,
-    LARGE_RECORD,
-    OBSERVABLE,
-    TOGETHER,
-    visible,
-)
-from intelpool.db.tables import extra_objects, observables, observations
+from intelpool.analysis.extract import LARGE_RECORD, OBSERVABLE, TOGETHER, visible
+from intelpool.db.tables import extra_objects, observations
 
 OBSERVED = "observed-data"
 
@@ -30,16 +24,11 @@ OBSERVED = "observed-data"
 def together_edges(conn: Connection, principal: Principal) -> list[Any]:
     """(a, b, TOGETHER, "same observed-data", contribution, 1/(n-1)) for each pair of the
     selectors a visible STIX 2.1 observed-data names."""
-    refs = _refs(conn, visible(principal))
-    # Most pools hold no such record: asked first, since SQLite, knowing nothing of the
-    # list, would walk every observation to find the few it names.
-    if conn.execute(select(refs.c.cid).limit(1)).first() is None:
-        return []
-    members = _members(refs)
-    sizes = (select(members.c.cid, members.c.record, func.count().label("n"))
-             .group_by(members.c.cid, members.c.record)
+    found = members(_refs(conn, visible(principal)))
+    sizes = (select(found.c.cid, found.c.record, func.count().label("n"))
+             .group_by(found.c.cid, found.c.record)
              .having(func.count().between(2, LARGE_RECORD)).cte("od_size"))
-    m1, m2 = members.alias("m1"), members.alias("m2")
+    m1, m2 = found.alias("m1"), found.alias("m2")
     return list(conn.execute(
         select(m1.c.oid * 4 + OBSERVABLE, m2.c.oid * 4 + OBSERVABLE, literal(TOGETHER),
                literal("same observed-data"), m1.c.cid, 1.0 / (sizes.c.n - 1))
@@ -66,7 +55,7 @@ def _refs(conn: Connection, vis: CTE) -> CTE:
             .cte("od_refs").prefix_with("MATERIALIZED"))
 
 
-def _members(refs: CTE) -> CTE:
+def members(refs: CTE) -> CTE:
     """(contribution, observed-data id, observable) for each selector the objects are. The
     observations are walked once per file holding observed-data, each looked up in the
     list: there is no index on an observation's ref, and a lookup per object would walk
@@ -80,30 +69,15 @@ def _members(refs: CTE) -> CTE:
             .distinct().cte("od_members"))
 
 
-def asn_edges(conn: Connection, principal: Principal, weight: float,
-              label: str) -> list[Any]:
-    """An address and the one autonomous system of a STIX 2.0 observed-data whose objects
-    say an address belongs to a system (``belongs_to_refs``)."""
-    vis = visible(principal)
+def asn_records(vis: CTE) -> CTE:
+    """(contribution, observed-data id, the same id) for each STIX 2.0 observed-data of a
+    visible contribution whose objects say an address belongs to a system
+    (``belongs_to_refs``): its selectors carry its id as their ref, so ``members`` finds
+    them as it finds the objects a 2.1 one names."""
     x = extra_objects
-    records = (select(x.c.contribution_id.label("cid"), x.c.ref.label("record"))
-               .join(vis, vis.c.id == x.c.contribution_id)
-               .where(x.c.type == OBSERVED, x.c.body.like('%"belongs_to_refs"%'),
-                      x.c.body.like('%"objects"%')).cte("od_asn"))
-    o = observations.c
-    members = (select(records.c.cid, records.c.record, o.observable_id.label("oid"),
-                      observables.c.type.label("type"))
-               .select_from(records.join(observations, and_(o.contribution_id == records.c.cid,
-                                                            o.ref == records.c.record))
-                            .join(observables, observables.c.id == o.observable_id))
-               .distinct().cte("od_asn_members"))
-    one = (select(members.c.cid, members.c.record, func.min(members.c.oid).label("asn"))
-           .where(members.c.type == "asn").group_by(members.c.cid, members.c.record)
-           .having(func.count() == 1).cte("od_one_asn"))
-    return list(conn.execute(
-        select(members.c.oid * 4 + OBSERVABLE, one.c.asn * 4 + OBSERVABLE, literal(DERIVED),
-               literal(label), members.c.cid, literal(weight))
-        .select_from(one.join(members, and_(members.c.cid == one.c.cid,
-                                            members.c.record == one.c.record)))
-        .where(members.c.type.in_(("ipv4", "ipv6", "cidr")))
-        .order_by(members.c.cid, members.c.oid)).all())
+    return (select(x.c.contribution_id.label("cid"), x.c.ref.label("record"),
+                   x.c.ref.label("sco"))
+            .join(vis, vis.c.id == x.c.contribution_id)
+            .where(x.c.type == OBSERVED, x.c.body.like('%"belongs_to_refs"%'),
+                   x.c.body.like('%"objects"%'))
+            .cte("od_asn").prefix_with("MATERIALIZED"))

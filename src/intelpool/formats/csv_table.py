@@ -341,7 +341,7 @@ def _row_records(row: list[str], line: int, cols: _Columns,
     linked = len(cells) > 1
     # The role names what the row is about, its first cell: "wallet, handle, cash-out"
     # says the wallet is a cash-out, not the handle it is attributed to.
-    others = {k: v for k, v in details.items() if k != "role"}
+    others = {k: v for k, v in details.items() if k != "role"} if linked else details
     for position, (index, kind, value) in enumerate(cells):
         ref = f"line {line}#{index}" if linked else None
         yield ObservationRecord(value, location, resolve(kind, value), ref=ref,
